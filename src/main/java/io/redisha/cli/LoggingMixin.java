@@ -1,0 +1,25 @@
+package io.redisha.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Option;
+
+/** -v raises redisha's diagnostics to DEBUG; -vv also docker-java's and Jedis'. Quiet by default. */
+public class LoggingMixin {
+    @Option(names = {"-v", "--verbose"}, description = "More diagnostics on stderr (-vv for the libraries too).")
+    void setVerbose(boolean[] verbose) {
+        Level redisha = verbose.length >= 1 ? Level.DEBUG : Level.WARN;
+        Level libraries = verbose.length >= 2 ? Level.DEBUG : Level.WARN;
+        level("io.redisha", redisha);
+        level("com.github.dockerjava", libraries);
+        level("org.apache.hc", libraries);
+        level("redis.clients", libraries);
+    }
+
+    private static void level(String name, Level level) {
+        if (LoggerFactory.getLogger(name) instanceof Logger logger) {
+            logger.setLevel(level);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.redisha.cluster;
+
+import io.redisha.docker.ContainerSpec;
+import io.redisha.docker.ContainerState;
+import io.redisha.docker.DockerEngine;
+import io.redisha.docker.DockerException;
+import io.redisha.docker.Labels;
+import io.redisha.docker.NodeContainer;
+import io.redisha.docker.Service;
+import io.redisha.sentinel.LoopbackMapper;
+import io.redisha.sentinel.RedisNodes;
+import io.redisha.sentinel.SentinelContext;
+import io.redisha.topology.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The orchestrator: converges the engine to a topology and observes the result. It never prints;
+ * what it is doing goes to {@link Progress}, what it found is returned.
+ */
+public final class Cluster implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Cluster.class);
+    private static final int PROBE_TIMEOUT_MILLIS = 1500;
+    private static final Duration POLL = Duration.ofMillis(250);
+
+    private final DockerEngine engine;
+    private final Topology topology;
+    private final SentinelContext context;
+    private final Progress progress;
+    private final String network;
+    private final ExecutorService executor;
+    private final RedisNodes redis;
+    private final Inspector inspector;
+    private volatile Deployment deployment;
+
+    public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress) {
+        this(engine, topology, context, progress, null, null);
+    }
+
+    public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress,
+                   String redisPassword, String sentinelPassword) {
+        this.engine = engine;
+        this.topology = topology;
+        this.context = context;
+        this.progress = progress;
+        this.network = Naming.network(topology.project());
+        this.executor = Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "redisha-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        LoopbackMapper mapper = new LoopbackMapper(() -> refresh().loopbackTable());
+        this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), redisPassword, sentinelPassword,
+                PROBE_TIMEOUT_MILLIS);
+        this.inspector = new Inspector(redis, executor);
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    public DockerEngine engine() {
+        return engine;
+    }
+
+    public RedisNodes redis() {
+        return redis;
+    }
+
+    public Progress progress() {
+        return progress;
+    }
+
+    /** Reads the project's containers from the engine again. */
+    public Deployment refresh() {
+        deployment = new Deployment(topology.project(), network, engine.listNodes(topology.project(), network));
+        return deployment;
+    }
+
+    public Deployment deployment() {
+        Deployment d = deployment;
+        return d == null ? refresh() : d;
+    }
+
+    public boolean exists() {
+        return !refresh().nodes().isEmpty() || engine.findNetwork(topology.project()).isPresent();
+    }
+
+    // ---- up --------------------------------------------------------------------------------
+
+    /** Creates what is missing, repairs what an interrupted run left behind, and waits until ready. */
+    public ClusterStatus up(Duration timeout) {
+        if (!engine.imageExists(topology.image())) {
+            throw new DockerException("image " + topology.image() + " (topology `image`) is not on the engine at "
+                    + engine.host() + "; run scripts/setup, or pull or load it");
+        }
+        progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
+        engine.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
+                Map.of("REDIS_IMAGE", topology.image()), Labels.project(topology.project()));
+        engine.ensureNetwork(network, topology.project());
+
+        repair(refresh());
+        Deployment d = refresh();
+        Expected expected = Expected.of(topology);
+        Optional<NodeContainer> master = d.nodes().isEmpty() ? Optional.empty()
+                : Inspector.currentMaster(inspector.observe(d));
+
+        List<Expected.Slot> missing = expected.slots().stream()
+                .filter(slot -> d.find(slot.service(), slot.index()).isEmpty()).toList();
+        if (master.isEmpty() && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
+            // Sentinel resolves the monitored name at start: the master must be on the network first.
+            create(List.of(new Expected.Slot(Service.MASTER, 1)), null);
+            missing = missing.stream().filter(s -> s.service() != Service.MASTER).toList();
+        }
+        create(missing, master.orElse(null));
+        return waitReady(expected, timeout);
+    }
+
+    /** Puts containers that an interrupted run or a fault left behind back into service. */
+    private void repair(Deployment d) {
+        List<Runnable> actions = new ArrayList<>();
+        for (NodeContainer n : d.nodes()) {
+            switch (n.state()) {
+                case PAUSED -> actions.add(() -> {
+                    progress.step("unpausing " + n.name());
+                    engine.unpause(n.id());
+                });
+                case CREATED, DEAD -> actions.add(() -> {
+                    // never started, so its configuration may not have been copied in: recreate it
+                    progress.step("removing half-created " + n.name());
+                    engine.remove(n.id());
+                });
+                case EXITED -> actions.add(() -> {
+                    progress.step("starting " + n.name());
+                    engine.start(n.id());
+                });
+                default -> {
+                }
+            }
+            if (n.state() == ContainerState.RUNNING && n.ip() == null) {
+                actions.add(() -> {
+                    progress.step("reconnecting " + n.name() + " to " + network);
+                    engine.connect(n.id(), network,
+                            n.service() == Service.MASTER ? List.of(Naming.MASTER_ALIAS) : List.of());
+                });
+            }
+        }
+        runAll(actions.stream().<Supplier<Object>>map(a -> () -> {
+            a.run();
+            return null;
+        }).toList());
+    }
+
+    /**
+     * Creates and starts the given nodes in parallel.
+     *
+     * @param master the current master, or null for a fresh deployment (nodes follow the master alias)
+     */
+    public void create(List<Expected.Slot> slots, NodeContainer master) {
+        if (slots.isEmpty()) {
+            return;
+        }
+        NodeFactory factory = new NodeFactory(topology, network, context);
+        String masterHost = master == null || master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
+        List<Supplier<Object>> tasks = new ArrayList<>();
+        for (Expected.Slot slot : slots) {
+            ContainerSpec spec = switch (slot.service()) {
+                case MASTER -> factory.redis(Service.MASTER, 1, master == null ? null : masterHost);
+                case REPLICA -> factory.redis(Service.REPLICA, slot.index(), masterHost);
+                case SENTINEL -> factory.sentinel(slot.index(), masterHost);
+            };
+            tasks.add(() -> {
+                progress.step("creating " + spec.name());
+                return engine.createAndStart(spec);
+            });
+        }
+        runAll(tasks);
+        refresh();
+    }
+
+    private void runAll(List<Supplier<Object>> tasks) {
+        List<CompletableFuture<Object>> futures = tasks.stream()
+                .map(t -> CompletableFuture.supplyAsync(t, executor)).toList();
+        RuntimeException first = null;
+        for (CompletableFuture<Object> f : futures) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+                if (first == null) {
+                    first = cause;
+                } else {
+                    first.addSuppressed(cause);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    // ---- observing -------------------------------------------------------------------------
+
+    public ClusterStatus status() {
+        return inspector.inspect(refresh(), Expected.of(topology));
+    }
+
+    public ClusterStatus status(Expected expected) {
+        return inspector.inspect(refresh(), expected);
+    }
+
+    /** Polls the deployment until it is ready; fails early when a node's container stops. */
+    public ClusterStatus waitReady(Expected expected, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String lastReported = null;
+        while (true) {
+            ClusterStatus status = status(expected);
+            if (status.ready()) {
+                progress.step("ready: master " + status.master() + ", " + expected.replicas() + " replicas, "
+                        + expected.sentinels() + " sentinels");
+                return status;
+            }
+            Optional<NodeContainer> dead = deployment().nodes().stream()
+                    .filter(n -> n.state() == ContainerState.EXITED || n.state() == ContainerState.DEAD).findFirst();
+            if (dead.isPresent()) {
+                throw notReady(dead.get().name() + " exited while waiting for the deployment to be ready", status,
+                        dead.get());
+            }
+            String summary = status.notReady().get(0)
+                    + (status.notReady().size() > 1 ? " (+" + (status.notReady().size() - 1) + " more)" : "");
+            if (!summary.equals(lastReported)) {
+                progress.step("waiting: " + summary);
+                lastReported = summary;
+            }
+            if (System.nanoTime() > deadline) {
+                throw notReady("not ready after " + timeout.toSeconds() + " s: " + String.join("; ", status.notReady()),
+                        status, culprit(status).orElse(null));
+            }
+            sleep(POLL);
+        }
+    }
+
+    private NotReadyException notReady(String message, ClusterStatus status, NodeContainer culprit) {
+        List<String> logs = new ArrayList<>();
+        if (culprit != null) {
+            for (String line : engine.tailLogs(culprit.id(), 20)) {
+                logs.add(culprit.name() + " | " + line);
+            }
+        }
+        return new NotReadyException(message, status, logs);
+    }
+
+    /** The node named first among the reasons, whose logs explain most. */
+    private Optional<NodeContainer> culprit(ClusterStatus status) {
+        for (String reason : status.notReady()) {
+            for (NodeContainer n : deployment().nodes()) {
+                if (reason.startsWith(n.name() + " ")) {
+                    return Optional.of(n);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    // ---- down ------------------------------------------------------------------------------
+
+    /** Removes the project's containers and network (and the Sentinel image when asked); returns how many containers went. */
+    public int down(boolean removeImage) {
+        List<NodeContainer> nodes = refresh().nodes();
+        runAll(nodes.stream().<Supplier<Object>>map(n -> () -> {
+            progress.step("removing " + n.name());
+            engine.remove(n.id());
+            return null;
+        }).toList());
+        engine.removeNetworks(topology.project());
+        if (removeImage) {
+            progress.step("removing image " + Naming.sentinelImage(topology.project()));
+            engine.removeImage(Naming.sentinelImage(topology.project()));
+        }
+        refresh();
+        log.debug("removed {} containers of {}", nodes.size(), topology.project());
+        return nodes.size();
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+}

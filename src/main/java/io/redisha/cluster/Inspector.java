@@ -1,0 +1,237 @@
+package io.redisha.cluster;
+
+import io.redisha.docker.NodeContainer;
+import io.redisha.docker.Service;
+import io.redisha.sentinel.RedisNodes;
+import io.redisha.sentinel.ReplicationInfo;
+import io.redisha.sentinel.SentinelView;
+import redis.clients.jedis.exceptions.JedisException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
+
+/**
+ * Observes a deployment through Jedis (every node asked in parallel) and judges readiness:
+ * every replica's link is up to the current master; every Sentinel names that master, knows
+ * exactly the expected replicas and other Sentinels, and passes CKQUORUM.
+ */
+public final class Inspector {
+    private final RedisNodes redis;
+    private final ExecutorService executor;
+
+    public Inspector(RedisNodes redis, ExecutorService executor) {
+        this.redis = redis;
+        this.executor = executor;
+    }
+
+    /** What was asked of every running node; one entry per node, an error in place of an answer. */
+    record Observation(Deployment deployment, Map<NodeContainer, ReplicationInfo> replication,
+                       Map<NodeContainer, String> redisErrors, Map<NodeContainer, SentinelView> views) {
+    }
+
+    Observation observe(Deployment deployment) {
+        Map<NodeContainer, CompletableFuture<Object>> pending = new LinkedHashMap<>();
+        for (NodeContainer node : deployment.nodes()) {
+            if (!node.isRunning() || node.hostPort() == null) {
+                continue;
+            }
+            pending.put(node, CompletableFuture.supplyAsync(() -> ask(node), executor));
+        }
+        Map<NodeContainer, ReplicationInfo> replication = new HashMap<>();
+        Map<NodeContainer, String> errors = new HashMap<>();
+        Map<NodeContainer, SentinelView> views = new HashMap<>();
+        pending.forEach((node, future) -> {
+            Object answer = future.join();
+            if (answer instanceof ReplicationInfo info) {
+                replication.put(node, info);
+            } else if (answer instanceof SentinelView view) {
+                views.put(node, view);
+            } else {
+                errors.put(node, String.valueOf(answer));
+            }
+        });
+        return new Observation(deployment, replication, errors, views);
+    }
+
+    private Object ask(NodeContainer node) {
+        if (node.service() == Service.SENTINEL) {
+            return redis.sentinelView(Deployment.networkAddress(node));
+        }
+        try {
+            return redis.replication(Deployment.networkAddress(node));
+        } catch (JedisException e) {
+            return e.getMessage();
+        }
+    }
+
+    public ClusterStatus inspect(Deployment deployment, Expected expected) {
+        return judge(observe(deployment), expected);
+    }
+
+    /** The current master: the one the Sentinels agree on, else the only Redis server that says it is master. */
+    static Optional<NodeContainer> currentMaster(Observation o) {
+        Map<NodeContainer, Long> votes = o.views().values().stream()
+                .filter(SentinelView::reachable)
+                .map(v -> o.deployment().byAddress(v.masterAddress()).orElse(null))
+                .filter(Objects::nonNull)
+                .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
+        Optional<NodeContainer> voted = votes.entrySet().stream()
+                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+        if (voted.isPresent()) {
+            return voted;
+        }
+        List<NodeContainer> masters = o.replication().entrySet().stream()
+                .filter(e -> e.getValue().isMaster()).map(Map.Entry::getKey).toList();
+        return masters.size() == 1 ? Optional.of(masters.get(0)) : Optional.empty();
+    }
+
+    ClusterStatus judge(Observation o, Expected expected) {
+        Deployment d = o.deployment();
+        List<String> notReady = new ArrayList<>();
+        for (Expected.Slot slot : expected.slots()) {
+            Optional<NodeContainer> node = d.find(slot.service(), slot.index());
+            String name = Naming.container(d.project(), slot.service(), slot.index());
+            if (node.isEmpty()) {
+                notReady.add(name + " does not exist");
+            } else if (!node.get().isRunning()) {
+                notReady.add(name + " is " + node.get().state().label());
+            }
+        }
+        for (NodeContainer n : d.nodes()) {
+            if (!expected.contains(n.service(), n.index())) {
+                notReady.add(n.name() + " is not in the topology (" + expected.replicas() + " replicas, "
+                        + expected.sentinels() + " sentinels)");
+            }
+        }
+
+        NodeContainer master = currentMaster(o).orElse(null);
+        if (master == null) {
+            notReady.add("no master: the Sentinels name none of this project's nodes and no single node reports role:master");
+        }
+        List<NodeStatus> nodes = new ArrayList<>();
+        for (NodeContainer n : d.redisNodes()) {
+            nodes.add(nodeStatus(o, n, master, notReady));
+        }
+        int expectedReplicas = expected.replicas();
+        if (master != null) {
+            ReplicationInfo info = o.replication().get(master);
+            if (info != null && !info.isMaster()) {
+                notReady.add(master.name() + " is named master by the Sentinels but reports role:" + info.role());
+            }
+        }
+
+        List<SentinelStatus> sentinels = new ArrayList<>();
+        String agreed = null;
+        boolean agree = true;
+        for (NodeContainer s : d.sentinels()) {
+            SentinelView view = o.views().get(s);
+            SentinelStatus status = sentinelStatus(d, s, view);
+            sentinels.add(status);
+            if (view == null) {
+                continue;
+            }
+            if (!view.reachable()) {
+                notReady.add(s.name() + " cannot be asked: " + view.error());
+                agree = false;
+                continue;
+            }
+            if (agreed == null) {
+                agreed = status.master();
+            } else if (!agreed.equals(status.master())) {
+                agree = false;
+            }
+            if (master != null && !master.name().equals(status.master())) {
+                notReady.add(s.name() + " names " + status.master() + " as master, not " + master.name());
+            }
+            long upReplicas = view.knownReplicas().stream().filter(r -> !r.isDown()).count();
+            if (upReplicas != expectedReplicas || view.knownReplicas().size() != expectedReplicas) {
+                notReady.add(s.name() + " knows " + upReplicas + " live of " + view.knownReplicas().size()
+                        + " replicas, expected " + expectedReplicas);
+            }
+            long upSentinels = view.otherSentinels().stream().filter(r -> !r.isDown()).count();
+            int expectedOthers = expected.sentinels() - 1;
+            if (upSentinels != expectedOthers || view.otherSentinels().size() != expectedOthers) {
+                notReady.add(s.name() + " knows " + upSentinels + " live of " + view.otherSentinels().size()
+                        + " other sentinels, expected " + expectedOthers);
+            }
+            if (!view.quorumOk()) {
+                notReady.add(s.name() + " CKQUORUM: " + view.quorumMessage());
+            }
+        }
+        return new ClusterStatus(d.project(), d.network(), nodes, sentinels, master == null ? null : master.name(),
+                agree, notReady.isEmpty(), List.copyOf(notReady));
+    }
+
+    private static NodeStatus nodeStatus(Observation o, NodeContainer n, NodeContainer master, List<String> notReady) {
+        ReplicationInfo info = o.replication().get(n);
+        String error = o.redisErrors().get(n);
+        String role = info == null ? "unknown" : info.role();
+        String replicaOf = null;
+        String link = null;
+        Long lag = null;
+        if (info != null && !info.isMaster()) {
+            replicaOf = o.deployment().byAddress(info.masterHost(), info.masterPort()).map(NodeContainer::name)
+                    .orElse(info.masterHost() == null ? null : info.masterHost() + ":" + info.masterPort());
+            link = info.masterLinkStatus();
+            lag = lagSeen(o, n);
+        }
+        if (n.isRunning()) {
+            if (info == null) {
+                notReady.add(n.name() + " cannot be asked: " + error);
+            } else if (master != null && n != master) {
+                if (info.isMaster()) {
+                    notReady.add(n.name() + " reports role:master but " + master.name() + " is the master");
+                } else if (!master.name().equals(replicaOf)) {
+                    notReady.add(n.name() + " replicates from " + replicaOf + ", not " + master.name());
+                } else if (!info.linkUp()) {
+                    notReady.add(n.name() + " replication link to " + master.name() + " is " + link);
+                }
+            }
+        }
+        return new NodeStatus(n.service().label(), n.index(), n.name(), n.state().label(), role, n.networkAddress(),
+                hostAddress(n), replicaOf, link, lag, error);
+    }
+
+    /** The lag the replica's master reports for it (seconds since its last ack). */
+    private static Long lagSeen(Observation o, NodeContainer replica) {
+        for (Map.Entry<NodeContainer, ReplicationInfo> e : o.replication().entrySet()) {
+            for (ReplicationInfo.Peer peer : e.getValue().replicas()) {
+                if (replica.ip() != null && replica.ip().equals(peer.ip())) {
+                    return peer.lag();
+                }
+            }
+        }
+        return null;
+    }
+
+    private static SentinelStatus sentinelStatus(Deployment d, NodeContainer s, SentinelView view) {
+        if (view == null || !view.reachable()) {
+            String error = view == null ? (s.isRunning() ? "not published" : null) : view.error();
+            return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
+                    null, List.of(), List.of(), false, null, error);
+        }
+        return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
+                nameOf(d, view.masterAddress()), names(d, view.knownReplicas()), names(d, view.otherSentinels()),
+                view.quorumOk(), view.quorumMessage(), null);
+    }
+
+    private static List<String> names(Deployment d, List<SentinelView.Instance> instances) {
+        return instances.stream().map(i -> nameOf(d, i.address()) + (i.isDown() ? " (down)" : "")).toList();
+    }
+
+    private static String nameOf(Deployment d, String address) {
+        return d.byAddress(address).map(NodeContainer::name).orElse(address);
+    }
+
+    private static String hostAddress(NodeContainer n) {
+        return n.hostPort() == null ? null : Deployment.connectHost(n.hostIp()) + ":" + n.hostPort();
+    }
+}

@@ -1,0 +1,27 @@
+package io.redisha.docker;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The labels that mark every Docker object redisha creates; objects are found by them, never by name. */
+public final class Labels {
+    public static final String PROJECT = "io.redisha.project";
+    public static final String SERVICE = "io.redisha.service";
+    public static final String INDEX = "io.redisha.index";
+
+    private Labels() {
+    }
+
+    public static Map<String, String> project(String project) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(PROJECT, project);
+        return labels;
+    }
+
+    public static Map<String, String> node(String project, Service service, int index) {
+        Map<String, String> labels = project(project);
+        labels.put(SERVICE, service.label());
+        labels.put(INDEX, Integer.toString(index));
+        return labels;
+    }
+}

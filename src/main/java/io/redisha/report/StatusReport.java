@@ -1,0 +1,47 @@
+package io.redisha.report;
+
+import io.redisha.cluster.ClusterStatus;
+import io.redisha.cluster.NodeStatus;
+import io.redisha.cluster.SentinelStatus;
+
+/** Renders a {@link ClusterStatus} for people (text) or programs (JSON). */
+public final class StatusReport {
+    private static final String NL = System.lineSeparator();
+
+    private StatusReport() {
+    }
+
+    public static String json(ClusterStatus status) {
+        return Json.write(status);
+    }
+
+    public static String text(ClusterStatus status) {
+        TextTable nodes = new TextTable("SERVICE", "CONTAINER", "ROLE", "ADDRESS", "HOST PORT", "STATE", "LINK", "LAG");
+        for (NodeStatus n : status.nodes()) {
+            String link = n.replicaOf() == null ? null : n.link() + " to " + n.replicaOf();
+            nodes.row(n.service(), n.name(), n.role(), n.address(), n.hostAddress(), n.state(), link,
+                    n.lagSeconds() == null ? null : n.lagSeconds() + "s");
+        }
+        TextTable sentinels = new TextTable("SENTINEL", "ADDRESS", "HOST PORT", "STATE", "MASTER", "REPLICAS",
+                "OTHER SENTINELS", "CKQUORUM");
+        for (SentinelStatus s : status.sentinels()) {
+            sentinels.row(s.name(), s.address(), s.hostAddress(), s.state(),
+                    s.error() != null ? "error: " + s.error() : s.master(),
+                    s.error() != null ? null : s.replicas().size(),
+                    s.error() != null ? null : s.otherSentinels().size(),
+                    s.error() != null ? null : (s.quorumOk() ? "OK" : "FAIL"));
+        }
+        StringBuilder out = new StringBuilder();
+        out.append("project ").append(status.project()).append(", network ").append(status.network()).append(NL).append(NL);
+        out.append(nodes).append(NL).append(sentinels).append(NL);
+        out.append("master: ").append(status.master() == null ? "none" : status.master())
+                .append(status.sentinelsAgree() ? " (all sentinels agree)" : " (sentinels disagree)").append(NL);
+        if (status.ready()) {
+            out.append("ready").append(NL);
+        } else {
+            out.append("NOT READY:").append(NL);
+            status.notReady().forEach(r -> out.append("  - ").append(r).append(NL));
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,125 @@
+package io.redisha.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.model.Container;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** up / status / down of the default topology on the real engine; one deployment walked through its life. */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class UpStatusDownIT {
+    private static Cli cli;
+
+    @BeforeAll
+    static void project() throws Exception {
+        Engine.client();
+        cli = Cli.project("it-up", "");
+    }
+
+    @AfterAll
+    static void cleanup() {
+        cli.cleanup();
+    }
+
+    private static Set<String> ids() {
+        return Engine.containers(cli.project()).stream().map(Container::getId).collect(Collectors.toSet());
+    }
+
+    @Test
+    @Order(1)
+    void upBringsTheDefaultTopologyToReady() {
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.out().contains("ready"), up::toString);
+        Probe.assertReady(cli.project(), 2, 3);
+        for (Container c : Engine.containers(cli.project())) {
+            String name = c.getNames()[0].substring(1);
+            String service = c.getLabels().get("io.redisha.service");
+            assertEquals(cli.project() + "-" + service + "-" + c.getLabels().get("io.redisha.index"), name);
+            assertTrue(c.getPorts()[0].getIp().equals("127.0.0.1"), name + " publishes on loopback only");
+        }
+        assertEquals(1, Engine.networks(cli.project()).size());
+    }
+
+    @Test
+    @Order(2)
+    void secondUpRecreatesNothing() {
+        Set<String> before = ids();
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        assertEquals(before, ids());
+        assertFalse(up.err().contains("creating"), up::toString);
+    }
+
+    @Test
+    @Order(3)
+    void statusJsonReportsRolesAndSentinelView() throws Exception {
+        Cli.Result status = cli.run("status", "--output", "json");
+        assertEquals(0, status.exitCode(), status::toString);
+        JsonNode json = new ObjectMapper().readTree(status.out());
+        assertTrue(json.get("ready").asBoolean());
+        assertTrue(json.get("sentinelsAgree").asBoolean());
+        assertEquals(cli.project() + "-master-1", json.get("master").asText());
+        assertEquals(3, json.get("nodes").size());
+        assertEquals(3, json.get("sentinels").size());
+        for (JsonNode node : json.get("nodes")) {
+            boolean isMaster = node.get("name").asText().endsWith("master-1");
+            assertEquals(isMaster ? "master" : "replica", node.get("role").asText());
+            assertEquals("running", node.get("state").asText());
+            assertTrue(node.get("hostAddress").asText().startsWith("127.0.0.1:"));
+            if (!isMaster) {
+                assertEquals("up", node.get("link").asText());
+                assertEquals(cli.project() + "-master-1", node.get("replicaOf").asText());
+            }
+        }
+        for (JsonNode s : json.get("sentinels")) {
+            assertEquals(cli.project() + "-master-1", s.get("master").asText());
+            assertEquals(2, s.get("replicas").size());
+            assertEquals(2, s.get("otherSentinels").size());
+            assertTrue(s.get("quorumOk").asBoolean());
+        }
+    }
+
+    @Test
+    @Order(4)
+    void upRepairsNodesRemovedStoppedOrPausedByHand() {
+        Container replica = Engine.container(cli.project(), "replica", 2);
+        Container sentinel = Engine.container(cli.project(), "sentinel", 3);
+        Container sentinel2 = Engine.container(cli.project(), "sentinel", 2);
+        Engine.client().removeContainerCmd(replica.getId()).withForce(true).exec();
+        Engine.client().pauseContainerCmd(sentinel.getId()).exec();
+        Engine.client().stopContainerCmd(sentinel2.getId()).withTimeout(2).exec();
+
+        Cli.Result status = cli.run("status");
+        assertEquals(5, status.exitCode(), status::toString);
+        assertTrue(status.out().contains("NOT READY"), status::toString);
+
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.err().contains("creating " + cli.project() + "-replica-2"), up::toString);
+        Probe.assertReady(cli.project(), 2, 3);
+    }
+
+    @Test
+    @Order(5)
+    void downRemovesEveryLabelledContainerAndNetwork() {
+        Cli.Result down = cli.run("down");
+        assertEquals(0, down.exitCode(), down::toString);
+        assertTrue(Engine.containers(cli.project()).isEmpty());
+        assertTrue(Engine.networks(cli.project()).isEmpty());
+        Cli.Result status = cli.run("status");
+        assertEquals(6, status.exitCode(), status::toString);
+    }
+}
