@@ -1,0 +1,105 @@
+package io.redisha.topology;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads topology files: safe YAML composition, then one pass that collects every problem
+ * with its path and line, then the semantic checks of {@link #validate(Topology)}.
+ */
+public final class TopologyLoader {
+
+  private static final Comparator<Problem> BY_LINE =
+      Comparator.comparing(Problem::line, Comparator.nullsLast(Comparator.naturalOrder()));
+
+  private TopologyLoader() {}
+
+  /** Loads {@code file}; problems are reported against the file name as given. */
+  public static LoadedTopology load(Path file) throws TopologyException {
+    String source = file.toString();
+    String text = read(file, source);
+    return parse(text, source, file);
+  }
+
+  /** Parses topology text; {@code sourceName} prefixes every message of the exception. */
+  public static LoadedTopology parse(String yaml, String sourceName) throws TopologyException {
+    return parse(yaml, sourceName, null);
+  }
+
+  /** The semantic checks alone, for topologies built in code; problems carry no line. */
+  public static List<Problem> validate(Topology t) {
+    return TopologyRules.check(t).stream()
+        .map(f -> new Problem(f.path(), null, f.message()))
+        .toList();
+  }
+
+  /** What is allowed but risky, one {@code path: message} line each. */
+  public static List<String> warnings(Topology t) {
+    return TopologyRules.warnings(t);
+  }
+
+  private static LoadedTopology parse(String yaml, String source, Path file) throws TopologyException {
+    Node root = YamlDocument.compose(yaml, source);
+    TopologyReader.Result read = TopologyReader.read(root);
+    List<Problem> problems = new ArrayList<>(read.problems());
+    for (TopologyRules.Finding finding : TopologyRules.check(read.topology())) {
+      if (finding.involves().stream().noneMatch(read::isBroken)) {
+        problems.add(new Problem(finding.path(), read.lineOf(finding.path()), finding.message()));
+      }
+    }
+    if (!problems.isEmpty()) {
+      problems.sort(BY_LINE);
+      throw new TopologyException(source, problems);
+    }
+    return new LoadedTopology(read.topology(), warnings(read.topology()), file);
+  }
+
+  private static String read(Path file, String source) throws TopologyException {
+    try {
+      if (Files.isDirectory(file)) {
+        throw fail(source, "is a directory, not a topology file", null);
+      }
+      long size = Files.size(file);
+      if (size > YamlDocument.MAX_BYTES) {
+        throw new TopologyException(source, List.of(YamlDocument.tooLarge(size + " bytes")));
+      }
+      byte[] bytes;
+      try (InputStream in = Files.newInputStream(file)) {
+        // the file may have grown since it was measured
+        bytes = in.readNBytes(YamlDocument.MAX_BYTES + 1);
+      }
+      if (bytes.length > YamlDocument.MAX_BYTES) {
+        throw new TopologyException(source, List.of(YamlDocument.tooLarge("more than " + YamlDocument.MAX_BYTES + " bytes")));
+      }
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (NoSuchFileException e) {
+      throw fail(source, "file not found", e);
+    } catch (AccessDeniedException e) {
+      throw fail(source, "cannot read the file: permission denied", e);
+    } catch (CharacterCodingException e) {
+      throw fail(source, "the file is not UTF-8 text", e);
+    } catch (IOException e) {
+      throw fail(source, "cannot read the file: " + e.getMessage(), e);
+    }
+  }
+
+  private static TopologyException fail(String source, String message, Throwable cause) {
+    return new TopologyException(source, List.of(new Problem("", null, message)), cause);
+  }
+}
