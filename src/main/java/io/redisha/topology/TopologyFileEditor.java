@@ -40,8 +40,6 @@ public final class TopologyFileEditor {
    * counts with {@link TopologyLoader#validate(Topology)} first.
    */
   public static void writeCounts(Path file, Integer replicas, Integer sentinels) throws IOException {
-    requireCount("replicas", replicas);
-    requireCount("sentinels", sentinels);
     if (replicas == null && sentinels == null) {
       return;
     }
@@ -55,6 +53,8 @@ public final class TopologyFileEditor {
 
   /** The text with the counts changed; package-private so tests can check it byte for byte. */
   static String withCounts(String text, Integer replicas, Integer sentinels, String source) throws IOException {
+    requireCount("replicas", replicas);
+    requireCount("sentinels", sentinels);
     Node root = compose(text, source);
     String newline = text.contains("\r\n") ? "\r\n" : "\n";
     List<Edit> edits = new ArrayList<>();

@@ -140,7 +140,7 @@ final class TopologyReader {
     if (isCountShorthand(node)) {
       Sentinels d = defaults;
       return new Sentinels(shorthandCount(node, "sentinels", d.count()), d.quorum(), d.masterName(),
-          d.downAfterMillis(), d.failoverTimeoutMillis(), d.parallelSyncs(), List.of());
+          d.downAfterMillis(), d.failoverTimeoutMillis(), d.parallelSyncs(), d.hostPorts());
     }
     MappingNode mapping = section(node, "sentinels", true);
     if (mapping == null) {

@@ -1,0 +1,349 @@
+package io.redisha.topology;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TopologyLoaderTest {
+
+  private static final Path FIXTURES = Path.of("src/test/resources/topology");
+
+  @ParameterizedTest(name = "{0}: {1} (line {2}) {3}")
+  @CsvSource(delimiter = '|', nullValues = "null", textBlock = """
+      quorum-above-count.yml  | sentinels.quorum            | 4    | 4 is more than the 3 sentinels
+      unknown-key.yml         | sentinels.qourum            | 5    | unknown key; did you mean "quorum"?
+      unknown-synonym.yml     | slaves                      | 2    | unknown key; did you mean "replicas"?
+      wrong-type.yml          | sentinels.quorum            | 3    | expected an integer, got boolean true
+      float-number.yml        | master.min-replicas-max-lag | 2    | expected an integer, got float 2.5
+      string-number.yml       | sentinels.count             | 2    | expected an integer, got string "3"
+      section-wrong-type.yml  | master                      | 1    | expected a mapping, got integer 5
+      negative-replicas.yml   | replicas.count              | 1    | must be 0 or more, got -1
+      zero-sentinels.yml      | sentinels.count             | 2    | must be at least 1, got 0
+      quorum-zero.yml         | sentinels.quorum            | 2    | must be at least 1, got 0
+      bad-master-name.yml     | sentinels.master-name       | 2    | "my master" is not a valid master name
+      bad-image.yml           | image                       | 1    | "Redis:7" is not a valid Docker image reference
+      bad-project.yml         | project                     | 1    | "My_Project" is not a valid project name
+      bad-bind.yml            | bind                        | 1    | "localhost" is not an IPv4 address
+      duplicate-port.yml      | replicas.host-ports[1]      | 5    | port 6379 is already used by master.host-port
+      port-out-of-range.yml   | master.host-port            | 2    | 70000 is not a port number (1 to 65535)
+      host-ports-too-long.yml | replicas.host-ports         | 3    | 2 host ports for 1 replica
+      integer-too-large.yml   | replicas.count              | 1    | integer 99999999999 is out of range
+      duplicate-key.yml       | replicas                    | 3    | duplicate key (first defined at line 1)
+      merge-key.yml           | replicas.<<                 | 4    | merge keys (<<) are not supported
+      local-tag.yml           | image                       | 2    | unsupported YAML tag !local-tag
+      syntax-error.yml        | ''                          | 4    | YAML syntax error at line 4, column 17: mapping values are not allowed here
+      two-documents.yml       | ''                          | 2    | expected a single document in the stream
+      not-a-mapping.yml       | ''                          | 1    | the top level must be a mapping of keys such as replicas: and sentinels:, got a list
+      java-tag.yml            | ''                          | 1    | unsupported YAML tag !!javax.script.ScriptEngineManager at line 1, column 1
+      java-tag-on-value.yml   | ''                          | 2    | unsupported YAML tag !!java.io.File at line 2, column 8
+      alias-bomb.yml          | ''                          | null | more than 10 aliases to lists or mappings
+      too-deep.yml            | ''                          | null | nested more than 20 levels deep
+      """)
+  void badFixtureReportsItsOneProblemWithPathAndLine(String fixture, String path, Integer line, String fragment) {
+    Path file = FIXTURES.resolve("bad").resolve(fixture);
+
+    TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.load(file));
+
+    assertEquals(1, e.problems().size(), e::getMessage);
+    Problem problem = e.problems().get(0);
+    assertEquals(path, problem.path());
+    assertEquals(line, problem.line());
+    assertTrue(problem.message().contains(fragment), () -> "message was: " + problem.message());
+    assertEquals(file.toString(), e.source());
+    assertEquals(file + ": " + problem, e.getMessage());
+  }
+
+  @Test
+  void everyBadFixtureIsCoveredByTheParameterizedTest() throws IOException {
+    String source = Files.readString(Path.of("src/test/java/io/redisha/topology/TopologyLoaderTest.java"));
+    try (var files = Files.list(FIXTURES.resolve("bad"))) {
+      files.map(f -> f.getFileName().toString())
+          .forEach(name -> assertTrue(source.contains(name + " "), name + " has no expectation"));
+    }
+  }
+
+  @Test
+  void reportsEveryProblemOfAFileSortedByLine() {
+    TopologyException e = assertThrows(TopologyException.class,
+        () -> TopologyLoader.load(FIXTURES.resolve("several-problems.yml")));
+
+    assertEquals(List.of("project", "replicas.count", "sentinels.quorum", "sentinels.master-name", "sentinels.colour"),
+        e.problems().stream().map(Problem::path).toList());
+    assertEquals(List.of(1, 4, 7, 8, 9), e.problems().stream().map(Problem::line).toList());
+    String prefix = FIXTURES.resolve("several-problems.yml") + ": ";
+    assertEquals(String.join("\n",
+            prefix + "project (line 1): \"Bad Project\" is not a valid project name: use 1 to 40 characters"
+                + " from a-z 0-9 _ . - starting with a letter or digit",
+            prefix + "replicas.count (line 4): must be 0 or more, got -1",
+            prefix + "sentinels.quorum (line 7): 4 is more than the 3 sentinels",
+            prefix + "sentinels.master-name (line 8): \"my master\" is not a valid master name: use letters,"
+                + " digits and . - _ only",
+            prefix + "sentinels.colour (line 9): unknown key; expected one of: count, quorum, master-name,"
+                + " down-after-milliseconds, failover-timeout, parallel-syncs, host-ports"),
+        e.getMessage());
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsNotAlsoReportedAsOutOfRange() throws Exception {
+    // count "x" falls back to the default 3 internally; quorum 4 > 3 would be about a value never written
+    TopologyException e = assertThrows(TopologyException.class,
+        () -> TopologyLoader.parse("sentinels:\n  count: x\n  quorum: 4\n", "t.yml"));
+
+    assertEquals(List.of(new Problem("sentinels.count", 2, "expected an integer, got string \"x\"")), e.problems());
+  }
+
+  @Test
+  void aBadHostPortEntryDoesNotShiftTheOthersOntoWrongPaths() {
+    TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+        "master: {host-port: 7000}\nreplicas:\n  host-ports: [x, 7000]\n", "t.yml"));
+
+    assertEquals(List.of(new Problem("replicas.host-ports[0]", 3, "expected an integer, got string \"x\"")),
+        e.problems());
+  }
+
+  @Test
+  void emptyFileAndEmptyMappingGiveTheDefaults() throws Exception {
+    for (String name : List.of("empty.yml", "empty-mapping.yml")) {
+      LoadedTopology loaded = TopologyLoader.load(FIXTURES.resolve("good").resolve(name));
+      assertEquals(Topology.defaults(), loaded.topology(), name);
+      assertEquals(List.of(), loaded.warnings(), name);
+      assertEquals(FIXTURES.resolve("good").resolve(name), loaded.file());
+    }
+    assertEquals(Topology.defaults(), TopologyLoader.parse("# only a comment\n", "t.yml").topology());
+    assertNull(TopologyLoader.parse("", "t.yml").file());
+  }
+
+  @Test
+  void minimalFileChangesOnlyWhatItNames() throws Exception {
+    Topology topology = TopologyLoader.load(FIXTURES.resolve("good/minimal.yml")).topology();
+
+    Topology d = Topology.defaults();
+    assertEquals(new Topology("shop", d.image(), d.bind(), d.master(), d.replicas(), d.sentinels()), topology);
+  }
+
+  @Test
+  void fullFileSetsEveryKey() throws Exception {
+    Topology topology = TopologyLoader.load(FIXTURES.resolve("good/full.yml")).topology();
+
+    assertEquals(new Topology("shop-cache", "registry.example.com:5000/team/redis:7.2-alpine", "127.0.0.2",
+        new Master(6379, 1, 5),
+        new Replicas(3, List.of(6380, 6381)),
+        new Sentinels(5, 3, "shop.cache-1", 3000, 10000, 2, List.of(26379, 26380))), topology);
+    assertEquals(6381, topology.replicas().hostPort(2));
+    assertNull(topology.replicas().hostPort(3));
+    assertEquals(26379, topology.sentinels().hostPort(1));
+    assertNull(topology.sentinels().hostPort(5));
+  }
+
+  @Test
+  void bareIntegersAreShorthandForCounts() throws Exception {
+    Topology topology = TopologyLoader.load(FIXTURES.resolve("good/shorthand.yml")).topology();
+
+    assertEquals(new Replicas(4, List.of()), topology.replicas());
+    assertEquals(5, topology.sentinels().count());
+    assertEquals(Sentinels.DEFAULT_QUORUM, topology.sentinels().quorum());
+  }
+
+  @Test
+  void nullValuesMeanTheDefault() throws Exception {
+    Topology topology = TopologyLoader.parse(
+        "project: ~\nmaster:\n  host-port: ~\nreplicas:\nsentinels:\n  host-ports: ~\n", "t.yml").topology();
+
+    assertEquals(Topology.defaults(), topology);
+  }
+
+  @Test
+  void yamlIntegerNotationsAreIntegers() throws Exception {
+    Topology topology = TopologyLoader.parse("replicas: 0x3\nsentinels:\n  down-after-milliseconds: 5_000\n",
+        "t.yml").topology();
+
+    assertEquals(3, topology.replicas().count());
+    assertEquals(5000, topology.sentinels().downAfterMillis());
+  }
+
+  @Test
+  void unknownKeysSuggestTheNearestKnownOne() {
+    TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+        "master:\n  host_port: 6379\nsentinel: 3\nreplicas:\n  masterName: x\n", "t.yml"));
+
+    assertEquals(List.of(
+            new Problem("master.host_port", 2, "unknown key; did you mean \"host-port\"?"),
+            new Problem("sentinel", 3, "unknown key; did you mean \"sentinels\"?"),
+            new Problem("replicas.masterName", 5, "unknown key; expected one of: count, host-ports")),
+        e.problems());
+  }
+
+  @Test
+  void aFixedPortUsedTwiceNamesBothPaths() {
+    TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+        "replicas:\n  host-ports: [7001]\nsentinels:\n  host-ports:\n    - 7002\n    - 7001\n", "t.yml"));
+
+    assertEquals(List.of(new Problem("sentinels.host-ports[1]", 6,
+        "port 7001 is already used by replicas.host-ports[0]")), e.problems());
+  }
+
+  @Test
+  void quorumAboveCountIsReportedAtTheCountWhenQuorumIsTheDefault() {
+    TopologyException e = assertThrows(TopologyException.class,
+        () -> TopologyLoader.parse("project: x\nsentinels: 1\n", "t.yml"));
+
+    assertEquals(List.of(new Problem("sentinels.quorum", 2, "2 is more than the 1 sentinel")), e.problems());
+  }
+
+  @Test
+  void warnsAboutRiskyButValidTopologies() throws Exception {
+    LoadedTopology loaded = TopologyLoader.parse(
+        "bind: 0.0.0.0\nreplicas: 0\nsentinels:\n  count: 2\n  quorum: 1\n", "t.yml");
+
+    assertEquals(List.of(
+        "sentinels.count: 2 Sentinels cannot survive losing one: a failover needs a majority of Sentinels;"
+            + " use at least 3",
+        "sentinels.count: an even number of Sentinels (2) tolerates no more failures than 1; prefer an odd number",
+        "sentinels.quorum: 1 is below a majority of the 2 Sentinels (2): a minority can declare the master down",
+        "replicas.count: 0 replicas: nothing can be promoted when the master fails",
+        "bind: 0.0.0.0 is not a loopback address: Redis and Sentinel ports, which have no password, will be"
+            + " reachable from other machines"), loaded.warnings());
+  }
+
+  @Test
+  void warnsWhenQuorumIsBelowAMajority() {
+    Topology five = Topology.defaults().withSentinelCount(5);
+
+    assertEquals(List.of("sentinels.quorum: 2 is below a majority of the 5 Sentinels (3): a minority can"
+        + " declare the master down"), TopologyLoader.warnings(five));
+    assertEquals(List.of(), TopologyLoader.warnings(Topology.defaults()));
+  }
+
+  @Test
+  void warnsWhenTheMasterCanNeverAcceptAWrite() {
+    Topology topology = new Topology("p", "redis:7", "127.0.0.1", new Master(null, 3, 10),
+        Replicas.defaults(), Sentinels.defaults());
+
+    assertEquals(List.of("master.min-replicas-to-write: 3 is more than the 2 replicas: the master will refuse"
+        + " every write"), TopologyLoader.warnings(topology));
+  }
+
+  @Test
+  void validateChecksTopologiesBuiltInCode() {
+    assertEquals(List.of(), TopologyLoader.validate(Topology.defaults()));
+
+    Topology scaled = Topology.defaults().withSentinelCount(1).withReplicaCount(-1);
+
+    assertEquals(List.of(
+        new Problem("replicas.count", null, "must be 0 or more, got -1"),
+        new Problem("sentinels.quorum", null, "2 is more than the 1 sentinel")), TopologyLoader.validate(scaled));
+  }
+
+  @Test
+  void withCountsCopyAndKeepEverythingElse() {
+    Topology original = new Topology("p", "redis:7", "127.0.0.1", Master.defaults(),
+        new Replicas(2, List.of(7001)), new Sentinels(3, 2, "m", 1000, 2000, 1, List.of(7100)));
+
+    Topology scaled = original.withReplicaCount(4).withSentinelCount(5);
+
+    assertEquals(new Replicas(4, List.of(7001)), scaled.replicas());
+    assertEquals(new Sentinels(5, 2, "m", 1000, 2000, 1, List.of(7100)), scaled.sentinels());
+    assertEquals(2, original.replicas().count());
+  }
+
+  @Test
+  void hostPortListsAreImmutableCopies() {
+    List<Integer> ports = new java.util.ArrayList<>(List.of(7001));
+    Replicas replicas = new Replicas(1, ports);
+    ports.add(7002);
+
+    assertEquals(List.of(7001), replicas.hostPorts());
+    assertThrows(UnsupportedOperationException.class, () -> replicas.hostPorts().add(1));
+    assertThrows(IllegalArgumentException.class, () -> replicas.hostPort(0));
+  }
+
+  @Test
+  void imageReferencesFollowDockerGrammar() {
+    for (String ok : List.of("redis", "redis:7", "redis:7.2.4-alpine", "library/redis:latest",
+        "localhost:5000/redis", "registry.example.com/a/b_c/d--e:1", "redis@sha256:" + "a".repeat(64),
+        "redis:7@sha256:" + "0".repeat(64))) {
+      assertTrue(TopologyRules.isImageReference(ok), ok);
+    }
+    for (String bad : List.of("", "Redis", "redis:", ":7", "redis:7:8", "redis/", "-redis", "redis:-7",
+        "redis@sha256:abc", "re dis")) {
+      assertTrue(!TopologyRules.isImageReference(bad), bad);
+    }
+  }
+
+  @Test
+  void refusesAFileOverOneMebibyteWithoutParsingIt(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("huge.yml");
+    // a syntax error on line 1: reporting it would mean the file was parsed
+    Files.writeString(file, "sentinels: count: 3\n# " + "x".repeat(1024 * 1024) + "\n");
+
+    TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.load(file));
+
+    assertEquals(1, e.problems().size());
+    assertEquals(file + ": the file is " + Files.size(file)
+        + " bytes, over the 1 MiB limit for a topology file; not parsed", e.getMessage());
+    TopologyException inMemory = assertThrows(TopologyException.class,
+        () -> TopologyLoader.parse(Files.readString(file), "huge.yml"));
+    assertTrue(inMemory.getMessage().contains("over the 1 MiB limit"), inMemory::getMessage);
+  }
+
+  @Test
+  void aMissingFileIsNamedInTheError(@TempDir Path dir) {
+    Path file = dir.resolve("nope.yml");
+
+    TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.load(file));
+
+    assertEquals(file + ": file not found", e.getMessage());
+  }
+
+  @Test
+  void aDirectoryOrNonUtf8FileIsRefused(@TempDir Path dir) throws IOException {
+    assertEquals(dir + ": is a directory, not a topology file",
+        assertThrows(TopologyException.class, () -> TopologyLoader.load(dir)).getMessage());
+
+    Path latin1 = dir.resolve("latin1.yml");
+    Files.write(latin1, "project: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(latin1 + ": the file is not UTF-8 text",
+        assertThrows(TopologyException.class, () -> TopologyLoader.load(latin1)).getMessage());
+  }
+
+  @Test
+  void aByteOrderMarkIsAccepted() throws Exception {
+    assertEquals("shop", TopologyLoader.parse("\uFEFFproject: shop\n", "t.yml").topology().project());
+  }
+
+  @Test
+  void theDefaultTopologyFileHasEveryKeyAndTheDefaultValues() throws Exception {
+    Path file = Path.of("topology.yml");
+
+    LoadedTopology loaded = TopologyLoader.load(file);
+
+    assertEquals(Topology.defaults(), loaded.topology());
+    assertEquals(List.of(), loaded.warnings());
+    String text = Files.readString(file);
+    for (String key : List.of("project:", "image:", "bind:", "master:", "host-port:", "min-replicas-to-write:",
+        "min-replicas-max-lag:", "replicas:", "count:", "host-ports:", "sentinels:", "quorum:", "master-name:",
+        "down-after-milliseconds:", "failover-timeout:", "parallel-syncs:")) {
+      assertTrue(text.contains("\n" + key) || text.contains("  " + key), key);
+    }
+  }
+
+  @Test
+  void problemsPrintPathLineAndMessage() {
+    assertEquals("sentinels.quorum (line 7): 4 is more than the 3 sentinels",
+        new Problem("sentinels.quorum", 7, "4 is more than the 3 sentinels").toString());
+    assertEquals("sentinels.quorum: 4 is more than the 3 sentinels",
+        new Problem("sentinels.quorum", null, "4 is more than the 3 sentinels").toString());
+    assertEquals("file not found", new Problem("", null, "file not found").toString());
+  }
+}
