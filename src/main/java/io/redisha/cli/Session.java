@@ -22,7 +22,11 @@ final class Session implements AutoCloseable {
 
     /** Loads the topology first, so an invalid file fails before anything touches the engine. */
     static Session open(ProjectOptions project, PrintWriter err) {
-        LoadedTopology loaded = project.load(err);
+        return open(project.load(err), err);
+    }
+
+    /** For a topology the command has loaded (and perhaps changed) itself. */
+    static Session open(LoadedTopology loaded, PrintWriter err) {
         DockerEngine engine = DockerEngine.connect();
         Cluster cluster = new Cluster(engine, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err));
         return new Session(loaded, engine, cluster);

@@ -105,9 +105,7 @@ public final class Cluster implements AutoCloseable {
             throw new DockerException("image " + topology.image() + " (topology `image`) is not on the engine at "
                     + engine.host() + "; run scripts/setup, or pull or load it");
         }
-        progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
-        engine.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
-                Map.of("REDIS_IMAGE", topology.image()), Labels.project(topology.project()));
+        buildSentinelImage();
         engine.ensureNetwork(network, topology.project());
 
         repair(refresh());
@@ -116,15 +114,23 @@ public final class Cluster implements AutoCloseable {
         Optional<NodeContainer> master = d.nodes().isEmpty() ? Optional.empty()
                 : Inspector.currentMaster(inspector.observe(d));
 
-        List<Expected.Slot> missing = expected.slots().stream()
-                .filter(slot -> d.find(slot.service(), slot.index()).isEmpty()).toList();
+        List<Expected.Slot> missing = expected.missing(d);
         if (master.isEmpty() && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
             // Sentinel resolves the monitored name at start: the master must be on the network first.
             create(List.of(new Expected.Slot(Service.MASTER, 1)), null);
             missing = missing.stream().filter(s -> s.service() != Service.MASTER).toList();
         }
         create(missing, master.orElse(null));
-        return waitReady(expected, timeout);
+        // a file asking for fewer nodes than run (edited by hand, or a scale interrupted midway)
+        long deadline = System.nanoTime() + timeout.toNanos();
+        new Scaler(this).removeExtras(expected, timeout);
+        return waitReady(expected, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
+
+    void buildSentinelImage() {
+        progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
+        engine.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
+                Map.of("REDIS_IMAGE", topology.image()), Labels.project(topology.project()));
     }
 
     /** Puts containers that an interrupted run or a fault left behind back into service. */
@@ -189,7 +195,8 @@ public final class Cluster implements AutoCloseable {
         refresh();
     }
 
-    private void runAll(List<Supplier<Object>> tasks) {
+    /** Runs the tasks in parallel on the worker pool; throws the first failure, the others suppressed in it. */
+    void runAll(List<Supplier<Object>> tasks) {
         List<CompletableFuture<Object>> futures = tasks.stream()
                 .map(t -> CompletableFuture.supplyAsync(t, executor)).toList();
         RuntimeException first = null;

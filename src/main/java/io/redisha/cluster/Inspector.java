@@ -95,22 +95,7 @@ public final class Inspector {
 
     ClusterStatus judge(Observation o, Expected expected) {
         Deployment d = o.deployment();
-        List<String> notReady = new ArrayList<>();
-        for (Expected.Slot slot : expected.slots()) {
-            Optional<NodeContainer> node = d.find(slot.service(), slot.index());
-            String name = Naming.container(d.project(), slot.service(), slot.index());
-            if (node.isEmpty()) {
-                notReady.add(name + " does not exist");
-            } else if (!node.get().isRunning()) {
-                notReady.add(name + " is " + node.get().state().label());
-            }
-        }
-        for (NodeContainer n : d.nodes()) {
-            if (!expected.contains(n.service(), n.index())) {
-                notReady.add(n.name() + " is not in the topology (" + expected.replicas() + " replicas, "
-                        + expected.sentinels() + " sentinels)");
-            }
-        }
+        List<String> notReady = new ArrayList<>(expected.containerProblems(d));
 
         NodeContainer master = currentMaster(o).orElse(null);
         if (master == null) {
