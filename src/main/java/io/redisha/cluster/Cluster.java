@@ -220,12 +220,19 @@ public final class Cluster implements AutoCloseable {
         return inspector.inspect(refresh(), expected);
     }
 
-    /** Polls the deployment until it is ready; fails early when a node's container stops. */
+    /**
+     * Polls the deployment until it is ready; fails early when a node's container stops. A Sentinel
+     * that still lists a node which is gone (removed, or recreated with another address) is reset,
+     * one Sentinel at a time, as the Sentinel documentation prescribes.
+     */
     public ClusterStatus waitReady(Expected expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastReported = null;
         while (true) {
             ClusterStatus status = status(expected);
+            if (!status.ready() && resetStaleSentinels(status, expected, deadline)) {
+                continue;
+            }
             if (status.ready()) {
                 progress.step("ready: master " + status.master() + ", " + expected.replicas() + " replicas, "
                         + expected.sentinels() + " sentinels");
@@ -246,6 +253,46 @@ public final class Cluster implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw notReady("not ready after " + timeout.toSeconds() + " s: " + String.join("; ", status.notReady()),
                         status, culprit(status).orElse(null));
+            }
+            sleep(POLL);
+        }
+    }
+
+    /** Resets the Sentinels that list stale addresses; returns whether it reset any. */
+    private boolean resetStaleSentinels(ClusterStatus status, Expected expected, long deadline) {
+        boolean settled = status.nodes().stream().noneMatch(n -> "running".equals(n.state()) && "unknown".equals(n.role()));
+        boolean failover = status.sentinels().stream().anyMatch(SentinelStatus::failoverRunning);
+        List<SentinelStatus> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty()).toList();
+        if (stale.isEmpty() || !settled || failover || status.master() == null) {
+            return false;
+        }
+        for (SentinelStatus s : stale) {
+            resetSentinel(s.name(), expected, deadline);
+        }
+        return true;
+    }
+
+    /**
+     * {@code SENTINEL RESET} one Sentinel, then wait until it has rediscovered the expected replicas
+     * and other Sentinels, so that the next one can be reset without losing the majority.
+     */
+    public void resetSentinel(String sentinelName, Expected expected, long deadlineNanos) {
+        NodeContainer sentinel = deployment().nodes().stream().filter(n -> n.name().equals(sentinelName))
+                .findFirst().orElseThrow(() -> new IllegalStateException("no Sentinel " + sentinelName));
+        progress.step("SENTINEL RESET " + topology.sentinels().masterName() + " on " + sentinelName);
+        try (var jedis = redis.sentinel(Deployment.networkAddress(sentinel))) {
+            jedis.sentinelReset(topology.sentinels().masterName());
+        }
+        while (true) {
+            ClusterStatus status = status(expected);
+            Optional<SentinelStatus> view = status.sentinels().stream().filter(s -> s.name().equals(sentinelName)).findFirst();
+            if (view.isPresent() && view.get().error() == null && view.get().stale().isEmpty()
+                    && view.get().replicas().size() == expected.replicas()
+                    && view.get().otherSentinels().size() == expected.sentinels() - 1) {
+                return;
+            }
+            if (System.nanoTime() > deadlineNanos) {
+                throw notReady(sentinelName + " did not rediscover the deployment after SENTINEL RESET", status, sentinel);
             }
             sleep(POLL);
         }
