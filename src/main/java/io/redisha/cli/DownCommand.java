@@ -23,7 +23,7 @@ public class DownCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        try (Session session = Session.open(project, err)) {
+        try (Session session = Session.openExclusive(project, err, "down")) {
             int removed = session.cluster.down(images);
             out.printf("removed %d containers of project %s%n", removed, session.loaded.topology().project());
             out.flush();

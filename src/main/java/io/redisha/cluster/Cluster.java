@@ -105,6 +105,12 @@ public final class Cluster implements AutoCloseable {
             throw new DockerException("image " + topology.image() + " (topology `image`) is not on the engine at "
                     + engine.host() + "; run scripts/setup, or pull or load it");
         }
+        Expected expected = Expected.of(topology);
+        Deployment before = refresh();
+        PortPreflight.check(topology, expected.slots().stream()
+                .filter(slot -> before.find(slot.service(), slot.index())
+                        .filter(n -> n.state() != ContainerState.CREATED && n.state() != ContainerState.DEAD).isEmpty())
+                .toList());
         progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
         engine.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
                 Map.of("REDIS_IMAGE", topology.image()), Labels.project(topology.project()));
@@ -112,7 +118,6 @@ public final class Cluster implements AutoCloseable {
 
         repair(refresh());
         Deployment d = refresh();
-        Expected expected = Expected.of(topology);
         Optional<NodeContainer> master = d.nodes().isEmpty() ? Optional.empty()
                 : Inspector.currentMaster(inspector.observe(d));
 
