@@ -162,6 +162,9 @@ public final class Inspector {
                 notReady.add(s.name() + " knows " + upSentinels + " live of " + view.otherSentinels().size()
                         + " other sentinels, expected " + expectedOthers);
             }
+            if (view.failoverRunning()) {
+                notReady.add(s.name() + " reports a failover in progress (" + view.masterFlags() + ")");
+            }
             if (!view.quorumOk()) {
                 notReady.add(s.name() + " CKQUORUM: " + view.quorumMessage());
             }

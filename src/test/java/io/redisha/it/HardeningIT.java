@@ -166,8 +166,14 @@ class HardeningIT {
         try {
             assertEquals(0, cli.run("up").exitCode());
             String oldMaster = Probe.master(cli.project()).getId();
+            String oldIp = Engine.ip(oldMaster);
             try (Jedis s = Probe.sentinel(Engine.container(cli.project(), "sentinel", 1).getId())) {
                 s.sentinelFailover("mymaster");
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (oldIp.equals(s.sentinelGetMasterAddrByName("mymaster").get(0))) {
+                    assertTrue(System.nanoTime() < deadline, "SENTINEL FAILOVER switched the master within 30 s");
+                    Thread.sleep(100);
+                }
             }
             Cli.Result ready = cli.run("up", "--timeout", "90");
             assertEquals(0, ready.exitCode(), ready::toString);
