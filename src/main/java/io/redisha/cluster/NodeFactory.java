@@ -63,6 +63,6 @@ final class NodeFactory {
                                Integer hostPort, String configPath, String config) {
         return new ContainerSpec(Naming.container(topology.project(), service, index), image,
                 Labels.node(topology.project(), service, index), cmd, network, aliases, service.port(),
-                topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)));
+                topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)), null, null);
     }
 }
