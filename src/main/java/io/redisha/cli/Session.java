@@ -6,6 +6,9 @@ import io.redisha.cluster.ProjectLock;
 import io.redisha.docker.DockerEngine;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.LoadedTopology;
+import io.redisha.topology.Secrets;
+import io.redisha.topology.TopologyException;
+import io.redisha.topology.TopologyLoader;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -39,10 +42,17 @@ final class Session implements AutoCloseable {
 
     private static Session open(ProjectOptions project, PrintWriter err, String lockFor) {
         LoadedTopology loaded = project.load(err);
+        Secrets secrets;
+        try {
+            secrets = TopologyLoader.secrets(loaded, System.getenv());
+        } catch (TopologyException e) {
+            throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
+        }
         ProjectLock lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
         try {
             DockerEngine engine = DockerEngine.connect();
-            Cluster cluster = new Cluster(engine, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err));
+            Cluster cluster = new Cluster(engine, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
+                    secrets);
             return new Session(loaded, engine, cluster, lock);
         } catch (RuntimeException e) {
             if (lock != null) {

@@ -10,6 +10,7 @@ import io.redisha.docker.Service;
 import io.redisha.sentinel.LoopbackMapper;
 import io.redisha.sentinel.RedisNodes;
 import io.redisha.sentinel.SentinelContext;
+import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,14 +45,16 @@ public final class Cluster implements AutoCloseable {
     private final Inspector inspector;
     private volatile Deployment deployment;
 
+    private final Secrets secrets;
+
     public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress) {
-        this(engine, topology, context, progress, null, null);
+        this(engine, topology, context, progress, Secrets.none());
     }
 
-    public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress,
-                   String redisPassword, String sentinelPassword) {
+    public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this.engine = engine;
         this.topology = topology;
+        this.secrets = secrets;
         this.context = context;
         this.progress = progress;
         this.network = Naming.network(topology.project());
@@ -61,8 +64,8 @@ public final class Cluster implements AutoCloseable {
             return t;
         });
         LoopbackMapper mapper = new LoopbackMapper(() -> refresh().loopbackTable());
-        this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), redisPassword, sentinelPassword,
-                PROBE_TIMEOUT_MILLIS);
+        this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
+                secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS);
         this.inspector = new Inspector(redis, executor);
     }
 
@@ -198,7 +201,7 @@ public final class Cluster implements AutoCloseable {
         if (slots.isEmpty()) {
             return;
         }
-        NodeFactory factory = new NodeFactory(topology, network, context);
+        NodeFactory factory = new NodeFactory(topology, secrets, network, context);
         String masterHost = master == null || master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
         List<Supplier<Object>> tasks = new ArrayList<>();
         for (Expected.Slot slot : slots) {
@@ -358,8 +361,15 @@ public final class Cluster implements AutoCloseable {
 
     // ---- down ------------------------------------------------------------------------------
 
-    /** Removes the project's containers and network (and the Sentinel image when asked); returns how many containers went. */
-    public int down(boolean removeImage) {
+    /** What {@link #down} removed and kept. */
+    public record DownResult(int containers, int volumesRemoved, List<String> volumesKept) {
+    }
+
+    /**
+     * Removes the project's containers and network; the Sentinel image and the data volumes only
+     * when asked, so that persistent data survives a down/up.
+     */
+    public DownResult down(boolean removeImage, boolean removeVolumes) {
         List<NodeContainer> nodes = refresh().nodes();
         runAll(nodes.stream().<Supplier<Object>>map(n -> () -> {
             progress.step("removing " + n.name());
@@ -371,9 +381,16 @@ public final class Cluster implements AutoCloseable {
             progress.step("removing image " + Naming.sentinelImage(topology.project()));
             engine.removeImage(Naming.sentinelImage(topology.project()));
         }
+        List<String> volumes = engine.listVolumes(topology.project());
+        if (removeVolumes) {
+            for (String volume : volumes) {
+                progress.step("removing volume " + volume);
+                engine.removeVolume(volume);
+            }
+        }
         refresh();
         log.debug("removed {} containers of {}", nodes.size(), topology.project());
-        return nodes.size();
+        return new DownResult(nodes.size(), removeVolumes ? volumes.size() : 0, removeVolumes ? List.of() : volumes);
     }
 
     @Override
