@@ -61,7 +61,7 @@ public class ScaleCommand implements Callable<Integer> {
         LoadedTopology loaded = project.load();
         try {
             Topology target = Scaler.target(loaded.topology(), counts.replicas(), counts.sentinels());
-            try (Session session = Session.open(new LoadedTopology(target, List.of(), loaded.file()), err)) {
+            try (Session session = Session.openExclusive(new LoadedTopology(target, List.of(), loaded.file()), err, "scale")) {
                 Scaler scaler = new Scaler(session.cluster);
                 scaler.checkPreconditions(loaded.topology());
                 TopologyLoader.warnings(target).forEach(w -> err.println("warning: " + w));

@@ -147,6 +147,9 @@ public final class Inspector {
                 notReady.add(s.name() + " knows " + upSentinels + " live of " + view.otherSentinels().size()
                         + " other sentinels, expected " + expectedOthers);
             }
+            if (view.failoverRunning()) {
+                notReady.add(s.name() + " reports a failover in progress (" + view.masterFlags() + ")");
+            }
             if (!view.quorumOk()) {
                 notReady.add(s.name() + " CKQUORUM: " + view.quorumMessage());
             }
@@ -201,11 +204,22 @@ public final class Inspector {
         if (view == null || !view.reachable()) {
             String error = view == null ? (s.isRunning() ? "not published" : null) : view.error();
             return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
-                    null, List.of(), List.of(), false, null, error);
+                    null, List.of(), List.of(), false, null, List.of(), false, error);
+        }
+        List<String> stale = new ArrayList<>();
+        for (SentinelView.Instance i : view.knownReplicas()) {
+            if (d.byAddress(i.address()).filter(n -> n.service().isRedis()).isEmpty()) {
+                stale.add(i.address());
+            }
+        }
+        for (SentinelView.Instance i : view.otherSentinels()) {
+            if (d.byAddress(i.address()).filter(n -> n.service() == Service.SENTINEL).isEmpty()) {
+                stale.add(i.address());
+            }
         }
         return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
                 nameOf(d, view.masterAddress()), names(d, view.knownReplicas()), names(d, view.otherSentinels()),
-                view.quorumOk(), view.quorumMessage(), null);
+                view.quorumOk(), view.quorumMessage(), List.copyOf(stale), view.failoverRunning(), null);
     }
 
     private static List<String> names(Deployment d, List<SentinelView.Instance> instances) {

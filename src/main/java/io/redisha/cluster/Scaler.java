@@ -96,7 +96,9 @@ public final class Scaler {
     /**
      * Refuses when nothing of the project is deployed, and when nodes would be removed from a
      * deployment that is not ready as {@code current} describes it. Growing may proceed on a
-     * deployment that is not ready.
+     * deployment that is not ready, once the fixed host ports of the new nodes are known to be free.
+     *
+     * @throws PreflightException when a fixed host port of a node to create is taken
      */
     public void checkPreconditions(Topology current) {
         Deployment d = cluster.refresh();
@@ -104,7 +106,9 @@ public final class Scaler {
             throw new RefusedException("project " + current.project() + " is not deployed on "
                     + cluster.engine().host() + " (run redisha up)");
         }
-        if (!Expected.of(cluster.topology()).hasExtras(d)) {
+        Expected target = Expected.of(cluster.topology());
+        PortPreflight.check(cluster.topology(), target.missing(d));
+        if (!target.hasExtras(d)) {
             return;
         }
         ClusterStatus status = cluster.status(Expected.of(current));
@@ -131,7 +135,7 @@ public final class Scaler {
             }
             String masterName = cluster.status(expected).master();
             NodeContainer master = d.nodes().stream().filter(n -> n.name().equals(masterName)).findFirst().orElse(null);
-            cluster.create(missing, master);
+            cluster.createMissing(missing, master);
         }
         removeExtras(expected, remaining(deadline));
         return cluster.waitReady(expected, remaining(deadline));
@@ -158,6 +162,10 @@ public final class Scaler {
             cluster.engine().remove(n.id());
             return null;
         }).toList());
+        // like down, a removal keeps data volumes; down --volumes removes them
+        List<String> volumes = cluster.engine().listVolumes(d.project());
+        victims.stream().map(n -> Naming.dataVolume(n.name())).filter(volumes::contains)
+                .forEach(v -> progress.step("kept data volume " + v + " (redisha down --volumes removes it)"));
         resetSentinels(expected, deadline);
     }
 
