@@ -305,44 +305,19 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** Resets the Sentinels that list stale addresses; returns whether it reset any. */
+    /**
+     * Resets the Sentinels that list addresses no node answers to any more (through the Scaler's
+     * one-at-a-time procedure); returns whether it reset any.
+     */
     private boolean resetStaleSentinels(ClusterStatus status, Expected expected, long deadline) {
         boolean settled = status.nodes().stream().noneMatch(n -> "running".equals(n.state()) && "unknown".equals(n.role()));
         boolean failover = status.sentinels().stream().anyMatch(SentinelStatus::failoverRunning);
-        List<SentinelStatus> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty()).toList();
+        List<String> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty()).map(SentinelStatus::name).toList();
         if (stale.isEmpty() || !settled || failover || status.master() == null) {
             return false;
         }
-        for (SentinelStatus s : stale) {
-            resetSentinel(s.name(), expected, deadline);
-        }
+        new Scaler(this).resetSentinels(expected, stale, deadline);
         return true;
-    }
-
-    /**
-     * {@code SENTINEL RESET} one Sentinel, then wait until it has rediscovered the expected replicas
-     * and other Sentinels, so that the next one can be reset without losing the majority.
-     */
-    public void resetSentinel(String sentinelName, Expected expected, long deadlineNanos) {
-        NodeContainer sentinel = deployment().nodes().stream().filter(n -> n.name().equals(sentinelName))
-                .findFirst().orElseThrow(() -> new IllegalStateException("no Sentinel " + sentinelName));
-        progress.step("SENTINEL RESET " + topology.sentinels().masterName() + " on " + sentinelName);
-        try (var jedis = redis.sentinel(Deployment.networkAddress(sentinel))) {
-            jedis.sentinelReset(topology.sentinels().masterName());
-        }
-        while (true) {
-            ClusterStatus status = status(expected);
-            Optional<SentinelStatus> view = status.sentinels().stream().filter(s -> s.name().equals(sentinelName)).findFirst();
-            if (view.isPresent() && view.get().error() == null && view.get().stale().isEmpty()
-                    && view.get().replicas().size() == expected.replicas()
-                    && view.get().otherSentinels().size() == expected.sentinels() - 1) {
-                return;
-            }
-            if (System.nanoTime() > deadlineNanos) {
-                throw notReady(sentinelName + " did not rediscover the deployment after SENTINEL RESET", status, sentinel);
-            }
-            sleep(POLL);
-        }
     }
 
     private NotReadyException notReady(String message, ClusterStatus status, NodeContainer culprit) {

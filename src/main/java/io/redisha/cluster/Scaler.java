@@ -187,7 +187,18 @@ public final class Scaler {
 
     /** SENTINEL RESET on each running Sentinel, one at a time, each time waiting until it knows the survivors again. */
     private void resetSentinels(Expected expected, long deadline) {
-        List<NodeContainer> sentinels = cluster.refresh().sentinels().stream().filter(NodeContainer::isRunning).toList();
+        resetSentinels(expected, cluster.refresh().sentinels().stream().filter(NodeContainer::isRunning)
+                .map(NodeContainer::name).toList(), deadline);
+    }
+
+    /**
+     * SENTINEL RESET on the named Sentinels, one at a time (the Sentinel documentation's procedure):
+     * each only while no failover is in progress, each followed by a wait until it knows exactly the
+     * running Sentinels and replicas again, so that the majority is never lost.
+     */
+    public void resetSentinels(Expected expected, List<String> names, long deadline) {
+        List<NodeContainer> running = cluster.refresh().sentinels().stream().filter(NodeContainer::isRunning).toList();
+        List<NodeContainer> sentinels = running.stream().filter(s -> names.contains(s.name())).toList();
         for (int i = 0; i < sentinels.size(); i++) {
             NodeContainer master = awaitQuiet(expected, deadline);
             Deployment d = cluster.deployment();
@@ -195,7 +206,7 @@ public final class Scaler {
             progress.step("SENTINEL RESET " + redis.masterName() + " on " + sentinel.name() + " (" + (i + 1) + "/"
                     + sentinels.size() + ")");
             reset(sentinel, expected, deadline);
-            Set<String> others = ids(sentinels.stream().filter(s -> !s.id().equals(sentinel.id())).toList());
+            Set<String> others = ids(running.stream().filter(s -> !s.id().equals(sentinel.id())).toList());
             Set<String> replicas = ids(d.redisNodes().stream().filter(n -> !n.id().equals(master.id())).toList());
             awaitRediscovery(sentinel, master, others, replicas, expected, deadline);
         }
