@@ -70,6 +70,33 @@ class HardeningIT {
     }
 
     @Test
+    void scaleKilledWithSigkillMidwayIsFinishedByTheNextUp() throws Exception {
+        Cli cli = Cli.project("it-killscale", "");
+        try {
+            assertEquals(0, cli.run("up").exitCode());
+            Process grow = launch(cli, "scale", "sentinel=5");
+            awaitLine(grow, "creating " + cli.project() + "-sentinel-");
+            grow.destroyForcibly();
+            assertTrue(grow.waitFor(10, TimeUnit.SECONDS));
+            assertTrue(Files.readString(cli.topology()).contains("count: 5"), "the new count was written first");
+
+            Cli.Result up = cli.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+            Probe.assertReady(cli.project(), 2, 5);
+
+            Process shrink = launch(cli, "scale", "sentinel=3");
+            awaitLine(shrink, "removing " + cli.project() + "-sentinel-");
+            shrink.destroyForcibly();
+            assertTrue(shrink.waitFor(10, TimeUnit.SECONDS));
+            Cli.Result again = cli.run("up");
+            assertEquals(0, again.exitCode(), again::toString);
+            Probe.assertReady(cli.project(), 2, 3);
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    @Test
     void aSecondCommandOnTheSameProjectIsRefusedWhileTheFirstRuns() throws Exception {
         Cli cli = Cli.project("it-lock", "");
         try {
