@@ -16,7 +16,8 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = RedishaCli.Version.class,
         description = "Deploys a highly available Redis (master, replicas, Sentinels) on Docker and proves its failover.",
-        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, FailoverTestCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 " 0:success",
