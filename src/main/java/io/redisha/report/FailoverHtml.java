@@ -22,15 +22,13 @@ import java.util.Map;
  */
 public final class FailoverHtml {
     private static final int WIDTH = 1000;
-    private static final int LEFT = 78;
+    private static final int LEFT = 100;
     private static final int RIGHT = 24;
-    private static final int LABEL_ROWS = 5;
     private static final int ROW_HEIGHT = 14;
-    private static final int LANE_TOP = LABEL_ROWS * ROW_HEIGHT + 14;
+    private static final int MAX_LABEL_ROWS = 10;
+    private static final double CHAR_WIDTH = 6.2;
     private static final int LANE_HEIGHT = 16;
     private static final int LANE_GAP = 6;
-    private static final int AXIS_Y = LANE_TOP + 3 * (LANE_HEIGHT + LANE_GAP) + 4;
-    private static final int HEIGHT = AXIS_Y + 30;
     private static final double[] TICK_STEPS = {0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300};
     private static final Map<String, String> OUTCOME_COLORS = Map.of(
             "ACK", "#2e7d32", "UNKNOWN", "#ef8f00", "FAILED", "#c62828");
@@ -163,29 +161,37 @@ public final class FailoverHtml {
         }
         max += 500;
         Scale x = new Scale(min, max);
+        int[] rows = labelRows(markers, x);
+        int labelRows = 1;
+        for (int r : rows) {
+            labelRows = Math.max(labelRows, r + 1);
+        }
+        int laneTop = labelRows * ROW_HEIGHT + 14;
+        int axisY = laneTop + 3 * (LANE_HEIGHT + LANE_GAP) + 4;
+        int height = axisY + 30;
 
         StringBuilder svg = new StringBuilder();
         svg.append("<svg class=\"timeline\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+                .append(height).append("\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                 .append("\" role=\"img\" aria-label=\"timeline of round ").append(round.round()).append("\">\n");
         svg.append("<title>Round ").append(round.round()).append(": phases and writes, seconds from the fault</title>\n");
         Writes w = round.writes();
         if (w != null && w.longestGapMs() > 0) {
-            svg.append("<rect x=\"").append(fmt(x.at(w.gapFromMs()))).append("\" y=\"").append(LANE_TOP - 4)
+            svg.append("<rect x=\"").append(fmt(x.at(w.gapFromMs()))).append("\" y=\"").append(laneTop - 4)
                     .append("\" width=\"").append(fmt(Math.max(1, x.at(w.gapToMs()) - x.at(w.gapFromMs()))))
                     .append("\" height=\"").append(3 * (LANE_HEIGHT + LANE_GAP) + 2)
                     .append("\" fill=\"#fff3c4\"><title>longest window without a successful write: ")
                     .append(FailoverReports.seconds(w.longestGapMs())).append(" s</title></rect>\n");
         }
         for (int i = 0; i < LANES.size(); i++) {
-            int y = laneY(i);
+            int y = laneY(laneTop, i);
             svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(y + LANE_HEIGHT - 4)
                     .append("\" text-anchor=\"end\" class=\"lane\">").append(esc(LANE_LABELS.get(LANES.get(i)))).append("</text>\n");
             svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                     .append(y + LANE_HEIGHT).append("\" y2=\"").append(y + LANE_HEIGHT).append("\" stroke=\"#e0e0e0\"/>\n");
         }
         if (w == null) {
-            svg.append("<text x=\"").append(LEFT + 8).append("\" y=\"").append(laneY(1) + LANE_HEIGHT - 4)
+            svg.append("<text x=\"").append(LEFT + 8).append("\" y=\"").append(laneY(laneTop, 1) + LANE_HEIGHT - 4)
                     .append("\" class=\"lane\">writes off</text>\n");
         }
         for (Sample s : samples) {
@@ -193,41 +199,73 @@ public final class FailoverHtml {
             if (lane < 0) {
                 continue;
             }
-            svg.append("<rect x=\"").append(fmt(x.at(s.atMs()) - 0.75)).append("\" y=\"").append(laneY(lane))
+            svg.append("<rect x=\"").append(fmt(x.at(s.atMs()) - 0.75)).append("\" y=\"").append(laneY(laneTop, lane))
                     .append("\" width=\"1.5\" height=\"").append(LANE_HEIGHT).append("\" fill=\"")
                     .append(OUTCOME_COLORS.get(s.outcome())).append("\"/>\n");
         }
         for (int i = 0; i < markers.size(); i++) {
             Marker m = markers.get(i);
             double mx = x.at(m.atMs());
-            int labelY = (i % LABEL_ROWS + 1) * ROW_HEIGHT;
+            int labelY = (rows[i] + 1) * ROW_HEIGHT;
             svg.append("<g><title>").append(esc(m.title())).append(" at ").append(FailoverReports.seconds(m.atMs()))
                     .append(" s</title>");
             svg.append("<line x1=\"").append(fmt(mx)).append("\" x2=\"").append(fmt(mx)).append("\" y1=\"")
-                    .append(labelY + 3).append("\" y2=\"").append(AXIS_Y).append("\" stroke=\"").append(m.color())
+                    .append(labelY + 3).append("\" y2=\"").append(axisY).append("\" stroke=\"").append(m.color())
                     .append("\" stroke-dasharray=\"3,2\"/>");
-            boolean rightEdge = mx > WIDTH - RIGHT - 90;
+            boolean rightEdge = anchoredLeft(m, mx);
             svg.append("<text x=\"").append(fmt(rightEdge ? mx - 3 : mx + 3)).append("\" y=\"").append(labelY)
                     .append("\" fill=\"").append(m.color()).append("\"").append(rightEdge ? " text-anchor=\"end\"" : "")
-                    .append(">").append(esc(m.label())).append(' ').append(FailoverReports.seconds(m.atMs()))
-                    .append("</text></g>\n");
+                    .append(">").append(esc(labelText(m))).append("</text></g>\n");
         }
-        svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"").append(AXIS_Y)
-                .append("\" y2=\"").append(AXIS_Y).append("\" stroke=\"#444\"/>\n");
+        svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"").append(axisY)
+                .append("\" y2=\"").append(axisY).append("\" stroke=\"#444\"/>\n");
         double step = tickStep((max - min) / 1000.0);
         for (double t = Math.ceil(min / 1000.0 / step) * step; t * 1000 <= max; t += step) {
             double tx = x.at(Math.round(t * 1000));
-            svg.append("<line x1=\"").append(fmt(tx)).append("\" x2=\"").append(fmt(tx)).append("\" y1=\"").append(AXIS_Y)
-                    .append("\" y2=\"").append(AXIS_Y + 4).append("\" stroke=\"#444\"/>");
-            svg.append("<text x=\"").append(fmt(tx)).append("\" y=\"").append(AXIS_Y + 16)
+            svg.append("<line x1=\"").append(fmt(tx)).append("\" x2=\"").append(fmt(tx)).append("\" y1=\"").append(axisY)
+                    .append("\" y2=\"").append(axisY + 4).append("\" stroke=\"#444\"/>");
+            svg.append("<text x=\"").append(fmt(tx)).append("\" y=\"").append(axisY + 16)
                     .append("\" text-anchor=\"middle\" class=\"tick\">").append(trim(t)).append(" s</text>\n");
         }
         svg.append("</svg>\n");
         return svg.toString();
     }
 
-    private static int laneY(int lane) {
-        return LANE_TOP + lane * (LANE_HEIGHT + LANE_GAP);
+    private static int laneY(int laneTop, int lane) {
+        return laneTop + lane * (LANE_HEIGHT + LANE_GAP);
+    }
+
+    private static String labelText(Marker m) {
+        return m.label() + " " + FailoverReports.seconds(m.atMs());
+    }
+
+    private static double labelWidth(Marker m) {
+        return labelText(m).length() * CHAR_WIDTH + 6;
+    }
+
+    /** Labels near the right edge extend to the left of their marker. */
+    private static boolean anchoredLeft(Marker m, double mx) {
+        return mx + labelWidth(m) > WIDTH - RIGHT;
+    }
+
+    /** Row of each marker's label: the first row where it does not overlap the label before it (markers sorted by time). */
+    static int[] labelRows(List<Marker> markers, Scale x) {
+        int[] rows = new int[markers.size()];
+        double[] rowEnds = new double[MAX_LABEL_ROWS];
+        java.util.Arrays.fill(rowEnds, Double.NEGATIVE_INFINITY);
+        for (int i = 0; i < markers.size(); i++) {
+            Marker m = markers.get(i);
+            double mx = x.at(m.atMs());
+            double from = anchoredLeft(m, mx) ? mx - labelWidth(m) : mx;
+            double to = anchoredLeft(m, mx) ? mx : mx + labelWidth(m);
+            int row = 0;
+            while (row < MAX_LABEL_ROWS - 1 && rowEnds[row] > from) {
+                row++;
+            }
+            rows[i] = row;
+            rowEnds[row] = Math.max(rowEnds[row], to);
+        }
+        return rows;
     }
 
     static double tickStep(double spanSeconds) {
