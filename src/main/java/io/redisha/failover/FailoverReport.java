@@ -73,12 +73,21 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param unknownApplied   writes without a reply whose value is there nonetheless
      * @param longestGapMs     longest time without an acknowledged write while the workload ran
      * @param gapFromMs        where that window starts, from the fault
-     * @param lostKeys         the first lost keys, for a look by hand
+     * @param lostWrites       the first lost writes, for a look by hand
      * @param samples          every write's outcome over time (for the chart; not in the JSON)
      */
     public record Writes(int rate, long attempted, long acknowledged, long failed, long unknown, Long readBack,
                          Long lost, Long unknownApplied, String verifyError, long longestGapMs, long gapFromMs,
-                         long gapToMs, List<String> lostKeys, @JsonIgnore List<Sample> samples) {
+                         long gapToMs, List<LostWrite> lostWrites, @JsonIgnore List<Sample> samples) {
+    }
+
+    /**
+     * An acknowledged write that is not on the master afterwards.
+     *
+     * @param acknowledgedBy container (or address) that replied OK
+     * @param atMs           when it replied, from the fault
+     */
+    public record LostWrite(String key, String acknowledgedBy, long atMs) {
     }
 
     /** A write's outcome (ACK, FAILED, UNKNOWN) when it was known, from the fault. */

@@ -387,8 +387,10 @@ final class FailoverRound {
             error = "could not read the writes back: " + e.getMessage();
             notes.add(error);
         }
+        Deployment d = cluster.deployment();
         return WriteAccounting.account(options.writeRate(), workloadLog, readBack, error, origin,
-                workload.startNanos(), workload.stopNanos());
+                workload.startNanos(), workload.stopNanos(),
+                address -> d.byAddress(address).map(NodeContainer::name).orElse(address));
     }
 
     private Map<String, String> readBack(List<Write> log) {

@@ -176,6 +176,7 @@ final class SentinelEvents implements AutoCloseable {
                     try {
                         Thread.sleep(RETRY_MILLIS);
                     } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
                         return;
                     }
                 }

@@ -1,5 +1,6 @@
 package io.redisha.failover;
 
+import io.redisha.failover.FailoverReport.LostWrite;
 import io.redisha.failover.FailoverReport.Sample;
 import io.redisha.failover.FailoverReport.Writes;
 import io.redisha.failover.WriteWorkload.Outcome;
@@ -9,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Turns the workload's log and what was read back from the master into the write figures.
  * Pure: every number here can be checked without a Redis.
  */
 final class WriteAccounting {
-    static final int LOST_KEYS_SHOWN = 20;
+    static final int LOST_WRITES_SHOWN = 20;
 
     private WriteAccounting() {
     }
@@ -27,15 +29,16 @@ final class WriteAccounting {
      * @param originNanos the fault's injection time; every time is reported from it
      * @param startNanos  when the workload started
      * @param stopNanos   when it stopped
+     * @param nameOf      container name of a node's network address, for the lost writes
      */
     static Writes account(int rate, List<Write> log, Map<String, String> readBack, String verifyError,
-                          long originNanos, long startNanos, long stopNanos) {
+                          long originNanos, long startNanos, long stopNanos, Function<String, String> nameOf) {
         long acknowledged = 0;
         long failed = 0;
         long unknown = 0;
         long found = 0;
         long unknownApplied = 0;
-        List<String> lostKeys = new ArrayList<>();
+        List<LostWrite> lostWrites = new ArrayList<>();
         long lost = 0;
         List<Sample> samples = new ArrayList<>(log.size());
         List<Long> ackTimes = new ArrayList<>();
@@ -50,8 +53,9 @@ final class WriteAccounting {
                             found++;
                         } else {
                             lost++;
-                            if (lostKeys.size() < LOST_KEYS_SHOWN) {
-                                lostKeys.add(w.key());
+                            if (lostWrites.size() < LOST_WRITES_SHOWN) {
+                                lostWrites.add(new LostWrite(w.key(), nameOf.apply(w.target()),
+                                        millis(w.nanos() - originNanos)));
                             }
                         }
                     }
@@ -70,7 +74,7 @@ final class WriteAccounting {
         return new Writes(rate, log.size(), acknowledged, failed, unknown,
                 verified ? found : null, verified ? lost : null, verified ? unknownApplied : null,
                 verified ? null : verifyError, millis(gap[1] - gap[0]), millis(gap[0] - originNanos),
-                millis(gap[1] - originNanos), List.copyOf(lostKeys), List.copyOf(samples));
+                millis(gap[1] - originNanos), List.copyOf(lostWrites), List.copyOf(samples));
     }
 
     /** The longest window between acknowledgements, counting the workload's start and stop as bounds. */

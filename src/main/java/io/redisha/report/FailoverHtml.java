@@ -99,8 +99,9 @@ public final class FailoverHtml {
             row(out, "longest window without a successful write",
                     FailoverReports.seconds(w.longestGapMs()) + " s (" + FailoverReports.seconds(w.gapFromMs()) + " to "
                             + FailoverReports.seconds(w.gapToMs()) + ")");
-            if (!w.lostKeys().isEmpty()) {
-                row(out, "lost keys", String.join(" ", w.lostKeys()));
+            for (FailoverReport.LostWrite lost : w.lostWrites()) {
+                row(out, "lost: " + lost.key(), "acknowledged by " + lost.acknowledgedBy() + " at "
+                        + FailoverReports.seconds(lost.atMs()) + " s");
             }
             out.append("</table>\n");
         }

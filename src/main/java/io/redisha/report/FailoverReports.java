@@ -71,9 +71,12 @@ public final class FailoverReports {
             } else {
                 out.append("  acknowledged but lost: ").append(w.lost()).append(" (").append(w.readBack())
                         .append(" read back from the master)").append(NL);
-                if (!w.lostKeys().isEmpty()) {
-                    out.append("  lost keys: ").append(String.join(" ", w.lostKeys()))
-                            .append(w.lost() > w.lostKeys().size() ? " ..." : "").append(NL);
+                for (FailoverReport.LostWrite lost : w.lostWrites()) {
+                    out.append("    lost: ").append(lost.key()).append(", acknowledged by ").append(lost.acknowledgedBy())
+                            .append(" at ").append(seconds(lost.atMs())).append(" s").append(NL);
+                }
+                if (w.lost() > w.lostWrites().size()) {
+                    out.append("    ...").append(NL);
                 }
             }
             out.append("  longest window without a successful write: ").append(seconds(w.longestGapMs())).append(" s (")

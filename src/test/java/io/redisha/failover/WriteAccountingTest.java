@@ -1,5 +1,6 @@
 package io.redisha.failover;
 
+import io.redisha.failover.FailoverReport.LostWrite;
 import io.redisha.failover.FailoverReport.Writes;
 import io.redisha.failover.WriteWorkload.Outcome;
 import io.redisha.failover.WriteWorkload.Write;
@@ -39,7 +40,7 @@ class WriteAccountingTest {
         readBack.put("k5", null);
         readBack.put("k6", "v6");
         readBack.put("k7", "something else"); // overwritten value: lost too
-        Writes w = WriteAccounting.account(50, LOG, readBack, null, ORIGIN, ORIGIN - 1000 * MS, ORIGIN + 8000 * MS);
+        Writes w = WriteAccounting.account(50, LOG, readBack, null, ORIGIN, ORIGIN - 1000 * MS, ORIGIN + 8000 * MS, a -> "node " + a);
         assertEquals(7, w.attempted());
         assertEquals(4, w.acknowledged());
         assertEquals(1, w.failed());
@@ -48,7 +49,8 @@ class WriteAccountingTest {
         assertEquals(2, w.lost());
         assertEquals(w.acknowledged(), w.readBack() + w.lost());
         assertEquals(1, w.unknownApplied());
-        assertEquals(List.of("k2", "k7"), w.lostKeys());
+        assertEquals(List.of(new LostWrite("k2", "node 10.0.0.2:6379", -880), new LostWrite("k7", "node 10.0.0.2:6379", 6920)),
+                w.lostWrites());
         assertEquals(7, w.samples().size());
         assertEquals(-900, w.samples().get(0).atMs());
         assertEquals("UNKNOWN", w.samples().get(2).outcome());
@@ -56,7 +58,7 @@ class WriteAccountingTest {
 
     @Test
     void longestGapRunsBetweenAcknowledgementsWithStartAndStopAsBounds() {
-        Writes w = WriteAccounting.account(50, LOG, Map.of(), null, ORIGIN, ORIGIN - 1000 * MS, ORIGIN + 8000 * MS);
+        Writes w = WriteAccounting.account(50, LOG, Map.of(), null, ORIGIN, ORIGIN - 1000 * MS, ORIGIN + 8000 * MS, a -> a);
         assertEquals(7780, w.longestGapMs());
         assertEquals(-880, w.gapFromMs());
         assertEquals(6900, w.gapToMs());
@@ -67,7 +69,8 @@ class WriteAccountingTest {
 
     @Test
     void withoutReadBackTheLossIsUnknownNotZero() {
-        Writes w = WriteAccounting.account(50, LOG, null, "no Sentinel named a master", ORIGIN, ORIGIN, ORIGIN + 8000 * MS);
+        Writes w = WriteAccounting.account(50, LOG, null, "no Sentinel named a master", ORIGIN, ORIGIN, ORIGIN + 8000 * MS,
+                a -> a);
         assertEquals(4, w.acknowledged());
         assertNull(w.readBack());
         assertNull(w.lost());

@@ -36,7 +36,7 @@ class FailoverReportsTest {
         List<Check> checks = List.of(
                 new Check("failover", Status.PASS, "Sentinel promoted p-replica-1"),
                 new Check("ready", outcome == Outcome.PASS ? Status.PASS : Status.FAIL, "not ready after 60 s: " + HOSTILE));
-        Writes writes = new Writes(50, 400, 350, 40, 10, 349L, 1L, 3L, null, 6900, 10, 6910, List.of("redisha:ft:a:1:9"),
+        Writes writes = new Writes(50, 400, 350, 40, 10, 349L, 1L, 3L, null, 6900, 10, 6910, List.of(new FailoverReport.LostWrite("redisha:ft:a:1:9", "p-master-1", 6950)),
                 List.of(new Sample(-500, "ACK"), new Sample(1000, "UNKNOWN"), new Sample(2000, "FAILED"),
                         new Sample(6950, "ACK")));
         Round round = new Round(1, "pause", "p-master-1", "p-replica-1", outcome, outcome == Outcome.PASS ? null : "ready: x",
@@ -54,6 +54,7 @@ class FailoverReportsTest {
         assertTrue(Pattern.compile("deployment ready again\\s+-").matcher(text).find(), text);
         assertTrue(text.contains("400 attempted, 350 acknowledged, 40 failed, 10 unknown"), text);
         assertTrue(text.contains("acknowledged but lost: 1 (349 read back from the master)"), text);
+        assertTrue(text.contains("lost: redisha:ft:a:1:9, acknowledged by p-master-1 at 6.95 s"), text);
         assertTrue(text.contains("longest window without a successful write: 6.90 s (0.01 s to 6.91 s)"), text);
         assertTrue(text.contains("  PASS  failover: Sentinel promoted p-replica-1"), text);
         assertTrue(text.contains("down-after-milliseconds 5000"), text);
