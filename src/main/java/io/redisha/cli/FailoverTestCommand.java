@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-@Command(name = "failover-test",
+@Command(name = "failover-test", mixinStandardHelpOptions = true,
         description = {"Break the current master on purpose and check that Sentinel fails over: a replica is promoted "
                 + "(seen in Sentinel's events), it answers role:master and accepts a write, every Sentinel names it, "
                 + "the old master rejoins as its replica once the fault is undone, and the deployment ends ready. "
