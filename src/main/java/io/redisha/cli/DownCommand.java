@@ -18,14 +18,23 @@ public class DownCommand implements Callable<Integer> {
     LoggingMixin logging;
     @Option(names = "--images", description = "Also remove the project's Sentinel image.")
     boolean images;
+    @Option(names = "--volumes", description = "Also remove the project's data volumes (persistent data is lost).")
+    boolean volumes;
 
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        try (Session session = Session.open(project, err)) {
-            int removed = session.cluster.down(images);
-            out.printf("removed %d containers of project %s%n", removed, session.loaded.topology().project());
+        try (Session session = Session.openExclusive(project, err, "down")) {
+            var result = session.cluster.down(images, volumes);
+            out.printf("removed %d containers of project %s%n", result.containers(), session.loaded.topology().project());
+            if (result.volumesRemoved() > 0) {
+                out.printf("removed %d data volumes%n", result.volumesRemoved());
+            }
+            if (!result.volumesKept().isEmpty()) {
+                out.printf("kept %d data volumes (%s); down --volumes removes them%n", result.volumesKept().size(),
+                        String.join(", ", result.volumesKept()));
+            }
             out.flush();
             return ExitCodes.OK;
         }

@@ -64,7 +64,7 @@ public class FailoverTestCommand implements Callable<Integer> {
         validate();
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        try (Session session = Session.open(project, err)) {
+        try (Session session = Session.openExclusive(project, err, "failover-test")) {
             if (!session.cluster.exists()) {
                 throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
                         + " is not deployed on " + session.engine.host() + " (run redisha up)");

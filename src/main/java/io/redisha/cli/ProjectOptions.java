@@ -17,19 +17,24 @@ public class ProjectOptions {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Topology file (default: ./topology.yml, else built-in defaults).")
     Path file;
 
+    /** Loads the topology and prints its warnings. */
     LoadedTopology load(PrintWriter err) {
-        Path chosen = file != null ? file : (Files.exists(DEFAULT_FILE) ? DEFAULT_FILE : null);
-        LoadedTopology loaded;
-        try {
-            loaded = chosen == null ? new LoadedTopology(Topology.defaults(), TopologyLoader.warnings(Topology.defaults()), null)
-                    : TopologyLoader.load(chosen);
-        } catch (TopologyException e) {
-            throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
-        }
+        LoadedTopology loaded = load();
         for (String warning : loaded.warnings()) {
             err.println("warning: " + warning);
         }
         err.flush();
         return loaded;
+    }
+
+    /** Loads the topology without printing its warnings; its file is null for the built-in defaults. */
+    LoadedTopology load() {
+        Path chosen = file != null ? file : (Files.exists(DEFAULT_FILE) ? DEFAULT_FILE : null);
+        try {
+            return chosen == null ? new LoadedTopology(Topology.defaults(), TopologyLoader.warnings(Topology.defaults()), null)
+                    : TopologyLoader.load(chosen);
+        } catch (TopologyException e) {
+            throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
+        }
     }
 }

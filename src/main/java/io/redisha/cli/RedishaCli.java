@@ -1,6 +1,8 @@
 package io.redisha.cli;
 
 import io.redisha.cluster.NotReadyException;
+import io.redisha.cluster.PreflightException;
+import io.redisha.cluster.ProjectBusyException;
 import io.redisha.docker.DockerException;
 import io.redisha.docker.EngineUnavailableException;
 import picocli.CommandLine;
@@ -16,7 +18,8 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = RedishaCli.Version.class,
         description = "Deploys a highly available Redis (master, replicas, Sentinels) on Docker and proves its failover.",
-        subcommands = {UpCommand.class, StatusCommand.class, DownCommand.class, FailoverTestCommand.class,
+        subcommands = {UpCommand.class, ScaleCommand.class, StatusCommand.class, DownCommand.class,
+                FailoverTestCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -81,6 +84,12 @@ public class RedishaCli {
         static int exitCode(Throwable e) {
             if (e instanceof UserException u) {
                 return u.exitCode();
+            }
+            if (e instanceof PreflightException) {
+                return ExitCodes.INVALID_TOPOLOGY;
+            }
+            if (e instanceof ProjectBusyException) {
+                return ExitCodes.BUSY;
             }
             if (e instanceof NotReadyException) {
                 return ExitCodes.NOT_READY;

@@ -2,30 +2,68 @@ package io.redisha.cli;
 
 import io.redisha.cluster.Cluster;
 import io.redisha.cluster.Progress;
+import io.redisha.cluster.ProjectLock;
 import io.redisha.docker.DockerEngine;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.LoadedTopology;
+import io.redisha.topology.Secrets;
+import io.redisha.topology.TopologyException;
+import io.redisha.topology.TopologyLoader;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 
 /** What every command that touches the engine needs: the loaded topology, the engine, the orchestrator. */
 final class Session implements AutoCloseable {
     final LoadedTopology loaded;
     final DockerEngine engine;
     final Cluster cluster;
+    private final ProjectLock lock;
 
-    private Session(LoadedTopology loaded, DockerEngine engine, Cluster cluster) {
+    private Session(LoadedTopology loaded, DockerEngine engine, Cluster cluster, ProjectLock lock) {
         this.loaded = loaded;
         this.engine = engine;
         this.cluster = cluster;
+        this.lock = lock;
     }
 
-    /** Loads the topology first, so an invalid file fails before anything touches the engine. */
+    /** For commands that only look. Loads the topology first, so an invalid file fails before anything touches the engine. */
     static Session open(ProjectOptions project, PrintWriter err) {
-        LoadedTopology loaded = project.load(err);
-        DockerEngine engine = DockerEngine.connect();
-        Cluster cluster = new Cluster(engine, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err));
-        return new Session(loaded, engine, cluster);
+        return open(project.load(err), err, null);
+    }
+
+    /**
+     * For commands that change the project: also takes the project's lock, so that two commands
+     * never interleave; a second one is refused at once (exit 9).
+     */
+    static Session openExclusive(ProjectOptions project, PrintWriter err, String command) {
+        return open(project.load(err), err, command);
+    }
+
+    /** As {@link #openExclusive(ProjectOptions, PrintWriter, String)}, for a topology the command loaded (and changed) itself. */
+    static Session openExclusive(LoadedTopology loaded, PrintWriter err, String command) {
+        return open(loaded, err, command);
+    }
+
+    private static Session open(LoadedTopology loaded, PrintWriter err, String lockFor) {
+        Secrets secrets;
+        try {
+            secrets = TopologyLoader.secrets(loaded, System.getenv());
+        } catch (TopologyException e) {
+            throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
+        }
+        ProjectLock lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
+        try {
+            DockerEngine engine = DockerEngine.connect();
+            Cluster cluster = new Cluster(engine, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
+                    secrets);
+            return new Session(loaded, engine, cluster, lock);
+        } catch (RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
     }
 
     /** Progress lines on stderr, stamped with the seconds since the command started. */
@@ -43,5 +81,8 @@ final class Session implements AutoCloseable {
     public void close() {
         cluster.close();
         engine.close();
+        if (lock != null) {
+            lock.close();
+        }
     }
 }

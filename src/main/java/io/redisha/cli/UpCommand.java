@@ -29,7 +29,7 @@ public class UpCommand implements Callable<Integer> {
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
-        try (Session session = Session.open(project, err)) {
+        try (Session session = Session.openExclusive(project, err, "up")) {
             ClusterStatus status = session.cluster.up(Duration.ofSeconds(timeoutSeconds));
             out.print(output.json() ? StatusReport.json(status) : StatusReport.text(status));
             out.flush();

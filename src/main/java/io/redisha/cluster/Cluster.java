@@ -10,6 +10,7 @@ import io.redisha.docker.Service;
 import io.redisha.sentinel.LoopbackMapper;
 import io.redisha.sentinel.RedisNodes;
 import io.redisha.sentinel.SentinelContext;
+import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,14 +45,16 @@ public final class Cluster implements AutoCloseable {
     private final Inspector inspector;
     private volatile Deployment deployment;
 
+    private final Secrets secrets;
+
     public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress) {
-        this(engine, topology, context, progress, null, null);
+        this(engine, topology, context, progress, Secrets.none());
     }
 
-    public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress,
-                   String redisPassword, String sentinelPassword) {
+    public Cluster(DockerEngine engine, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this.engine = engine;
         this.topology = topology;
+        this.secrets = secrets;
         this.context = context;
         this.progress = progress;
         this.network = Naming.network(topology.project());
@@ -61,8 +64,8 @@ public final class Cluster implements AutoCloseable {
             return t;
         });
         LoopbackMapper mapper = new LoopbackMapper(() -> refresh().loopbackTable());
-        this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), redisPassword, sentinelPassword,
-                PROBE_TIMEOUT_MILLIS);
+        this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
+                secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS);
         this.inspector = new Inspector(redis, executor);
     }
 
@@ -107,26 +110,69 @@ public final class Cluster implements AutoCloseable {
             throw new DockerException("image " + topology.image() + " (topology `image`) is not on the engine at "
                     + engine.host() + "; run scripts/setup, or pull or load it");
         }
-        progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
-        engine.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
-                Map.of("REDIS_IMAGE", topology.image()), Labels.project(topology.project()));
+        Expected expected = Expected.of(topology);
+        PortPreflight.check(topology, expected.missing(withoutHalfCreated(refresh())));
+        buildSentinelImage();
         engine.ensureNetwork(network, topology.project());
 
         repair(refresh());
         Deployment d = refresh();
-        Expected expected = Expected.of(topology);
         Optional<NodeContainer> master = d.nodes().isEmpty() ? Optional.empty()
                 : Inspector.currentMaster(inspector.observe(d));
+        createMissing(expected.missing(d), master.orElse(null));
+        // a file asking for fewer nodes than run (edited by hand, or a scale interrupted midway)
+        long deadline = System.nanoTime() + timeout.toNanos();
+        new Scaler(this).removeExtras(expected, timeout);
+        return waitReady(expected, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+    }
 
-        List<Expected.Slot> missing = expected.slots().stream()
-                .filter(slot -> d.find(slot.service(), slot.index()).isEmpty()).toList();
-        if (master.isEmpty() && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
+    /** The nodes that repair keeps: a container that never started is removed and created again. */
+    static Deployment withoutHalfCreated(Deployment d) {
+        return new Deployment(d.project(), d.network(), d.nodes().stream()
+                .filter(n -> n.state() != ContainerState.CREATED && n.state() != ContainerState.DEAD).toList());
+    }
+
+    void buildSentinelImage() {
+        progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
+        engine.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
+                Map.of("REDIS_IMAGE", topology.image()), Labels.project(topology.project()));
+    }
+
+    /**
+     * Creates the given nodes: the master first when there is none, the Sentinels once the replicas
+     * are linked.
+     *
+     * @param master the current master, or null for a fresh deployment
+     */
+    void createMissing(List<Expected.Slot> missing, NodeContainer master) {
+        if (master == null && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
             // Sentinel resolves the monitored name at start: the master must be on the network first.
             create(List.of(new Expected.Slot(Service.MASTER, 1)), null);
             missing = missing.stream().filter(s -> s.service() != Service.MASTER).toList();
         }
-        create(missing, master.orElse(null));
-        return waitReady(expected, timeout);
+        List<Expected.Slot> sentinels = missing.stream().filter(s -> s.service() == Service.SENTINEL).toList();
+        create(missing.stream().filter(s -> s.service() != Service.SENTINEL).toList(), master);
+        if (!sentinels.isEmpty()) {
+            // A Sentinel learns the replicas from the master's INFO, at connect and then every 10 s:
+            // starting it once the replicas are linked saves up to 10 s of waiting.
+            awaitReplicaLinks(Duration.ofSeconds(15));
+            create(sentinels, master);
+        }
+    }
+
+    /** Waits, at most {@code limit}, until every running Redis node but the master reports its link up. */
+    private void awaitReplicaLinks(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        progress.step("waiting for the replicas to link to the master");
+        while (System.nanoTime() < deadline) {
+            List<NodeStatus> nodes = status().nodes();
+            boolean linked = nodes.stream().filter(n -> "running".equals(n.state()))
+                    .allMatch(n -> "master".equals(n.role()) || "up".equals(n.link()));
+            if (linked) {
+                return;
+            }
+            sleep(POLL);
+        }
     }
 
     /** Puts containers that an interrupted run or a fault left behind back into service. */
@@ -173,7 +219,7 @@ public final class Cluster implements AutoCloseable {
         if (slots.isEmpty()) {
             return;
         }
-        NodeFactory factory = new NodeFactory(topology, network, context);
+        NodeFactory factory = new NodeFactory(topology, secrets, network, context);
         String masterHost = master == null || master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
         List<Supplier<Object>> tasks = new ArrayList<>();
         for (Expected.Slot slot : slots) {
@@ -191,7 +237,8 @@ public final class Cluster implements AutoCloseable {
         refresh();
     }
 
-    private void runAll(List<Supplier<Object>> tasks) {
+    /** Runs the tasks in parallel on the worker pool; throws the first failure, the others suppressed in it. */
+    void runAll(List<Supplier<Object>> tasks) {
         List<CompletableFuture<Object>> futures = tasks.stream()
                 .map(t -> CompletableFuture.supplyAsync(t, executor)).toList();
         RuntimeException first = null;
@@ -222,12 +269,19 @@ public final class Cluster implements AutoCloseable {
         return inspector.inspect(refresh(), expected);
     }
 
-    /** Polls the deployment until it is ready; fails early when a node's container stops. */
+    /**
+     * Polls the deployment until it is ready; fails early when a node's container stops. A Sentinel
+     * that still lists a node which is gone (removed, or recreated with another address) is reset,
+     * one Sentinel at a time, as the Sentinel documentation prescribes.
+     */
     public ClusterStatus waitReady(Expected expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastReported = null;
         while (true) {
             ClusterStatus status = status(expected);
+            if (!status.ready() && resetStaleSentinels(status, expected, deadline)) {
+                continue;
+            }
             if (status.ready()) {
                 progress.step("ready: master " + status.master() + ", " + expected.replicas() + " replicas, "
                         + expected.sentinels() + " sentinels");
@@ -251,6 +305,21 @@ public final class Cluster implements AutoCloseable {
             }
             sleep(POLL);
         }
+    }
+
+    /**
+     * Resets the Sentinels that list addresses no node answers to any more (through the Scaler's
+     * one-at-a-time procedure); returns whether it reset any.
+     */
+    private boolean resetStaleSentinels(ClusterStatus status, Expected expected, long deadline) {
+        boolean settled = status.nodes().stream().noneMatch(n -> "running".equals(n.state()) && "unknown".equals(n.role()));
+        boolean failover = status.sentinels().stream().anyMatch(SentinelStatus::failoverRunning);
+        List<String> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty()).map(SentinelStatus::name).toList();
+        if (stale.isEmpty() || !settled || failover || status.master() == null) {
+            return false;
+        }
+        new Scaler(this).resetSentinels(expected, stale, deadline);
+        return true;
     }
 
     private NotReadyException notReady(String message, ClusterStatus status, NodeContainer culprit) {
@@ -286,8 +355,15 @@ public final class Cluster implements AutoCloseable {
 
     // ---- down ------------------------------------------------------------------------------
 
-    /** Removes the project's containers and network (and the Sentinel image when asked); returns how many containers went. */
-    public int down(boolean removeImage) {
+    /** What {@link #down} removed and kept. */
+    public record DownResult(int containers, int volumesRemoved, List<String> volumesKept) {
+    }
+
+    /**
+     * Removes the project's containers and network; the Sentinel image and the data volumes only
+     * when asked, so that persistent data survives a down/up.
+     */
+    public DownResult down(boolean removeImage, boolean removeVolumes) {
         List<NodeContainer> nodes = refresh().nodes();
         runAll(nodes.stream().<Supplier<Object>>map(n -> () -> {
             progress.step("removing " + n.name());
@@ -299,9 +375,16 @@ public final class Cluster implements AutoCloseable {
             progress.step("removing image " + Naming.sentinelImage(topology.project()));
             engine.removeImage(Naming.sentinelImage(topology.project()));
         }
+        List<String> volumes = engine.listVolumes(topology.project());
+        if (removeVolumes) {
+            for (String volume : volumes) {
+                progress.step("removing volume " + volume);
+                engine.removeVolume(volume);
+            }
+        }
         refresh();
         log.debug("removed {} containers of {}", nodes.size(), topology.project());
-        return nodes.size();
+        return new DownResult(nodes.size(), removeVolumes ? volumes.size() : 0, removeVolumes ? List.of() : volumes);
     }
 
     @Override

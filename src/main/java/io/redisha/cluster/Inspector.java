@@ -95,22 +95,7 @@ public final class Inspector {
 
     ClusterStatus judge(Observation o, Expected expected) {
         Deployment d = o.deployment();
-        List<String> notReady = new ArrayList<>();
-        for (Expected.Slot slot : expected.slots()) {
-            Optional<NodeContainer> node = d.find(slot.service(), slot.index());
-            String name = Naming.container(d.project(), slot.service(), slot.index());
-            if (node.isEmpty()) {
-                notReady.add(name + " does not exist");
-            } else if (!node.get().isRunning()) {
-                notReady.add(name + " is " + node.get().state().label());
-            }
-        }
-        for (NodeContainer n : d.nodes()) {
-            if (!expected.contains(n.service(), n.index())) {
-                notReady.add(n.name() + " is not in the topology (" + expected.replicas() + " replicas, "
-                        + expected.sentinels() + " sentinels)");
-            }
-        }
+        List<String> notReady = new ArrayList<>(expected.containerProblems(d));
 
         NodeContainer master = currentMaster(o).orElse(null);
         if (master == null) {
@@ -161,6 +146,9 @@ public final class Inspector {
             if (upSentinels != expectedOthers || view.otherSentinels().size() != expectedOthers) {
                 notReady.add(s.name() + " knows " + upSentinels + " live of " + view.otherSentinels().size()
                         + " other sentinels, expected " + expectedOthers);
+            }
+            if (view.failoverRunning()) {
+                notReady.add(s.name() + " reports a failover in progress (" + view.masterFlags() + ")");
             }
             if (!view.quorumOk()) {
                 notReady.add(s.name() + " CKQUORUM: " + view.quorumMessage());
@@ -216,11 +204,22 @@ public final class Inspector {
         if (view == null || !view.reachable()) {
             String error = view == null ? (s.isRunning() ? "not published" : null) : view.error();
             return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
-                    null, List.of(), List.of(), false, null, error);
+                    null, List.of(), List.of(), false, null, List.of(), false, error);
+        }
+        List<String> stale = new ArrayList<>();
+        for (SentinelView.Instance i : view.knownReplicas()) {
+            if (d.byAddress(i.address()).filter(n -> n.service().isRedis()).isEmpty()) {
+                stale.add(i.address());
+            }
+        }
+        for (SentinelView.Instance i : view.otherSentinels()) {
+            if (d.byAddress(i.address()).filter(n -> n.service() == Service.SENTINEL).isEmpty()) {
+                stale.add(i.address());
+            }
         }
         return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
                 nameOf(d, view.masterAddress()), names(d, view.knownReplicas()), names(d, view.otherSentinels()),
-                view.quorumOk(), view.quorumMessage(), null);
+                view.quorumOk(), view.quorumMessage(), List.copyOf(stale), view.failoverRunning(), null);
     }
 
     private static List<String> names(Deployment d, List<SentinelView.Instance> instances) {

@@ -16,6 +16,11 @@ public final class Naming {
         return project + "-" + service.label() + "-" + index;
     }
 
+    /** The named volume holding a Redis node's /data when persistence is on. */
+    public static String dataVolume(String containerName) {
+        return containerName + "-data";
+    }
+
     public static String network(String project) {
         return project + "-net";
     }

@@ -5,23 +5,32 @@ import io.redisha.docker.Labels;
 import io.redisha.docker.Service;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.sentinel.Template;
+import io.redisha.topology.Persistence;
+import io.redisha.topology.Resources;
+import io.redisha.topology.Secrets;
 import io.redisha.topology.Sentinels;
 import io.redisha.topology.Topology;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds the container spec of each node: labels, name, published port and rendered configuration file. */
+/**
+ * Builds the container spec of each node: labels, name, published port, volume, memory limit and
+ * the rendered configuration file, which is the only place a password goes.
+ */
 final class NodeFactory {
     private final Topology topology;
+    private final Secrets secrets;
     private final String network;
     private final Template sentinelTemplate;
     private final Template redisTemplate;
 
-    NodeFactory(Topology topology, String network, SentinelContext context) {
+    NodeFactory(Topology topology, Secrets secrets, String network, SentinelContext context) {
         this.topology = topology;
+        this.secrets = secrets;
         this.network = network;
         this.sentinelTemplate = context.sentinelTemplate();
         this.redisTemplate = SentinelContext.redisTemplate();
@@ -36,11 +45,57 @@ final class NodeFactory {
         values.put("min_replicas_to_write", topology.master().minReplicasToWrite());
         values.put("min_replicas_max_lag", topology.master().minReplicasMaxLag());
         values.put("replicaof", masterHost == null ? "" : "replicaof " + masterHost + " " + Service.MASTER.port());
+        values.put("directives", redisDirectives(service, index));
         String config = redisTemplate.render(values);
         Integer hostPort = service == Service.MASTER ? topology.master().hostPort() : topology.replicas().hostPort(index);
         List<String> aliases = service == Service.MASTER ? List.of(Naming.MASTER_ALIAS) : List.of();
+        String name = Naming.container(topology.project(), service, index);
+        String volume = topology.persistence() == Persistence.OFF ? null : Naming.dataVolume(name);
         return spec(service, index, topology.image(), List.of("redis-server", Naming.REDIS_CONFIG_PATH), aliases,
-                hostPort, Naming.REDIS_CONFIG_PATH, config);
+                hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes());
+    }
+
+    List<String> redisDirectives(Service service, int index) {
+        List<String> lines = new ArrayList<>();
+        switch (topology.persistence()) {
+            case OFF -> {
+                lines.add("save \"\"");
+                lines.add("appendonly no");
+            }
+            case RDB -> {
+                lines.add("save 3600 1 300 100 60 10000");
+                lines.add("appendonly no");
+            }
+            case AOF -> {
+                lines.add("appendonly yes");
+                lines.add("appendfsync everysec");
+            }
+        }
+        Resources resources = topology.resources();
+        if (resources.maxmemoryBytes() != null) {
+            lines.add("maxmemory " + resources.maxmemoryBytes());
+            lines.add("maxmemory-policy " + resources.maxmemoryPolicy());
+        }
+        int priority = service == Service.REPLICA ? topology.replicas().priority(index) : 100;
+        lines.add("replica-priority " + priority);
+        if (secrets.redisPassword() != null) {
+            lines.add("requirepass " + Template.quote(secrets.redisPassword()));
+            lines.add("masterauth " + Template.quote(secrets.redisPassword()));
+        }
+        return lines;
+    }
+
+    List<String> sentinelDirectives() {
+        List<String> lines = new ArrayList<>();
+        if (secrets.redisPassword() != null) {
+            lines.add("sentinel auth-pass " + topology.sentinels().masterName() + " " + Template.quote(secrets.redisPassword()));
+        }
+        if (secrets.sentinelPassword() != null) {
+            lines.add("requirepass " + Template.quote(secrets.sentinelPassword()));
+            // Sentinels authenticate to each other with it too
+            lines.add("sentinel sentinel-pass " + Template.quote(secrets.sentinelPassword()));
+        }
+        return lines;
     }
 
     ContainerSpec sentinel(int index, String masterHost) {
@@ -53,16 +108,18 @@ final class NodeFactory {
         values.put("down_after_milliseconds", s.downAfterMillis());
         values.put("failover_timeout", s.failoverTimeoutMillis());
         values.put("parallel_syncs", s.parallelSyncs());
+        values.put("directives", sentinelDirectives());
         String config = sentinelTemplate.render(values);
         return spec(Service.SENTINEL, index, Naming.sentinelImage(topology.project()),
                 List.of("redis-server", Naming.SENTINEL_CONFIG_PATH, "--sentinel"), List.of(), s.hostPort(index),
-                Naming.SENTINEL_CONFIG_PATH, config);
+                Naming.SENTINEL_CONFIG_PATH, config, null, null);
     }
 
     private ContainerSpec spec(Service service, int index, String image, List<String> cmd, List<String> aliases,
-                               Integer hostPort, String configPath, String config) {
+                               Integer hostPort, String configPath, String config, String volume, Long memoryBytes) {
         return new ContainerSpec(Naming.container(topology.project(), service, index), image,
                 Labels.node(topology.project(), service, index), cmd, network, aliases, service.port(),
-                topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)));
+                topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)), volume,
+                memoryBytes);
     }
 }

@@ -7,7 +7,10 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.exception.NotModifiedException;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.api.model.ExposedPort;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
@@ -44,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 public final class DockerEngine implements Closeable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     private static final int STOP_TIMEOUT_SECONDS = 5;
+    /** Where Redis keeps its data and redisha its config files, in the official image and the local one. */
+    public static final String DATA_DIR = "/data";
 
     private final DockerClient client;
     private final String host;
@@ -157,6 +162,31 @@ public final class DockerEngine implements Closeable {
                 .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec();
     }
 
+    // ---- volumes ---------------------------------------------------------------------------
+
+    private void ensureVolume(String name, Map<String, String> labels) {
+        try {
+            client.inspectVolumeCmd(name).exec();
+        } catch (NotFoundException e) {
+            client.createVolumeCmd().withName(name).withLabels(labels).exec();
+        }
+    }
+
+    /** Names of the project's volumes. */
+    public List<String> listVolumes(String project) {
+        var response = client.listVolumesCmd().withFilter("label", List.of(Labels.PROJECT + "=" + project)).exec();
+        return response.getVolumes() == null ? List.of()
+                : response.getVolumes().stream().map(InspectVolumeResponse::getName).toList();
+    }
+
+    public void removeVolume(String name) {
+        try {
+            client.removeVolumeCmd(name).exec();
+        } catch (NotFoundException e) {
+            log.debug("volume {} already gone", name);
+        }
+    }
+
     // ---- containers ------------------------------------------------------------------------
 
     /** All containers of the project, running or not, ordered by service then index. */
@@ -217,6 +247,14 @@ public final class DockerEngine implements Closeable {
         HostConfig hostConfig = HostConfig.newHostConfig()
                 .withNetworkMode(spec.network())
                 .withPortBindings(new PortBinding(binding, port));
+        if (spec.volume() != null) {
+            ensureVolume(spec.volume(), spec.labels());
+            hostConfig.withBinds(new Bind(spec.volume(), new Volume(DATA_DIR)));
+        }
+        if (spec.memoryBytes() != null) {
+            // no swap beyond the limit: a Redis that swaps is slower than one that is refused
+            hostConfig.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+        }
         String id;
         try {
             id = client.createContainerCmd(spec.image())
@@ -252,7 +290,7 @@ public final class DockerEngine implements Closeable {
             for (Map.Entry<String, byte[]> file : files.entrySet()) {
                 TarArchiveEntry entry = new TarArchiveEntry(file.getKey().replaceFirst("^/", ""));
                 entry.setSize(file.getValue().length);
-                entry.setMode(0644);
+                entry.setMode(0600); // may hold a password; the image's entrypoint hands /data to the redis user
                 tar.putArchiveEntry(entry);
                 tar.write(file.getValue());
                 tar.closeArchiveEntry();

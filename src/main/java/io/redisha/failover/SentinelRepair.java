@@ -3,8 +3,9 @@ package io.redisha.failover;
 import io.redisha.cluster.Cluster;
 import io.redisha.cluster.Deployment;
 import io.redisha.cluster.Expected;
+import io.redisha.cluster.NotReadyException;
+import io.redisha.cluster.Scaler;
 import io.redisha.docker.NodeContainer;
-import io.redisha.sentinel.SentinelView;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -21,11 +22,9 @@ import java.util.Set;
  * the node is back Sentinel lists it twice, forever, and the deployment never counts as ready. The
  * remedy is the one the Sentinel documentation gives for forgetting instances: {@code SENTINEL
  * RESET}, one Sentinel at a time, each rediscovering the replicas and the other Sentinels before
- * the next is reset.
+ * the next is reset ({@link Scaler#resetSentinels}).
  */
 final class SentinelRepair {
-    private static final long POLL_MILLIS = 250;
-
     private SentinelRepair() {
     }
 
@@ -46,50 +45,40 @@ final class SentinelRepair {
         return stale;
     }
 
-    /** Resets each Sentinel that lists stale entries; returns a note per reset. */
+    /**
+     * Resets, through the Scaler's one-at-a-time procedure, each Sentinel that lists a stale entry;
+     * returns a note of what it found and did. (The readiness wait resets Sentinels listing addresses
+     * no node answers to; an entry whose address is a live node's under another name escapes it.)
+     */
     static List<String> resetStale(Cluster cluster, Expected expected, long deadlineNanos) {
-        List<String> notes = new ArrayList<>();
         String masterName = cluster.redis().masterName();
+        List<String> names = new ArrayList<>();
+        List<String> found = new ArrayList<>();
         for (NodeContainer sentinel : cluster.refresh().sentinels()) {
             if (!sentinel.isRunning()) {
                 continue;
             }
-            List<String> stale;
             try (Jedis jedis = cluster.redis().sentinel(Deployment.networkAddress(sentinel))) {
-                stale = staleEntries(jedis.sentinelReplicas(masterName));
-                if (stale.isEmpty()) {
-                    continue;
+                List<String> stale = staleEntries(jedis.sentinelReplicas(masterName));
+                if (!stale.isEmpty()) {
+                    names.add(sentinel.name());
+                    found.add(sentinel.name() + " " + stale);
                 }
-                jedis.sentinelReset(masterName);
             } catch (JedisException e) {
-                notes.add("could not check " + sentinel.name() + " for stale replica entries: " + e.getMessage());
-                continue;
+                return List.of("could not check " + sentinel.name() + " for stale replica entries: " + e.getMessage());
             }
-            cluster.progress().step("SENTINEL RESET " + masterName + " on " + sentinel.name()
-                    + ": it listed the old master twice (stale entry " + String.join(", ", stale) + ")");
-            boolean settled = awaitRediscovery(cluster, sentinel, expected, deadlineNanos);
-            notes.add(sentinel.name() + " listed stale replica entries " + stale + " (the old master recorded under"
-                    + " a DNS name that did not resolve during the fault): redisha ran SENTINEL RESET " + masterName
-                    + (settled ? "; it rediscovered the deployment" : "; it had not rediscovered the deployment in time"));
         }
-        return notes;
-    }
-
-    private static boolean awaitRediscovery(Cluster cluster, NodeContainer sentinel, Expected expected,
-                                            long deadlineNanos) {
-        while (true) {
-            SentinelView view = cluster.redis().sentinelView(Deployment.networkAddress(sentinel));
-            if (view.reachable()
-                    && view.knownReplicas().size() == expected.replicas()
-                    && view.knownReplicas().stream().noneMatch(SentinelView.Instance::isDown)
-                    && view.otherSentinels().size() == expected.sentinels() - 1
-                    && view.otherSentinels().stream().noneMatch(SentinelView.Instance::isDown)) {
-                return true;
-            }
-            if (System.nanoTime() > deadlineNanos) {
-                return false;
-            }
-            FailoverRound.pause(POLL_MILLIS);
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        String what = "stale replica entries (the old master recorded under a DNS name that did not resolve during the"
+                + " fault): " + String.join(", ", found) + "; redisha ran SENTINEL RESET " + masterName
+                + " on each, one at a time";
+        try {
+            new Scaler(cluster).resetSentinels(expected, names, deadlineNanos);
+            return List.of(what);
+        } catch (NotReadyException e) {
+            return List.of(what + ", which did not settle: " + e.getMessage());
         }
     }
 }

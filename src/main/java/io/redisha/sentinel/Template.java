@@ -1,10 +1,16 @@
 package io.redisha.sentinel;
 
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A configuration template with {{name}} placeholders; every placeholder must have a value. */
+/**
+ * A configuration template with {{name}} placeholders; every placeholder must have a value. A list
+ * value renders as one line per element (for optional directives); no value may contain a line
+ * break, so a value can never smuggle in a directive of its own.
+ */
 public final class Template {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{([a-z_]+)}}");
 
@@ -24,13 +30,36 @@ public final class Template {
             if (value == null) {
                 throw new IllegalArgumentException(name + ": no value for {{" + m.group(1) + "}}");
             }
-            String s = value.toString();
-            if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
-                throw new IllegalArgumentException(name + ": value of {{" + m.group(1) + "}} spans lines");
+            List<?> lines = value instanceof List<?> list ? list : List.of(value);
+            for (Object line : lines) {
+                String s = line.toString();
+                if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+                    throw new IllegalArgumentException(name + ": value of {{" + m.group(1) + "}} spans lines");
+                }
             }
-            m.appendReplacement(out, Matcher.quoteReplacement(s));
+            String rendered = lines.stream().map(Object::toString).collect(Collectors.joining("\n"));
+            m.appendReplacement(out, Matcher.quoteReplacement(rendered));
         }
         m.appendTail(out);
         return out.toString();
+    }
+
+    /**
+     * A value as a Redis configuration argument: double-quoted, with backslash, quote and every
+     * non-printable byte escaped, so that any password survives Redis' config parser intact.
+     */
+    public static String quote(String value) {
+        StringBuilder out = new StringBuilder("\"");
+        for (byte b : value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c == '"' || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c < 0x20 || c >= 0x7f) {
+                out.append(String.format("\\x%02x", c));
+            } else {
+                out.append((char) c);
+            }
+        }
+        return out.append('"').toString();
     }
 }

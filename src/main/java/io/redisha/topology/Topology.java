@@ -9,13 +9,17 @@ import java.util.Objects;
  *
  * <p>A record holds whatever it is given; {@link TopologyLoader#validate(Topology)} says whether
  * that makes sense. Everything loaded through {@link TopologyLoader} has been validated.
+ *
+ * @param auth where the passwords come from; the passwords themselves are {@link Secrets}
  */
 public record Topology(
-    String project, String image, String bind, Master master, Replicas replicas, Sentinels sentinels) {
+    String project, String image, String bind, Master master, Replicas replicas, Sentinels sentinels,
+    Auth auth, Persistence persistence, Resources resources) {
 
   public static final String DEFAULT_PROJECT = "redisha";
   public static final String DEFAULT_IMAGE = "redis:7";
   public static final String DEFAULT_BIND = "127.0.0.1";
+  public static final Persistence DEFAULT_PERSISTENCE = Persistence.OFF;
 
   public Topology {
     Objects.requireNonNull(project, "project");
@@ -24,6 +28,15 @@ public record Topology(
     Objects.requireNonNull(master, "master");
     Objects.requireNonNull(replicas, "replicas");
     Objects.requireNonNull(sentinels, "sentinels");
+    Objects.requireNonNull(auth, "auth");
+    Objects.requireNonNull(persistence, "persistence");
+    Objects.requireNonNull(resources, "resources");
+  }
+
+  /** No passwords, no persistence, no memory limits. */
+  public Topology(
+      String project, String image, String bind, Master master, Replicas replicas, Sentinels sentinels) {
+    this(project, image, bind, master, replicas, sentinels, Auth.none(), DEFAULT_PERSISTENCE, Resources.defaults());
   }
 
   public static Topology defaults() {
@@ -32,10 +45,10 @@ public record Topology(
         Master.defaults(), Replicas.defaults(), Sentinels.defaults());
   }
 
-  /** A copy with another replica count; fixed host ports are kept, so validate the result. */
+  /** A copy with another replica count; host ports and priorities are kept, so validate the result. */
   public Topology withReplicaCount(int count) {
     return new Topology(project, image, bind, master,
-        new Replicas(count, replicas.hostPorts()), sentinels);
+        new Replicas(count, replicas.hostPorts(), replicas.priorities()), sentinels, auth, persistence, resources);
   }
 
   /** A copy with another Sentinel count; quorum and host ports are kept, so validate the result. */
@@ -43,6 +56,7 @@ public record Topology(
     Sentinels s = sentinels;
     return new Topology(project, image, bind, master, replicas,
         new Sentinels(count, s.quorum(), s.masterName(), s.downAfterMillis(),
-            s.failoverTimeoutMillis(), s.parallelSyncs(), s.hostPorts()));
+            s.failoverTimeoutMillis(), s.parallelSyncs(), s.hostPorts()),
+        auth, persistence, resources);
   }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
@@ -45,6 +46,25 @@ public final class TopologyLoader {
         .toList();
   }
 
+  /**
+   * The passwords {@code loaded.topology().auth()} points to: environment variables looked up in
+   * {@code environment}, files read relative to the topology file's directory (the working
+   * directory when there is no file). Problems name the key, never the password.
+   */
+  public static Secrets secrets(LoadedTopology loaded, Map<String, String> environment) throws TopologyException {
+    Auth auth = loaded.topology().auth();
+    Path base = baseDirectory(loaded.file());
+    List<Problem> problems = new ArrayList<>();
+    String redis = Passwords.read("auth.password-env", auth.passwordEnv(), "auth.password-file",
+        auth.passwordFile(), base, environment, problems);
+    String sentinel = Passwords.read("auth.sentinel-password-env", auth.sentinelPasswordEnv(),
+        "auth.sentinel-password-file", auth.sentinelPasswordFile(), base, environment, problems);
+    if (!problems.isEmpty()) {
+      throw new TopologyException(loaded.file() == null ? null : loaded.file().toString(), problems);
+    }
+    return new Secrets(redis, sentinel);
+  }
+
   /** What is allowed but risky, one {@code path: message} line each. */
   public static List<String> warnings(Topology t) {
     return TopologyRules.warnings(t);
@@ -52,18 +72,51 @@ public final class TopologyLoader {
 
   private static LoadedTopology parse(String yaml, String source, Path file) throws TopologyException {
     Node root = YamlDocument.compose(yaml, source);
+    YamlDocument.checkLimits(root, source);
     TopologyReader.Result read = TopologyReader.read(root);
     List<Problem> problems = new ArrayList<>(read.problems());
+    List<String> flagged = new ArrayList<>();
     for (TopologyRules.Finding finding : TopologyRules.check(read.topology())) {
       if (finding.involves().stream().noneMatch(read::isBroken)) {
         problems.add(new Problem(finding.path(), read.lineOf(finding.path()), finding.message()));
+        flagged.add(finding.path());
       }
+    }
+    List<String> warnings = new ArrayList<>(warnings(read.topology()));
+    if (file != null) {
+      Auth auth = read.topology().auth();
+      passwordFile(read, "auth.password-file", auth.passwordFile(), file, flagged, problems, warnings);
+      passwordFile(read, "auth.sentinel-password-file", auth.sentinelPasswordFile(), file, flagged, problems,
+          warnings);
     }
     if (!problems.isEmpty()) {
       problems.sort(BY_LINE);
       throw new TopologyException(source, problems);
     }
-    return new LoadedTopology(read.topology(), warnings(read.topology()), file);
+    return new LoadedTopology(read.topology(), warnings, file);
+  }
+
+  /**
+   * Reads a password file now, so that a bad one fails before anything is created, and forgets
+   * the password: {@link #secrets} reads it again when it is needed.
+   */
+  private static void passwordFile(TopologyReader.Result read, String key, String value, Path topologyFile,
+      List<String> flagged, List<Problem> problems, List<String> warnings) {
+    if (value == null || flagged.contains(key) || read.isBroken(key)) {
+      return;
+    }
+    Path path = Passwords.resolve(baseDirectory(topologyFile), value);
+    List<Problem> found = new ArrayList<>();
+    Passwords.fromFile(key, read.lineOf(key), path, found);
+    problems.addAll(found);
+    String warning = found.isEmpty() ? Passwords.permissionWarning(key, path) : null;
+    if (warning != null) {
+      warnings.add(warning);
+    }
+  }
+
+  private static Path baseDirectory(Path topologyFile) {
+    return topologyFile == null ? null : topologyFile.toAbsolutePath().getParent();
   }
 
   private static String read(Path file, String source) throws TopologyException {

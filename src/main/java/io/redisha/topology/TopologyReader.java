@@ -1,6 +1,7 @@
 package io.redisha.topology;
 
 import static io.redisha.topology.YamlDocument.describe;
+import static io.redisha.topology.YamlDocument.describeType;
 import static io.redisha.topology.YamlDocument.isNull;
 import static io.redisha.topology.YamlDocument.line;
 
@@ -27,13 +28,27 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 final class TopologyReader {
 
-  static final List<String> TOP_KEYS =
-      List.of("project", "image", "bind", "master", "replicas", "sentinels");
+  static final List<String> TOP_KEYS = List.of("project", "image", "bind", "master", "replicas", "sentinels",
+      "auth", "persistence", "resources");
   static final List<String> MASTER_KEYS =
       List.of("host-port", "min-replicas-to-write", "min-replicas-max-lag");
-  static final List<String> REPLICA_KEYS = List.of("count", "host-ports");
+  static final List<String> REPLICA_KEYS = List.of("count", "host-ports", "priorities");
   static final List<String> SENTINEL_KEYS = List.of("count", "quorum", "master-name",
       "down-after-milliseconds", "failover-timeout", "parallel-syncs", "host-ports");
+  static final List<String> AUTH_KEYS =
+      List.of("password-env", "password-file", "sentinel-password-env", "sentinel-password-file");
+  static final List<String> RESOURCE_KEYS = List.of("memory", "maxmemory", "maxmemory-policy");
+  static final List<String> PERSISTENCE_VALUES = List.of("off", "rdb", "aof");
+
+  static final String INLINE_PASSWORD =
+      "do not write the password in the topology; use auth.password-env or auth.password-file";
+  static final String INLINE_SENTINEL_PASSWORD =
+      "do not write the password in the topology; use auth.sentinel-password-env or auth.sentinel-password-file";
+  /** Keys (lowercase, without - and _) that would hold a password written inline. */
+  private static final Set<String> PASSWORD_KEYS =
+      Set.of("password", "pass", "passwd", "requirepass", "masterauth", "authpass", "redispassword");
+  private static final Set<String> SENTINEL_PASSWORD_KEYS =
+      Set.of("sentinelpassword", "sentinelpass", "sentinelpasswd", "sentinelrequirepass");
 
   /** The original recipe's names for what redisha calls replicas. */
   private static final Map<String, String> SYNONYMS = Map.of("slave", "replicas", "slaves", "replicas");
@@ -71,7 +86,7 @@ final class TopologyReader {
   private final List<Problem> problems = new ArrayList<>();
   private final Map<String, Integer> lines = new HashMap<>();
   private final Set<String> broken = new HashSet<>();
-  private final IntConstructor ints = new IntConstructor();
+  private final ScalarConstructor scalars = new ScalarConstructor();
 
   private TopologyReader() {}
 
@@ -104,7 +119,10 @@ final class TopologyReader {
         string(values, "bind", defaults.bind()),
         master(values.get("master")),
         replicas(values.get("replicas")),
-        sentinels(values.get("sentinels")));
+        sentinels(values.get("sentinels")),
+        auth(values.get("auth")),
+        persistence(values.get("persistence")),
+        resources(values.get("resources")));
   }
 
   private Master master(Node node) {
@@ -123,7 +141,7 @@ final class TopologyReader {
   private Replicas replicas(Node node) {
     Replicas defaults = Replicas.defaults();
     if (isCountShorthand(node)) {
-      return new Replicas(shorthandCount(node, "replicas", defaults.count()), List.of());
+      return new Replicas(shorthandCount(node, "replicas", defaults.count()), List.of(), List.of());
     }
     MappingNode mapping = section(node, "replicas", true);
     if (mapping == null) {
@@ -132,7 +150,8 @@ final class TopologyReader {
     Map<String, Node> values = entries(mapping, "replicas", REPLICA_KEYS);
     return new Replicas(
         integer(values, "replicas.count", defaults.count()),
-        ports(values.get("host-ports"), "replicas.host-ports"));
+        ports(values.get("host-ports"), "replicas.host-ports"),
+        integers(values.get("priorities"), "replicas.priorities", "a list of priorities"));
   }
 
   private Sentinels sentinels(Node node) {
@@ -155,6 +174,112 @@ final class TopologyReader {
         integer(values, "sentinels.failover-timeout", defaults.failoverTimeoutMillis()),
         integer(values, "sentinels.parallel-syncs", defaults.parallelSyncs()),
         ports(values.get("host-ports"), "sentinels.host-ports"));
+  }
+
+  /** Type errors here never show the value: it may be a password written in the wrong place. */
+  private Auth auth(Node node) {
+    Integer line = lines.get("auth");
+    if (node == null || !plainTag(node, "auth", line) || isNull(node)) {
+      return Auth.none();
+    }
+    if (!(node instanceof MappingNode mapping)) {
+      fail("auth", line, "expected a mapping, got " + describeType(node)
+          + (node instanceof ScalarNode ? ": " + INLINE_PASSWORD : ""));
+      return Auth.none();
+    }
+    Map<String, Node> values = entries(mapping, "auth", AUTH_KEYS);
+    return new Auth(
+        reference(values, "auth.password-env", "the name of an environment variable"),
+        reference(values, "auth.password-file", "a file path"),
+        reference(values, "auth.sentinel-password-env", "the name of an environment variable"),
+        reference(values, "auth.sentinel-password-file", "a file path"));
+  }
+
+  private String reference(Map<String, Node> values, String path, String expected) {
+    Node node = values.get(lastKey(path));
+    Integer line = lines.get(path);
+    if (node == null || !plainTag(node, path, line) || isNull(node)) {
+      return null;
+    }
+    if (node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())) {
+      return scalar.getValue();
+    }
+    fail(path, line, "expected " + expected + ", got " + describeType(node));
+    return null;
+  }
+
+  /** YAML 1.1 reads a bare {@code off} as boolean false, so false means off too. */
+  private Persistence persistence(Node node) {
+    String path = "persistence";
+    Integer line = lines.get(path);
+    if (node == null || !plainTag(node, path, line) || isNull(node)) {
+      return Topology.DEFAULT_PERSISTENCE;
+    }
+    if (node instanceof ScalarNode scalar && Tag.BOOL.equals(scalar.getTag())) {
+      if (Boolean.FALSE.equals(scalars.construct(scalar))) {
+        return Persistence.OFF;
+      }
+      fail(path, line, "expected off, rdb or aof, got " + describe(node)
+          + ": write rdb (snapshots) or aof (append-only file)");
+      return Topology.DEFAULT_PERSISTENCE;
+    }
+    if (node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())) {
+      String value = scalar.getValue();
+      if (PERSISTENCE_VALUES.contains(value)) {
+        return Persistence.valueOf(value.toUpperCase(Locale.ROOT));
+      }
+      String suggestion = suggest(value, path, PERSISTENCE_VALUES);
+      fail(path, line, YamlDocument.quote(value) + " is not one of off, rdb, aof"
+          + (suggestion == null ? "" : "; did you mean \"" + suggestion + "\"?"));
+      return Topology.DEFAULT_PERSISTENCE;
+    }
+    fail(path, line, "expected off, rdb or aof, got " + describe(node));
+    return Topology.DEFAULT_PERSISTENCE;
+  }
+
+  private Resources resources(Node node) {
+    MappingNode mapping = section(node, "resources", false);
+    if (mapping == null) {
+      return Resources.defaults();
+    }
+    Map<String, Node> values = entries(mapping, "resources", RESOURCE_KEYS);
+    return new Resources(
+        size(values, "resources.memory"),
+        size(values, "resources.maxmemory"),
+        string(values, "resources.maxmemory-policy", Resources.DEFAULT_MAXMEMORY_POLICY));
+  }
+
+  /** A number of bytes, or text such as {@code 256m}; see {@link Sizes}. */
+  private Long size(Map<String, Node> values, String path) {
+    Node node = values.get(lastKey(path));
+    Integer line = lines.get(path);
+    if (node == null || !plainTag(node, path, line) || isNull(node)) {
+      return null;
+    }
+    if (node instanceof ScalarNode scalar && Tag.INT.equals(scalar.getTag())) {
+      Object value;
+      try {
+        value = scalars.construct(scalar);
+      } catch (RuntimeException e) {
+        fail(path, line, "cannot read " + YamlDocument.quote(scalar.getValue()) + " as an integer");
+        return null;
+      }
+      if (value instanceof Integer || value instanceof Long) {
+        return ((Number) value).longValue();
+      }
+      fail(path, line, "integer " + scalar.getValue() + " is out of range");
+      return null;
+    }
+    if (node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())) {
+      try {
+        return Sizes.parse(scalar.getValue());
+      } catch (Sizes.SizeException e) {
+        fail(path, line, e.getMessage());
+        return null;
+      }
+    }
+    fail(path, line, "expected a size such as 256m, 1g or a number of bytes, got " + describe(node));
+    return null;
   }
 
   private static boolean isCountShorthand(Node node) {
@@ -197,14 +322,15 @@ final class TopologyReader {
         fail(join(prefix, shown), line, "keys must be plain strings, got " + describe(keyNode));
         continue;
       }
-      String path = join(prefix, key.getValue());
+      String path = join(prefix, YamlDocument.pathKey(key.getValue()));
       Integer first = firstLines.putIfAbsent(key.getValue(), line);
       if (first != null) {
         fail(path, line, "duplicate key (first defined at line " + first + ")");
         continue;
       }
       if (!known.contains(key.getValue())) {
-        problems.add(new Problem(path, line, unknownKey(key.getValue(), prefix, known)));
+        String inline = inlinePassword(key.getValue(), prefix);
+        problems.add(new Problem(path, line, inline != null ? inline : unknownKey(key.getValue(), prefix, known)));
         continue;
       }
       lines.put(path, line);
@@ -242,7 +368,7 @@ final class TopologyReader {
     if (node instanceof ScalarNode scalar && Tag.INT.equals(scalar.getTag())) {
       Object value;
       try {
-        value = ints.construct(scalar);
+        value = scalars.construct(scalar);
       } catch (RuntimeException e) {
         fail(path, line, "cannot read " + YamlDocument.quote(scalar.getValue()) + " as an integer");
         return defaultValue;
@@ -258,12 +384,16 @@ final class TopologyReader {
   }
 
   private List<Integer> ports(Node node, String path) {
+    return integers(node, path, "a list of port numbers");
+  }
+
+  private List<Integer> integers(Node node, String path, String expected) {
     Integer line = lines.get(path);
     if (node == null || !plainTag(node, path, line) || isNull(node)) {
       return List.of();
     }
     if (!(node instanceof SequenceNode sequence)) {
-      fail(path, line, "expected a list of port numbers, got " + describe(node));
+      fail(path, line, "expected " + expected + ", got " + describe(node));
       return List.of();
     }
     List<Integer> ports = new ArrayList<>();
@@ -296,6 +426,17 @@ final class TopologyReader {
   private void fail(String path, Integer line, String message) {
     problems.add(new Problem(path, line, message));
     broken.add(path);
+  }
+
+  /** The advice for a key that would hold a password written inline, or null for any other key. */
+  static String inlinePassword(String key, String prefix) {
+    String normalized = normalize(key);
+    boolean sentinelSection = prefix.equals("sentinels");
+    if (SENTINEL_PASSWORD_KEYS.contains(normalized)
+        || (sentinelSection && PASSWORD_KEYS.contains(normalized) && !normalized.equals("authpass"))) {
+      return INLINE_SENTINEL_PASSWORD;
+    }
+    return PASSWORD_KEYS.contains(normalized) ? INLINE_PASSWORD : null;
   }
 
   static String unknownKey(String key, String prefix, List<String> known) {
@@ -358,9 +499,9 @@ final class TopologyReader {
     return path.substring(path.lastIndexOf('.') + 1);
   }
 
-  /** SafeConstructor's own reading of YAML integers: 0x1f, 0o17, 1_000 and the like. */
-  private static final class IntConstructor extends SafeConstructor {
-    IntConstructor() {
+  /** SafeConstructor's own reading of YAML integers (0x1f, 0o17, 1_000 and the like) and booleans. */
+  private static final class ScalarConstructor extends SafeConstructor {
+    ScalarConstructor() {
       super(YamlDocument.options());
     }
 

@@ -22,6 +22,8 @@ final class TopologyRules {
 
   private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,39}");
   private static final Pattern MASTER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  static final long MIN_MEMORY_BYTES = 16 * Sizes.MIB;
+  static final long MIN_MAXMEMORY_BYTES = Sizes.MIB;
   private static final Pattern IPV4 = Pattern.compile(
       "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
           + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
@@ -65,6 +67,7 @@ final class TopologyRules {
     Replicas replicas = t.replicas();
     atLeast(findings, "replicas.count", replicas.count(), 0);
     ports(findings, "replicas", replicas.hostPorts(), replicas.count(), "replica");
+    priorities(findings, replicas);
 
     Sentinels sentinels = t.sentinels();
     atLeast(findings, "sentinels.count", sentinels.count(), 1);
@@ -85,7 +88,64 @@ final class TopologyRules {
     ports(findings, "sentinels", sentinels.hostPorts(), sentinels.count(), "sentinel");
 
     duplicatePorts(findings, t);
+
+    Auth auth = t.auth();
+    passwordSource(findings, "auth.password-env", auth.passwordEnv(), "auth.password-file", auth.passwordFile());
+    passwordSource(findings, "auth.sentinel-password-env", auth.sentinelPasswordEnv(),
+        "auth.sentinel-password-file", auth.sentinelPasswordFile());
+
+    Resources resources = t.resources();
+    minimumSize(findings, "resources.memory", resources.memoryBytes(), MIN_MEMORY_BYTES);
+    minimumSize(findings, "resources.maxmemory", resources.maxmemoryBytes(), MIN_MAXMEMORY_BYTES);
+    String policy = resources.maxmemoryPolicy();
+    if (!Resources.MAXMEMORY_POLICIES.contains(policy)) {
+      String suggestion = TopologyReader.suggest(policy, "resources", Resources.MAXMEMORY_POLICIES);
+      findings.add(new Finding("resources.maxmemory-policy", YamlDocument.quote(policy)
+          + " is not a Redis maxmemory policy" + (suggestion != null ? "; did you mean \"" + suggestion + "\"?"
+              : "; expected one of: " + String.join(", ", Resources.MAXMEMORY_POLICIES))));
+    }
     return findings;
+  }
+
+  /**
+   * One source at most; the value is never shown, since a password written under the wrong
+   * key is a likely mistake here.
+   */
+  private static void passwordSource(List<Finding> findings, String envPath, String env, String filePath,
+      String file) {
+    if (env != null && file != null) {
+      findings.add(new Finding(filePath, "both " + envPath + " and " + filePath + " are set; keep one",
+          Set.of(envPath, filePath)));
+    }
+    if (env != null && !Passwords.isEnvName(env)) {
+      findings.add(new Finding(envPath, env.isEmpty() ? "must not be empty" : Passwords.NOT_AN_ENV_NAME));
+    }
+    if (file != null && (file.isEmpty() || file.indexOf('\0') >= 0)) {
+      findings.add(new Finding(filePath, file.isEmpty() ? "must not be empty" : "is not a valid file path"));
+    }
+  }
+
+  private static void minimumSize(List<Finding> findings, String path, Long bytes, long min) {
+    if (bytes != null && bytes < min) {
+      findings.add(new Finding(path, Sizes.format(bytes) + " is below the minimum of " + Sizes.format(min)));
+    }
+  }
+
+  private static void priorities(List<Finding> findings, Replicas replicas) {
+    String path = "replicas.priorities";
+    List<Integer> priorities = replicas.priorities();
+    for (int i = 0; i < priorities.size(); i++) {
+      int priority = priorities.get(i);
+      if (priority < 0 || priority > Replicas.MAX_PRIORITY) {
+        findings.add(new Finding(path + "[" + i + "]", priority + " is not a replica priority (0 to "
+            + Replicas.MAX_PRIORITY + "; 0 = never promoted)"));
+      }
+    }
+    if (replicas.count() >= 0 && priorities.size() > replicas.count()) {
+      findings.add(new Finding(path, plural(priorities.size(), "priority", "priorities") + " for "
+          + plural(replicas.count(), "replica") + ": entry i is the priority of replica i+1, so the list can be"
+          + " at most as long as the count", Set.of(path, "replicas.count")));
+    }
   }
 
   static List<String> warnings(Topology t) {
@@ -113,8 +173,25 @@ final class TopologyRules {
           + plural(t.replicas().count(), "replica") + ": the master will refuse every write");
     }
     if (IPV4.matcher(t.bind()).matches() && !t.bind().startsWith("127.")) {
-      warnings.add("bind: " + t.bind() + " is not a loopback address: Redis and Sentinel ports,"
-          + " which have no password, will be reachable from other machines");
+      if (!t.auth().redisAuth()) {
+        warnings.add("bind: " + t.bind() + " publishes Redis beyond this host without a password"
+            + " (auth.password-env or auth.password-file)");
+      }
+      if (!t.auth().sentinelAuth()) {
+        warnings.add("bind: " + t.bind() + " publishes Sentinel beyond this host without a password"
+            + " (auth.sentinel-password-env or auth.sentinel-password-file)");
+      }
+    }
+    Replicas replicas = t.replicas();
+    if (replicas.count() >= 1 && replicas.priorities().size() >= replicas.count()
+        && replicas.priorities().subList(0, replicas.count()).stream().allMatch(p -> p == 0)) {
+      warnings.add("replicas.priorities: every replica has priority 0: no replica can be promoted");
+    }
+    Long memory = t.resources().memoryBytes();
+    Long maxmemory = t.resources().maxmemoryBytes();
+    if (memory != null && maxmemory != null && maxmemory > memory) {
+      warnings.add("resources.maxmemory: " + Sizes.format(maxmemory) + " is larger than the container memory"
+          + " limit " + Sizes.format(memory) + "; the kernel will kill Redis before it evicts");
     }
     return List.copyOf(warnings);
   }
@@ -125,7 +202,11 @@ final class TopologyRules {
   }
 
   private static String plural(int count, String noun) {
-    return count + " " + noun + (count == 1 ? "" : "s");
+    return plural(count, noun, noun + "s");
+  }
+
+  private static String plural(int count, String one, String many) {
+    return count + " " + (count == 1 ? one : many);
   }
 
   private static void atLeast(List<Finding> findings, String path, int value, int min) {

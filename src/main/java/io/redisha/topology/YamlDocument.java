@@ -2,6 +2,9 @@ package io.redisha.topology;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -11,6 +14,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -29,6 +33,10 @@ final class YamlDocument {
   static final int MAX_CODE_POINTS = 1_000_000;
   static final int MAX_ALIASES_FOR_COLLECTIONS = 10;
   static final int MAX_NESTING_DEPTH = 20;
+  static final int MAX_ENTRIES = 200;
+  static final int MAX_STRING_LENGTH = 4096;
+  /** Limit problems shown for one file: a hostile one could otherwise produce thousands. */
+  static final int MAX_LIMIT_PROBLEMS = 20;
 
   private static final String GLOBAL_TAG_REFUSED = "Global tag is not allowed:";
 
@@ -66,6 +74,78 @@ final class YamlDocument {
     }
   }
 
+  /**
+   * What no topology needs and a hostile file could use to flood the reader or the terminal:
+   * mappings or lists of more than {@value #MAX_ENTRIES} entries, strings (keys included) of more
+   * than {@value #MAX_STRING_LENGTH} characters. Throws with the first few found.
+   */
+  static void checkLimits(Node root, String source) throws TopologyException {
+    List<Problem> problems = new ArrayList<>();
+    if (root != null) {
+      limits(root, "", line(root), problems, Collections.newSetFromMap(new IdentityHashMap<>()));
+    }
+    if (!problems.isEmpty()) {
+      throw new TopologyException(source, problems.size() > MAX_LIMIT_PROBLEMS
+          ? List.copyOf(problems.subList(0, MAX_LIMIT_PROBLEMS)) : problems);
+    }
+  }
+
+  /** {@code line} is where to report {@code node}: the line of its key, for a value. */
+  private static void limits(Node node, String path, int line, List<Problem> problems, Set<Node> seen) {
+    if (!seen.add(node) || problems.size() > MAX_LIMIT_PROBLEMS) {
+      return; // an alias visits its anchored node again: once is enough
+    }
+    if (node instanceof ScalarNode scalar) {
+      int length = scalar.getValue().length();
+      if (length > MAX_STRING_LENGTH) {
+        problems.add(limitProblem(path, line, "is", length + " characters long, over the limit of "
+            + MAX_STRING_LENGTH + " for a string"));
+      }
+    } else if (node instanceof MappingNode mapping) {
+      List<NodeTuple> tuples = mapping.getValue();
+      if (tuples.size() > MAX_ENTRIES) {
+        problems.add(limitProblem(path, line, "has", tuples.size() + " keys, over the limit of " + MAX_ENTRIES
+            + " for a mapping"));
+        return;
+      }
+      for (NodeTuple tuple : tuples) {
+        Node key = tuple.getKeyNode();
+        if (key instanceof ScalarNode scalar && scalar.getValue().length() > MAX_STRING_LENGTH) {
+          problems.add(limitProblem(path, line(key), "has", "a key of " + scalar.getValue().length()
+              + " characters, over the limit of " + MAX_STRING_LENGTH + " for a string"));
+          continue;
+        }
+        limits(key, path, line(key), problems, seen);
+        String name = key instanceof ScalarNode scalar ? pathKey(scalar.getValue()) : "?";
+        limits(tuple.getValueNode(), path.isEmpty() ? name : path + "." + name, line(key), problems, seen);
+      }
+    } else if (node instanceof SequenceNode sequence) {
+      List<Node> items = sequence.getValue();
+      if (items.size() > MAX_ENTRIES) {
+        problems.add(limitProblem(path, line, "has", items.size() + " entries, over the limit of " + MAX_ENTRIES
+            + " for a list"));
+        return;
+      }
+      for (int i = 0; i < items.size(); i++) {
+        limits(items.get(i), path + "[" + i + "]", line(items.get(i)), problems, seen);
+      }
+    }
+  }
+
+  /** {@code sentinels (line 2): has 201 keys, ...}; at the top level {@code the top level has ..., at line 1}. */
+  private static Problem limitProblem(String path, int line, String verb, String what) {
+    return path.isEmpty()
+        ? new Problem("", line, "the top level " + verb + " " + what + ", at line " + line)
+        : new Problem(path, line, verb + " " + what);
+  }
+
+  /** A key as it may appear in a path: quoted when it could disturb a terminal or a log line. */
+  static String pathKey(String key) {
+    boolean plain = !key.isEmpty() && key.length() <= 60
+        && key.codePoints().noneMatch(c -> isUnsafe(c) || c == ' ' || c == '"');
+    return plain ? key : quote(key);
+  }
+
   static Problem sizeProblem(String text) {
     if (text.length() > MAX_BYTES) {
       // every char is at least one UTF-8 byte: no need to encode a huge string to know
@@ -94,6 +174,7 @@ final class YamlDocument {
     if (what == null) {
       what = e.getMessage().lines().findFirst().orElse("unreadable YAML");
     }
+    what = escapeUnsafe(what);
     if (mark == null) {
       return new Problem("", null, "YAML syntax error: " + what);
     }
@@ -120,7 +201,7 @@ final class YamlDocument {
     if (message.startsWith("The incoming YAML document exceeds the limit")) {
       return "the file has more than " + MAX_CODE_POINTS + " characters; not parsed";
     }
-    return "unreadable YAML: " + message;
+    return "unreadable YAML: " + escapeUnsafe(message);
   }
 
   static boolean isPlainTag(Node node) {
@@ -172,8 +253,39 @@ final class YamlDocument {
     return shortTag(node) + " " + quote(value);
   }
 
+  /** How the type of a value reads without its value: {@code an integer}, {@code a list}. */
+  static String describeType(Node node) {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    Tag tag = node.getTag();
+    if (Tag.STR.equals(tag)) {
+      return "a string";
+    }
+    if (Tag.INT.equals(tag)) {
+      return "an integer";
+    }
+    if (Tag.FLOAT.equals(tag)) {
+      return "a float";
+    }
+    if (Tag.BOOL.equals(tag)) {
+      return "a boolean";
+    }
+    if (Tag.NULL.equals(tag)) {
+      return "null";
+    }
+    if (Tag.TIMESTAMP.equals(tag)) {
+      return "a timestamp";
+    }
+    return "a " + shortTag(node) + " value";
+  }
+
   static String quote(String value) {
-    String shown = value.length() > 60 ? value.substring(0, 57) + "..." : value;
+    String shown = value.codePointCount(0, value.length()) > 60
+        ? value.substring(0, value.offsetByCodePoints(0, 57)) + "..." : value;
     StringBuilder out = new StringBuilder("\"");
     shown.codePoints().forEach(c -> {
       if (c == '"' || c == '\\') {
@@ -182,12 +294,28 @@ final class YamlDocument {
         out.append("\\n");
       } else if (c == '\t') {
         out.append("\\t");
-      } else if (Character.isISOControl(c)) {
-        out.append(String.format("\\u%04x", c));
+      } else if (isUnsafe(c)) {
+        out.append(escape(c));
       } else {
         out.appendCodePoint(c);
       }
     });
     return out.append('"').toString();
+  }
+
+  /** Control characters (terminal escapes) and invisible format characters such as bidi overrides. */
+  static boolean isUnsafe(int c) {
+    return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+        || c == '\u2028' || c == '\u2029';
+  }
+
+  private static String escapeUnsafe(String text) {
+    StringBuilder out = new StringBuilder();
+    text.codePoints().forEach(c -> out.append(isUnsafe(c) ? escape(c) : Character.toString(c)));
+    return out.toString();
+  }
+
+  private static String escape(int c) {
+    return c <= 0xFFFF ? String.format("\\u%04x", c) : String.format("\\U%08x", c);
   }
 }

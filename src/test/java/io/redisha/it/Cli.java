@@ -61,7 +61,7 @@ public final class Cli {
     /** Best-effort cleanup: redisha down, then removal by label of anything left. */
     public void cleanup() {
         try {
-            run("down", "--images");
+            run("down", "--images", "--volumes");
         } finally {
             Engine.purge(project);
         }

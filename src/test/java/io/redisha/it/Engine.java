@@ -41,6 +41,11 @@ public final class Engine {
                 .filter(n -> n.getLabels() != null && project.equals(n.getLabels().get(PROJECT_LABEL))).toList();
     }
 
+    public static List<String> volumes(String project) {
+        var volumes = client().listVolumesCmd().withFilter("label", List.of(PROJECT_LABEL + "=" + project)).exec().getVolumes();
+        return volumes == null ? List.of() : volumes.stream().map(v -> v.getName()).toList();
+    }
+
     public static Container container(String project, String service, int index) {
         return containers(project).stream()
                 .filter(c -> service.equals(c.getLabels().get("io.redisha.service"))
@@ -72,6 +77,9 @@ public final class Engine {
         }
         for (Network n : networks(project)) {
             client().removeNetworkCmd(n.getId()).exec();
+        }
+        for (String volume : volumes(project)) {
+            client().removeVolumeCmd(volume).exec();
         }
     }
 }

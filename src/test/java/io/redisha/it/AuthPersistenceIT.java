@@ -1,0 +1,178 @@
+package io.redisha.it;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.model.Container;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Production knobs on the real engine: authentication, persistence, limits, priorities. */
+class AuthPersistenceIT {
+    /** Spaces, quotes and a backslash: it must survive the config files' quoting intact. */
+    private static final String REDIS_SECRET = "s3cret \"redis\" pa$$ \\ word";
+    private static final String SENTINEL_SECRET = "sentinel-only-Xy9";
+
+    private static Path secretFile(Cli cli, String name, String secret) throws Exception {
+        Path file = cli.topology().resolveSibling(name);
+        Files.writeString(file, secret + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+
+    private static Jedis authed(String containerId, int port, String password) {
+        return new Jedis(new HostAndPort("127.0.0.1", Engine.hostPort(containerId, port)),
+                DefaultJedisClientConfig.builder().password(password).timeoutMillis(3000).build());
+    }
+
+    @Test
+    void withAuthClientsWithoutThePasswordAreRefusedAndTheSecretAppearsNowhere() throws Exception {
+        Cli cli = Cli.project("it-auth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        secretFile(cli, "redis.pass", REDIS_SECRET);
+        secretFile(cli, "sentinel.pass", SENTINEL_SECRET);
+        try {
+            Cli.Result up = cli.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+
+            Container master = Engine.container(cli.project(), "master", 1);
+            Container sentinel = Engine.container(cli.project(), "sentinel", 1);
+            try (Jedis anonymous = Probe.redis(master.getId())) {
+                JedisDataException e = assertThrows(JedisDataException.class, anonymous::ping);
+                assertTrue(e.getMessage().startsWith("NOAUTH"), e.getMessage());
+            }
+            try (Jedis anonymous = Probe.sentinel(sentinel.getId())) {
+                assertThrows(JedisDataException.class, () -> anonymous.sentinelGetMasterAddrByName("mymaster"));
+            }
+            try (Jedis m = authed(master.getId(), 6379, REDIS_SECRET)) {
+                assertEquals("OK", m.set("k", "v"));
+                assertEquals("2", Probe.info(m).get("connected_slaves"), "replicas authenticate with masterauth");
+            }
+            for (Container s : Probe.byService(cli.project(), "sentinel")) {
+                try (Jedis j = authed(s.getId(), 26379, SENTINEL_SECRET)) {
+                    var m = j.sentinelMaster("mymaster");
+                    assertEquals("2", m.get("num-slaves"));
+                    assertEquals("2", m.get("num-other-sentinels"), "Sentinels authenticate to each other");
+                    assertFalse(m.get("flags").contains("down"), m.get("flags"));
+                }
+            }
+
+            Cli.Result text = cli.run("status");
+            Cli.Result json = cli.run("status", "--output", "json");
+            assertEquals(0, text.exitCode(), text::toString);
+            ObjectMapper mapper = new ObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
+            for (Container c : Engine.containers(cli.project())) {
+                var config = Engine.inspect(c.getId()).getConfig();
+                String inspect = mapper.writeValueAsString(Engine.inspect(c.getId()))
+                        + String.join(" ", config.getCmd()) + " " + (config.getEnv() == null ? "" : String.join(" ", config.getEnv()))
+                        + " " + config.getLabels();
+                String logs = String.join("\n", tail(c.getId()));
+                for (String secret : List.of(REDIS_SECRET, SENTINEL_SECRET, "s3cret", "sentinel-only")) {
+                    assertFalse(inspect.contains(secret), "docker inspect of " + c.getNames()[0] + " shows a secret");
+                    assertFalse(logs.contains(secret), "the logs of " + c.getNames()[0] + " show a secret");
+                }
+            }
+            for (String output : List.of(up.out(), up.err(), text.out(), json.out())) {
+                assertFalse(output.contains("s3cret") || output.contains("sentinel-only"), output);
+            }
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    private static List<String> tail(String id) throws Exception {
+        List<String> lines = new java.util.ArrayList<>();
+        Engine.client().logContainerCmd(id).withStdOut(true).withStdErr(true)
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame f) {
+                        lines.add(new String(f.getPayload()));
+                    }
+                }).awaitCompletion();
+        return lines;
+    }
+
+    @Test
+    void aMissingPasswordVariableIsOneLineAndCreatesNothing() throws Exception {
+        Cli cli = Cli.project("it-noenv", "auth:\n  password-env: REDISHA_IT_SURELY_UNSET_VARIABLE\n");
+        try {
+            Cli.Result up = cli.run("up");
+            assertEquals(3, up.exitCode(), up::toString);
+            assertTrue(up.err().contains("auth.password-env: environment variable REDISHA_IT_SURELY_UNSET_VARIABLE is not set"),
+                    up::toString);
+            assertTrue(Engine.containers(cli.project()).isEmpty());
+            assertTrue(Engine.networks(cli.project()).isEmpty());
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    @Test
+    void aPersistentMasterKilledAndRestartedKeepsItsDataAndDownKeepsTheVolumes() throws Exception {
+        Cli cli = Cli.project("it-persist", "persistence: aof\nresources:\n  memory: 256m\n  maxmemory: 64m\n"
+                + "  maxmemory-policy: allkeys-lru\nreplicas:\n  count: 2\n  priorities: [0]\n");
+        try {
+            assertEquals(0, cli.run("up").exitCode());
+            String masterId = Engine.container(cli.project(), "master", 1).getId();
+            try (Jedis m = Probe.redis(masterId)) {
+                for (int i = 0; i < 200; i++) {
+                    m.set("key:" + i, "value:" + i);
+                }
+            }
+            Engine.client().killContainerCmd(masterId).withSignal("SIGKILL").exec();
+            Engine.client().startContainerCmd(masterId).exec();
+            awaitPing(masterId);
+            try (Jedis m = Probe.redis(masterId)) {
+                assertEquals("value:199", m.get("key:199"), "the AOF brought the data back after SIGKILL");
+                assertEquals(200, m.dbSize());
+                assertEquals(Long.toString(64L << 20), m.configGet("maxmemory").get("maxmemory"));
+                assertEquals("allkeys-lru", m.configGet("maxmemory-policy").get("maxmemory-policy"));
+            }
+            assertEquals(256L << 20, Engine.inspect(masterId).getHostConfig().getMemory());
+            try (Jedis r = Probe.redis(Engine.container(cli.project(), "replica", 1).getId())) {
+                assertEquals("0", r.configGet("replica-priority").get("replica-priority"));
+            }
+            assertEquals(3, Engine.volumes(cli.project()).size(), "one labelled data volume per Redis node");
+
+            Cli.Result down = cli.run("down");
+            assertEquals(0, down.exitCode(), down::toString);
+            assertTrue(down.out().contains("kept 3 data volumes"), down::toString);
+            assertEquals(0, cli.run("up").exitCode());
+            try (Jedis m = Probe.redis(Probe.master(cli.project()).getId())) {
+                assertEquals(200, m.dbSize(), "the data survived down and up");
+            }
+            Cli.Result purge = cli.run("down", "--volumes");
+            assertEquals(0, purge.exitCode(), purge::toString);
+            assertTrue(Engine.volumes(cli.project()).isEmpty());
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    private static void awaitPing(String id) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (Jedis j = Probe.redis(id)) {
+                if ("PONG".equals(j.ping())) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.redisha.it;
+
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.model.Container;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Failure and crash behaviour on the real engine: bad environments, crashes, concurrent commands. */
+class HardeningIT {
+    private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
+
+    /** Starts redisha as a separate JVM, so that it can be SIGKILLed or hold the lock against an in-process run. */
+    private static Process launch(Cli cli, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-f", cli.topology().toString()));
+        return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Reads the process' stderr until a line contains the marker. */
+    private static void awaitLine(Process p, String marker) throws Exception {
+        BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = err.readLine()) != null) {
+            if (line.contains(marker)) {
+                return;
+            }
+        }
+        throw new AssertionError("redisha ended before printing '" + marker + "' (exit " + p.waitFor() + ")");
+    }
+
+    @Test
+    void upKilledWithSigkillMidwayIsConvergedByTheNextUp() throws Exception {
+        Cli cli = Cli.project("it-kill", "");
+        try {
+            Process up = launch(cli, "up");
+            awaitLine(up, "creating " + cli.project() + "-replica-");
+            up.destroyForcibly(); // SIGKILL
+            assertTrue(up.waitFor(10, TimeUnit.SECONDS));
+
+            Cli.Result again = cli.run("up");
+            assertEquals(0, again.exitCode(), again::toString);
+            List<Container> containers = Engine.containers(cli.project());
+            Set<String> names = containers.stream().map(c -> c.getNames()[0]).collect(Collectors.toSet());
+            assertEquals(6, containers.size(), "exactly the topology's containers: " + names);
+            assertEquals(6, names.size());
+            assertTrue(containers.stream().allMatch(c -> "running".equals(c.getState())));
+            Probe.assertReady(cli.project(), 2, 3);
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    @Test
+    void aSecondCommandOnTheSameProjectIsRefusedWhileTheFirstRuns() throws Exception {
+        Cli cli = Cli.project("it-lock", "");
+        try {
+            Process first = launch(cli, "up");
+            awaitLine(first, "building Sentinel image");
+            Cli.Result second = cli.run("up");
+            assertEquals(9, second.exitCode(), second::toString);
+            assertTrue(second.err().contains("another redisha command (pid " + first.pid() + ": up) is changing project "
+                    + cli.project()), second::toString);
+            assertEquals(0, first.waitFor(), "the first up finishes undisturbed");
+            Cli.Result third = cli.run("up");
+            assertEquals(0, third.exitCode(), "the lock is free again: " + third);
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    @Test
+    void aFixedHostPortInUseIsRefusedBeforeAnythingIsCreated() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Cli cli = Cli.project("it-port", "replicas:\n  host-ports: [" + taken.getLocalPort() + "]\n");
+            try {
+                Cli.Result up = cli.run("up");
+                assertEquals(3, up.exitCode(), up::toString);
+                assertTrue(up.err().contains("error: replicas.host-ports[0]: port " + taken.getLocalPort()
+                        + " on 127.0.0.1 is already in use"), up::toString);
+                assertTrue(Engine.containers(cli.project()).isEmpty());
+                assertTrue(Engine.networks(cli.project()).isEmpty());
+            } finally {
+                cli.cleanup();
+            }
+        }
+    }
+
+    @Test
+    void aMissingImageIsNamedAndNothingIsCreated() throws Exception {
+        Cli cli = Cli.project("it-noimage", "image: redisha-missing:1\n");
+        try {
+            Cli.Result up = cli.run("up");
+            assertEquals(4, up.exitCode(), up::toString);
+            assertTrue(up.err().startsWith("error: image redisha-missing:1 (topology `image`) is not on the engine"), up::toString);
+            assertTrue(Engine.containers(cli.project()).isEmpty());
+            assertTrue(Engine.networks(cli.project()).isEmpty());
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    @Test
+    void anUnreachableEngineIsOneClearLine() throws Exception {
+        Cli cli = Cli.project("it-noengine", "");
+        String previous = System.getProperty("DOCKER_HOST");
+        System.setProperty("DOCKER_HOST", "unix:///tmp/redisha-no-such-engine.sock");
+        try {
+            Cli.Result up = cli.run("up");
+            assertEquals(4, up.exitCode(), up::toString);
+            assertTrue(up.err().startsWith("error: the Docker engine at unix:///tmp/redisha-no-such-engine.sock does not answer"),
+                    up::toString);
+            assertEquals(1, up.err().lines().count(), up::toString);
+        } finally {
+            if (previous == null) {
+                System.clearProperty("DOCKER_HOST");
+            } else {
+                System.setProperty("DOCKER_HOST", previous);
+            }
+        }
+    }
+
+    @Test
+    void aContainerExitingAtStartFailsWithItsLastLogLines() throws Exception {
+        Cli cli = Cli.project("it-exit", "");
+        String image = "redisha-it-exits:" + cli.project();
+        Path context = Files.createTempDirectory("redisha-exit-image");
+        Files.writeString(context.resolve("Dockerfile"),
+                "FROM redis:7\nENTRYPOINT [\"sh\", \"-c\", \"echo redisha-it-boom >&2; exit 3\"]\n");
+        Engine.client().buildImageCmd(context.toFile()).withTags(Set.of(image)).withPull(false)
+                .withLabels(Map.of(Engine.PROJECT_LABEL, cli.project()))
+                .exec(new BuildImageResultCallback()).awaitImageId(2, TimeUnit.MINUTES);
+        Files.writeString(cli.topology(), "project: " + cli.project() + "\nimage: " + image + "\n");
+        try {
+            Cli.Result up = cli.run("up", "--timeout", "60");
+            assertEquals(5, up.exitCode(), up::toString);
+            assertTrue(up.err().contains("exited while waiting for the deployment to be ready"), up::toString);
+            assertTrue(up.err().contains("| redisha-it-boom"), "the container's own last log lines: " + up);
+        } finally {
+            cli.cleanup();
+            Engine.client().removeImageCmd(image).withForce(true).exec();
+        }
+    }
+
+    @Test
+    void sentinelsRestartedOrRecreatedAfterAFailoverFollowTheCurrentMaster() throws Exception {
+        Cli cli = Cli.project("it-sentinel-restart", "");
+        try {
+            assertEquals(0, cli.run("up").exitCode());
+            String oldMaster = Probe.master(cli.project()).getId();
+            String oldIp = Engine.ip(oldMaster);
+            try (Jedis s = Probe.sentinel(Engine.container(cli.project(), "sentinel", 1).getId())) {
+                s.sentinelFailover("mymaster");
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (oldIp.equals(s.sentinelGetMasterAddrByName("mymaster").get(0))) {
+                    assertTrue(System.nanoTime() < deadline, "SENTINEL FAILOVER switched the master within 30 s");
+                    Thread.sleep(100);
+                }
+            }
+            Cli.Result ready = cli.run("up", "--timeout", "90");
+            assertEquals(0, ready.exitCode(), ready::toString);
+            String newMaster = Probe.master(cli.project()).getId();
+            assertNotEquals(oldMaster, newMaster, "SENTINEL FAILOVER promoted a replica");
+
+            Engine.client().restartContainerCmd(Engine.container(cli.project(), "sentinel", 2).getId()).withTimeout(2).exec();
+            Engine.client().removeContainerCmd(Engine.container(cli.project(), "sentinel", 3).getId()).withForce(true).exec();
+            Cli.Result up = cli.run("up", "--timeout", "90");
+            assertEquals(0, up.exitCode(), up::toString);
+            assertTrue(up.err().contains("creating " + cli.project() + "-sentinel-3"), up::toString);
+            assertEquals(newMaster, Probe.master(cli.project()).getId(), "the failover is not undone");
+            Probe.assertReady(cli.project(), 2, 3);
+        } finally {
+            cli.cleanup();
+        }
+    }
+}
