@@ -1,28 +1,28 @@
 package io.redisha.topology;
 
 /**
- * Where the passwords come from: the name of an environment variable or the path of a file,
- * never the password itself. At most one source per password; none means no password.
- *
- * @param passwordEnv variable holding the Redis password ({@code requirepass} and {@code masterauth})
- * @param passwordFile file holding it, relative to the topology file's directory
- * @param sentinelPasswordEnv variable holding Sentinel's own {@code requirepass}
- * @param sentinelPasswordFile file holding it
- * @see TopologyLoader#secrets(LoadedTopology, java.util.Map)
- */
+  * Where the passwords come from: the name of an environment variable or the path of a file,
+  * never the password itself. At most one source per password; none means no password.
+  *
+  * @param passwordEnv variable holding the Redis password ({@code requirepass} and {@code masterauth})
+  * @param passwordFile file holding it, relative to the topology file's directory
+  * @param sentinelPasswordEnv variable holding Sentinel's own {@code requirepass}
+  * @param sentinelPasswordFile file holding it
+  * @see TopologyLoader#secrets(LoadedTopology, java.util.Map)
+  */
 public record Auth(String passwordEnv, String passwordFile, String sentinelPasswordEnv, String sentinelPasswordFile) {
 
-  public static Auth none() {
-    return new Auth(null, null, null, null);
-  }
+    public static Auth none() {
+        return new Auth(null, null, null, null);
+    }
 
-  /** Whether Redis (master and replicas) gets a password. */
-  public boolean redisAuth() {
-    return passwordEnv != null || passwordFile != null;
-  }
+    /** Whether Redis (master and replicas) gets a password. */
+    public boolean redisAuth() {
+        return passwordEnv != null || passwordFile != null;
+    }
 
-  /** Whether the Sentinels get a password of their own. */
-  public boolean sentinelAuth() {
-    return sentinelPasswordEnv != null || sentinelPasswordFile != null;
-  }
+    /** Whether the Sentinels get a password of their own. */
+    public boolean sentinelAuth() {
+        return sentinelPasswordEnv != null || sentinelPasswordFile != null;
+    }
 }

@@ -4,12 +4,12 @@ import java.util.List;
 
 final class HostPorts {
 
-  private HostPorts() {}
+    private HostPorts() {}
 
-  static Integer get(List<Integer> ports, int index1Based) {
-    if (index1Based < 1) {
-      throw new IllegalArgumentException("instance numbers start at 1, got " + index1Based);
+    static Integer get(List<Integer> ports, int index1Based) {
+        if (index1Based < 1) {
+            throw new IllegalArgumentException("instance numbers start at 1, got " + index1Based);
+        }
+        return index1Based <= ports.size() ? ports.get(index1Based - 1) : null;
     }
-    return index1Based <= ports.size() ? ports.get(index1Based - 1) : null;
-  }
 }

@@ -19,142 +19,142 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Reads the passwords an {@link Auth} points to. No message ever contains a password: they
- * name the key, the variable or the file, and say what is wrong.
- */
+  * Reads the passwords an {@link Auth} points to. No message ever contains a password: they
+  * name the key, the variable or the file, and say what is wrong.
+  */
 final class Passwords {
 
-  static final int MAX_FILE_BYTES = 4096;
-  static final String NOT_AN_ENV_NAME = "is not an environment variable name (letters, digits and _, not starting"
-      + " with a digit); it names the variable that holds the password, not the password itself";
+    static final int MAX_FILE_BYTES = 4096;
+    static final String NOT_AN_ENV_NAME = "is not an environment variable name (letters, digits and _, not starting"
+            + " with a digit); it names the variable that holds the password, not the password itself";
 
-  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  private static final Set<PosixFilePermission> OTHERS =
-      Set.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> OTHERS =
+            Set.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
-  private Passwords() {}
+    private Passwords() {}
 
-  /**
-   * The password of one key pair ({@code auth.password-env}/{@code auth.password-file}, or the
-   * Sentinel's), or null when neither is set or on a problem, which is added to {@code problems}.
-   */
-  static String read(String envKey, String env, String fileKey, String file, Path base, Map<String, String> environment,
-      List<Problem> problems) {
-    if (env != null && file != null) {
-      problems.add(new Problem(fileKey, null, "both " + envKey + " and " + fileKey + " are set; keep one"));
-      return null;
+    /**
+      * The password of one key pair ({@code auth.password-env}/{@code auth.password-file}, or the
+      * Sentinel's), or null when neither is set or on a problem, which is added to {@code problems}.
+      */
+    static String read(String envKey, String env, String fileKey, String file, Path base, Map<String, String> environment,
+            List<Problem> problems) {
+        if (env != null && file != null) {
+            problems.add(new Problem(fileKey, null, "both " + envKey + " and " + fileKey + " are set; keep one"));
+            return null;
+        }
+        if (env != null) {
+            return fromEnvironment(envKey, env, environment, problems);
+        }
+        return file == null ? null : fromFile(fileKey, null, resolve(base, file), problems);
     }
-    if (env != null) {
-      return fromEnvironment(envKey, env, environment, problems);
-    }
-    return file == null ? null : fromFile(fileKey, null, resolve(base, file), problems);
-  }
 
-  /** Where a password file is: relative paths are relative to {@code base}. */
-  static Path resolve(Path base, String file) {
-    try {
-      Path path = Path.of(file);
-      return path.isAbsolute() || base == null ? path : base.resolve(path);
-    } catch (InvalidPathException e) {
-      return null;
+    /** Where a password file is: relative paths are relative to {@code base}. */
+    static Path resolve(Path base, String file) {
+        try {
+            Path path = Path.of(file);
+            return path.isAbsolute() || base == null ? path : base.resolve(path);
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
-  }
 
-  static boolean isEnvName(String name) {
-    return ENV_NAME.matcher(name).matches();
-  }
+    static boolean isEnvName(String name) {
+        return ENV_NAME.matcher(name).matches();
+    }
 
-  private static String fromEnvironment(String key, String name, Map<String, String> environment,
-      List<Problem> problems) {
-    if (!isEnvName(name)) {
-      problems.add(new Problem(key, null, NOT_AN_ENV_NAME));
-      return null;
+    private static String fromEnvironment(String key, String name, Map<String, String> environment,
+            List<Problem> problems) {
+        if (!isEnvName(name)) {
+            problems.add(new Problem(key, null, NOT_AN_ENV_NAME));
+            return null;
+        }
+        String value = environment.get(name);
+        String what = "environment variable " + name;
+        if (value == null) {
+            problems.add(new Problem(key, null, what + " is not set"));
+            return null;
+        }
+        return checked(key, null, what, value, problems);
     }
-    String value = environment.get(name);
-    String what = "environment variable " + name;
-    if (value == null) {
-      problems.add(new Problem(key, null, what + " is not set"));
-      return null;
-    }
-    return checked(key, null, what, value, problems);
-  }
 
-  /** The password in {@code file}, or null after adding the problem with it. */
-  static String fromFile(String key, Integer line, Path file, List<Problem> problems) {
-    if (file == null) {
-      problems.add(new Problem(key, line, "is not a valid file path"));
-      return null;
-    }
-    String what = "password file " + file;
-    try {
-      if (Files.isDirectory(file)) {
-        problems.add(new Problem(key, line, what + " is a directory"));
+    /** The password in {@code file}, or null after adding the problem with it. */
+    static String fromFile(String key, Integer line, Path file, List<Problem> problems) {
+        if (file == null) {
+            problems.add(new Problem(key, line, "is not a valid file path"));
+            return null;
+        }
+        String what = "password file " + file;
+        try {
+            if (Files.isDirectory(file)) {
+                problems.add(new Problem(key, line, what + " is a directory"));
+                return null;
+            }
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // a FIFO or a device would block or never end
+                problems.add(new Problem(key, line, what + " is not a regular file"));
+                return null;
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            }
+            if (bytes.length > MAX_FILE_BYTES) {
+                problems.add(new Problem(key, line, what + " is larger than " + MAX_FILE_BYTES / 1024
+                        + " KiB, the limit for a password file"));
+                return null;
+            }
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+            return checked(key, line, what, stripFinalNewline(text), problems);
+        } catch (NoSuchFileException e) {
+            problems.add(new Problem(key, line, what + " does not exist"));
+        } catch (AccessDeniedException e) {
+            problems.add(new Problem(key, line, "cannot read " + what + ": permission denied"));
+        } catch (CharacterCodingException e) {
+            problems.add(new Problem(key, line, what + " is not UTF-8 text"));
+        } catch (IOException | SecurityException e) {
+            problems.add(new Problem(key, line, "cannot read " + what + ": " + e.getMessage()));
+        }
         return null;
-      }
-      if (Files.exists(file) && !Files.isRegularFile(file)) {
-        // a FIFO or a device would block or never end
-        problems.add(new Problem(key, line, what + " is not a regular file"));
+    }
+
+    /** A warning when other users of this machine may read or change the file, else null. */
+    static String permissionWarning(String key, Path file) {
+        try {
+            Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+            if (permissions.stream().anyMatch(OTHERS::contains)) {
+                return key + ": password file " + file + " can be read or changed by other users of this machine (mode "
+                        + PosixFilePermissions.toString(permissions) + "); chmod 600 it";
+            }
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            // not POSIX, or unreadable: the load-time check reports what matters
+        }
         return null;
-      }
-      byte[] bytes;
-      try (InputStream in = Files.newInputStream(file)) {
-        bytes = in.readNBytes(MAX_FILE_BYTES + 1);
-      }
-      if (bytes.length > MAX_FILE_BYTES) {
-        problems.add(new Problem(key, line, what + " is larger than " + MAX_FILE_BYTES / 1024
-            + " KiB, the limit for a password file"));
-        return null;
-      }
-      String text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
-          .toString();
-      return checked(key, line, what, stripFinalNewline(text), problems);
-    } catch (NoSuchFileException e) {
-      problems.add(new Problem(key, line, what + " does not exist"));
-    } catch (AccessDeniedException e) {
-      problems.add(new Problem(key, line, "cannot read " + what + ": permission denied"));
-    } catch (CharacterCodingException e) {
-      problems.add(new Problem(key, line, what + " is not UTF-8 text"));
-    } catch (IOException | SecurityException e) {
-      problems.add(new Problem(key, line, "cannot read " + what + ": " + e.getMessage()));
     }
-    return null;
-  }
 
-  /** A warning when other users of this machine may read or change the file, else null. */
-  static String permissionWarning(String key, Path file) {
-    try {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-      if (permissions.stream().anyMatch(OTHERS::contains)) {
-        return key + ": password file " + file + " can be read or changed by other users of this machine (mode "
-            + PosixFilePermissions.toString(permissions) + "); chmod 600 it";
-      }
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      // not POSIX, or unreadable: the load-time check reports what matters
+    private static String stripFinalNewline(String text) {
+        if (text.endsWith("\r\n")) {
+            return text.substring(0, text.length() - 2);
+        }
+        return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
     }
-    return null;
-  }
 
-  private static String stripFinalNewline(String text) {
-    if (text.endsWith("\r\n")) {
-      return text.substring(0, text.length() - 2);
+    private static String checked(String key, Integer line, String what, String password, List<Problem> problems) {
+        if (password.isEmpty()) {
+            problems.add(new Problem(key, line, what + " is empty"));
+            return null;
+        }
+        if (password.indexOf('\n') >= 0 || password.indexOf('\r') >= 0 || password.indexOf('\0') >= 0) {
+            problems.add(new Problem(key, line, what + " contains a newline or NUL character"
+                    + (what.startsWith("password file") ? " (only one newline, at the very end, is allowed)" : "")));
+            return null;
+        }
+        return password;
     }
-    return text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
-  }
-
-  private static String checked(String key, Integer line, String what, String password, List<Problem> problems) {
-    if (password.isEmpty()) {
-      problems.add(new Problem(key, line, what + " is empty"));
-      return null;
-    }
-    if (password.indexOf('\n') >= 0 || password.indexOf('\r') >= 0 || password.indexOf('\0') >= 0) {
-      problems.add(new Problem(key, line, what + " contains a newline or NUL character"
-          + (what.startsWith("password file") ? " (only one newline, at the very end, is allowed)" : "")));
-      return null;
-    }
-    return password;
-  }
 }

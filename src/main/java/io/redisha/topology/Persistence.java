@@ -4,10 +4,10 @@ import java.util.Locale;
 
 /** What Redis writes to disk: nothing, RDB snapshots or an append-only file. */
 public enum Persistence {
-  OFF, RDB, AOF;
+    OFF, RDB, AOF;
 
-  /** How the topology file spells it: {@code off}, {@code rdb}, {@code aof}. */
-  public String yamlName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+    /** How the topology file spells it: {@code off}, {@code rdb}, {@code aof}. */
+    public String yamlName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 }

@@ -10,253 +10,253 @@ import java.util.regex.Pattern;
 /** The semantic checks: ranges, names, and how the parts fit together. */
 final class TopologyRules {
 
-  /**
-   * A problem and every path it depends on; the loader drops it when one of those paths
-   * could not be read, since it would then be about a default the user never wrote.
-   */
-  record Finding(String path, String message, Set<String> involves) {
-    Finding(String path, String message) {
-      this(path, message, Set.of(path));
-    }
-  }
-
-  private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,39}");
-  private static final Pattern MASTER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
-  static final long MIN_MEMORY_BYTES = 16 * Sizes.MIB;
-  static final long MIN_MAXMEMORY_BYTES = Sizes.MIB;
-  private static final Pattern IPV4 = Pattern.compile(
-      "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-          + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
-
-  // The grammar of github.com/distribution/reference (regexp.go).
-  private static final String ALPHANUMERIC = "[a-z0-9]+";
-  private static final String SEPARATOR = "(?:[._]|__|[-]+)";
-  private static final String PATH_COMPONENT = ALPHANUMERIC + "(?:" + SEPARATOR + ALPHANUMERIC + ")*";
-  private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-  private static final String DOMAIN = "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*"
-      + "|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
-  private static final String NAME = "(?:" + DOMAIN + "/)?" + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*";
-  private static final String TAG = "[\\w][\\w.-]{0,127}";
-  private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-  private static final Pattern IMAGE =
-      Pattern.compile("(" + NAME + ")(?::" + TAG + ")?(?:@" + DIGEST + ")?");
-  private static final int MAX_IMAGE_NAME_LENGTH = 255;
-
-  private TopologyRules() {}
-
-  static List<Finding> check(Topology t) {
-    List<Finding> findings = new ArrayList<>();
-    if (!PROJECT.matcher(t.project()).matches()) {
-      findings.add(new Finding("project", YamlDocument.quote(t.project()) + " is not a valid project name:"
-          + " use 1 to 40 characters from a-z 0-9 _ . - starting with a letter or digit"));
-    }
-    if (!isImageReference(t.image())) {
-      findings.add(new Finding("image", YamlDocument.quote(t.image()) + " is not a valid Docker image"
-          + " reference: expected name[:tag][@digest] with a lowercase name, e.g. redis:7"));
-    }
-    if (!IPV4.matcher(t.bind()).matches()) {
-      findings.add(new Finding("bind", YamlDocument.quote(t.bind())
-          + " is not an IPv4 address such as 127.0.0.1"));
+    /**
+      * A problem and every path it depends on; the loader drops it when one of those paths
+      * could not be read, since it would then be about a default the user never wrote.
+      */
+    record Finding(String path, String message, Set<String> involves) {
+        Finding(String path, String message) {
+            this(path, message, Set.of(path));
+        }
     }
 
-    Master master = t.master();
-    port(findings, "master.host-port", master.hostPort());
-    atLeast(findings, "master.min-replicas-to-write", master.minReplicasToWrite(), 0);
-    atLeast(findings, "master.min-replicas-max-lag", master.minReplicasMaxLag(), 1);
+    private static final Pattern PROJECT = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,39}");
+    private static final Pattern MASTER_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    static final long MIN_MEMORY_BYTES = 16 * Sizes.MIB;
+    static final long MIN_MAXMEMORY_BYTES = Sizes.MIB;
+    private static final Pattern IPV4 = Pattern.compile(
+            "(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+                    + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
-    Replicas replicas = t.replicas();
-    atLeast(findings, "replicas.count", replicas.count(), 0);
-    ports(findings, "replicas", replicas.hostPorts(), replicas.count(), "replica");
-    priorities(findings, replicas);
+    // The grammar of github.com/distribution/reference (regexp.go).
+    private static final String ALPHANUMERIC = "[a-z0-9]+";
+    private static final String SEPARATOR = "(?:[._]|__|[-]+)";
+    private static final String PATH_COMPONENT = ALPHANUMERIC + "(?:" + SEPARATOR + ALPHANUMERIC + ")*";
+    private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+    private static final String DOMAIN = "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*"
+            + "|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
+    private static final String NAME = "(?:" + DOMAIN + "/)?" + PATH_COMPONENT + "(?:/" + PATH_COMPONENT + ")*";
+    private static final String TAG = "[\\w][\\w.-]{0,127}";
+    private static final String DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+    private static final Pattern IMAGE =
+            Pattern.compile("(" + NAME + ")(?::" + TAG + ")?(?:@" + DIGEST + ")?");
+    private static final int MAX_IMAGE_NAME_LENGTH = 255;
 
-    Sentinels sentinels = t.sentinels();
-    atLeast(findings, "sentinels.count", sentinels.count(), 1);
-    atLeast(findings, "sentinels.quorum", sentinels.quorum(), 1);
-    if (sentinels.count() >= 1 && sentinels.quorum() > sentinels.count()) {
-      findings.add(new Finding("sentinels.quorum", sentinels.quorum() + " is more than the "
-          + plural(sentinels.count(), "sentinel"), Set.of("sentinels.quorum", "sentinels.count")));
-    }
-    if (sentinels.masterName().isEmpty()) {
-      findings.add(new Finding("sentinels.master-name", "must not be empty"));
-    } else if (!MASTER_NAME.matcher(sentinels.masterName()).matches()) {
-      findings.add(new Finding("sentinels.master-name", YamlDocument.quote(sentinels.masterName())
-          + " is not a valid master name: use letters, digits and . - _ only"));
-    }
-    atLeast(findings, "sentinels.down-after-milliseconds", sentinels.downAfterMillis(), 1);
-    atLeast(findings, "sentinels.failover-timeout", sentinels.failoverTimeoutMillis(), 1);
-    atLeast(findings, "sentinels.parallel-syncs", sentinels.parallelSyncs(), 1);
-    ports(findings, "sentinels", sentinels.hostPorts(), sentinels.count(), "sentinel");
+    private TopologyRules() {}
 
-    duplicatePorts(findings, t);
+    static List<Finding> check(Topology t) {
+        List<Finding> findings = new ArrayList<>();
+        if (!PROJECT.matcher(t.project()).matches()) {
+            findings.add(new Finding("project", YamlDocument.quote(t.project()) + " is not a valid project name:"
+                    + " use 1 to 40 characters from a-z 0-9 _ . - starting with a letter or digit"));
+        }
+        if (!isImageReference(t.image())) {
+            findings.add(new Finding("image", YamlDocument.quote(t.image()) + " is not a valid Docker image"
+                    + " reference: expected name[:tag][@digest] with a lowercase name, e.g. redis:7"));
+        }
+        if (!IPV4.matcher(t.bind()).matches()) {
+            findings.add(new Finding("bind", YamlDocument.quote(t.bind())
+                    + " is not an IPv4 address such as 127.0.0.1"));
+        }
 
-    Auth auth = t.auth();
-    passwordSource(findings, "auth.password-env", auth.passwordEnv(), "auth.password-file", auth.passwordFile());
-    passwordSource(findings, "auth.sentinel-password-env", auth.sentinelPasswordEnv(),
-        "auth.sentinel-password-file", auth.sentinelPasswordFile());
+        Master master = t.master();
+        port(findings, "master.host-port", master.hostPort());
+        atLeast(findings, "master.min-replicas-to-write", master.minReplicasToWrite(), 0);
+        atLeast(findings, "master.min-replicas-max-lag", master.minReplicasMaxLag(), 1);
 
-    Resources resources = t.resources();
-    minimumSize(findings, "resources.memory", resources.memoryBytes(), MIN_MEMORY_BYTES);
-    minimumSize(findings, "resources.maxmemory", resources.maxmemoryBytes(), MIN_MAXMEMORY_BYTES);
-    String policy = resources.maxmemoryPolicy();
-    if (!Resources.MAXMEMORY_POLICIES.contains(policy)) {
-      String suggestion = TopologyReader.suggest(policy, "resources", Resources.MAXMEMORY_POLICIES);
-      findings.add(new Finding("resources.maxmemory-policy", YamlDocument.quote(policy)
-          + " is not a Redis maxmemory policy" + (suggestion != null ? "; did you mean \"" + suggestion + "\"?"
-              : "; expected one of: " + String.join(", ", Resources.MAXMEMORY_POLICIES))));
-    }
-    return findings;
-  }
+        Replicas replicas = t.replicas();
+        atLeast(findings, "replicas.count", replicas.count(), 0);
+        ports(findings, "replicas", replicas.hostPorts(), replicas.count(), "replica");
+        priorities(findings, replicas);
 
-  /**
-   * One source at most; the value is never shown, since a password written under the wrong
-   * key is a likely mistake here.
-   */
-  private static void passwordSource(List<Finding> findings, String envPath, String env, String filePath,
-      String file) {
-    if (env != null && file != null) {
-      findings.add(new Finding(filePath, "both " + envPath + " and " + filePath + " are set; keep one",
-          Set.of(envPath, filePath)));
-    }
-    if (env != null && !Passwords.isEnvName(env)) {
-      findings.add(new Finding(envPath, env.isEmpty() ? "must not be empty" : Passwords.NOT_AN_ENV_NAME));
-    }
-    if (file != null && (file.isEmpty() || file.indexOf('\0') >= 0)) {
-      findings.add(new Finding(filePath, file.isEmpty() ? "must not be empty" : "is not a valid file path"));
-    }
-  }
+        Sentinels sentinels = t.sentinels();
+        atLeast(findings, "sentinels.count", sentinels.count(), 1);
+        atLeast(findings, "sentinels.quorum", sentinels.quorum(), 1);
+        if (sentinels.count() >= 1 && sentinels.quorum() > sentinels.count()) {
+            findings.add(new Finding("sentinels.quorum", sentinels.quorum() + " is more than the "
+                    + plural(sentinels.count(), "sentinel"), Set.of("sentinels.quorum", "sentinels.count")));
+        }
+        if (sentinels.masterName().isEmpty()) {
+            findings.add(new Finding("sentinels.master-name", "must not be empty"));
+        } else if (!MASTER_NAME.matcher(sentinels.masterName()).matches()) {
+            findings.add(new Finding("sentinels.master-name", YamlDocument.quote(sentinels.masterName())
+                    + " is not a valid master name: use letters, digits and . - _ only"));
+        }
+        atLeast(findings, "sentinels.down-after-milliseconds", sentinels.downAfterMillis(), 1);
+        atLeast(findings, "sentinels.failover-timeout", sentinels.failoverTimeoutMillis(), 1);
+        atLeast(findings, "sentinels.parallel-syncs", sentinels.parallelSyncs(), 1);
+        ports(findings, "sentinels", sentinels.hostPorts(), sentinels.count(), "sentinel");
 
-  private static void minimumSize(List<Finding> findings, String path, Long bytes, long min) {
-    if (bytes != null && bytes < min) {
-      findings.add(new Finding(path, Sizes.format(bytes) + " is below the minimum of " + Sizes.format(min)));
-    }
-  }
+        duplicatePorts(findings, t);
 
-  private static void priorities(List<Finding> findings, Replicas replicas) {
-    String path = "replicas.priorities";
-    List<Integer> priorities = replicas.priorities();
-    for (int i = 0; i < priorities.size(); i++) {
-      int priority = priorities.get(i);
-      if (priority < 0 || priority > Replicas.MAX_PRIORITY) {
-        findings.add(new Finding(path + "[" + i + "]", priority + " is not a replica priority (0 to "
-            + Replicas.MAX_PRIORITY + "; 0 = never promoted)"));
-      }
-    }
-    if (replicas.count() >= 0 && priorities.size() > replicas.count()) {
-      findings.add(new Finding(path, plural(priorities.size(), "priority", "priorities") + " for "
-          + plural(replicas.count(), "replica") + ": entry i is the priority of replica i+1, so the list can be"
-          + " at most as long as the count", Set.of(path, "replicas.count")));
-    }
-  }
+        Auth auth = t.auth();
+        passwordSource(findings, "auth.password-env", auth.passwordEnv(), "auth.password-file", auth.passwordFile());
+        passwordSource(findings, "auth.sentinel-password-env", auth.sentinelPasswordEnv(),
+                "auth.sentinel-password-file", auth.sentinelPasswordFile());
 
-  static List<String> warnings(Topology t) {
-    List<String> warnings = new ArrayList<>();
-    int sentinels = t.sentinels().count();
-    int quorum = t.sentinels().quorum();
-    int majority = sentinels / 2 + 1;
-    if (sentinels >= 1 && sentinels < 3) {
-      warnings.add("sentinels.count: " + sentinels + (sentinels == 1 ? " Sentinel" : " Sentinels")
-          + " cannot survive losing one: a failover needs a majority of Sentinels; use at least 3");
+        Resources resources = t.resources();
+        minimumSize(findings, "resources.memory", resources.memoryBytes(), MIN_MEMORY_BYTES);
+        minimumSize(findings, "resources.maxmemory", resources.maxmemoryBytes(), MIN_MAXMEMORY_BYTES);
+        String policy = resources.maxmemoryPolicy();
+        if (!Resources.MAXMEMORY_POLICIES.contains(policy)) {
+            String suggestion = TopologyReader.suggest(policy, "resources", Resources.MAXMEMORY_POLICIES);
+            findings.add(new Finding("resources.maxmemory-policy", YamlDocument.quote(policy)
+                    + " is not a Redis maxmemory policy" + (suggestion != null ? "; did you mean \"" + suggestion + "\"?"
+                            : "; expected one of: " + String.join(", ", Resources.MAXMEMORY_POLICIES))));
+        }
+        return findings;
     }
-    if (sentinels >= 2 && sentinels % 2 == 0) {
-      warnings.add("sentinels.count: an even number of Sentinels (" + sentinels + ") tolerates no more"
-          + " failures than " + (sentinels - 1) + "; prefer an odd number");
-    }
-    if (quorum >= 1 && quorum < majority && quorum <= sentinels) {
-      warnings.add("sentinels.quorum: " + quorum + " is below a majority of the " + sentinels
-          + " Sentinels (" + majority + "): a minority can declare the master down");
-    }
-    if (t.replicas().count() == 0) {
-      warnings.add("replicas.count: 0 replicas: nothing can be promoted when the master fails");
-    }
-    if (t.master().minReplicasToWrite() > t.replicas().count() && t.replicas().count() >= 0) {
-      warnings.add("master.min-replicas-to-write: " + t.master().minReplicasToWrite() + " is more than the "
-          + plural(t.replicas().count(), "replica") + ": the master will refuse every write");
-    }
-    if (IPV4.matcher(t.bind()).matches() && !t.bind().startsWith("127.")) {
-      if (!t.auth().redisAuth()) {
-        warnings.add("bind: " + t.bind() + " publishes Redis beyond this host without a password"
-            + " (auth.password-env or auth.password-file)");
-      }
-      if (!t.auth().sentinelAuth()) {
-        warnings.add("bind: " + t.bind() + " publishes Sentinel beyond this host without a password"
-            + " (auth.sentinel-password-env or auth.sentinel-password-file)");
-      }
-    }
-    Replicas replicas = t.replicas();
-    if (replicas.count() >= 1 && replicas.priorities().size() >= replicas.count()
-        && replicas.priorities().subList(0, replicas.count()).stream().allMatch(p -> p == 0)) {
-      warnings.add("replicas.priorities: every replica has priority 0: no replica can be promoted");
-    }
-    Long memory = t.resources().memoryBytes();
-    Long maxmemory = t.resources().maxmemoryBytes();
-    if (memory != null && maxmemory != null && maxmemory > memory) {
-      warnings.add("resources.maxmemory: " + Sizes.format(maxmemory) + " is larger than the container memory"
-          + " limit " + Sizes.format(memory) + "; the kernel will kill Redis before it evicts");
-    }
-    return List.copyOf(warnings);
-  }
 
-  static boolean isImageReference(String image) {
-    var matcher = IMAGE.matcher(image);
-    return matcher.matches() && matcher.group(1).length() <= MAX_IMAGE_NAME_LENGTH;
-  }
-
-  private static String plural(int count, String noun) {
-    return plural(count, noun, noun + "s");
-  }
-
-  private static String plural(int count, String one, String many) {
-    return count + " " + (count == 1 ? one : many);
-  }
-
-  private static void atLeast(List<Finding> findings, String path, int value, int min) {
-    if (value < min) {
-      findings.add(new Finding(path, "must be " + (min == 0 ? "0 or more" : "at least " + min) + ", got " + value));
+    /**
+      * One source at most; the value is never shown, since a password written under the wrong
+      * key is a likely mistake here.
+      */
+    private static void passwordSource(List<Finding> findings, String envPath, String env, String filePath,
+            String file) {
+        if (env != null && file != null) {
+            findings.add(new Finding(filePath, "both " + envPath + " and " + filePath + " are set; keep one",
+                    Set.of(envPath, filePath)));
+        }
+        if (env != null && !Passwords.isEnvName(env)) {
+            findings.add(new Finding(envPath, env.isEmpty() ? "must not be empty" : Passwords.NOT_AN_ENV_NAME));
+        }
+        if (file != null && (file.isEmpty() || file.indexOf('\0') >= 0)) {
+            findings.add(new Finding(filePath, file.isEmpty() ? "must not be empty" : "is not a valid file path"));
+        }
     }
-  }
 
-  private static void port(List<Finding> findings, String path, Integer port) {
-    if (port != null && !isPort(port)) {
-      findings.add(new Finding(path, port + " is not a port number (1 to 65535)"));
+    private static void minimumSize(List<Finding> findings, String path, Long bytes, long min) {
+        if (bytes != null && bytes < min) {
+            findings.add(new Finding(path, Sizes.format(bytes) + " is below the minimum of " + Sizes.format(min)));
+        }
     }
-  }
 
-  private static boolean isPort(int port) {
-    return port >= 1 && port <= 65535;
-  }
+    private static void priorities(List<Finding> findings, Replicas replicas) {
+        String path = "replicas.priorities";
+        List<Integer> priorities = replicas.priorities();
+        for (int i = 0; i < priorities.size(); i++) {
+            int priority = priorities.get(i);
+            if (priority < 0 || priority > Replicas.MAX_PRIORITY) {
+                findings.add(new Finding(path + "[" + i + "]", priority + " is not a replica priority (0 to "
+                        + Replicas.MAX_PRIORITY + "; 0 = never promoted)"));
+            }
+        }
+        if (replicas.count() >= 0 && priorities.size() > replicas.count()) {
+            findings.add(new Finding(path, plural(priorities.size(), "priority", "priorities") + " for "
+                    + plural(replicas.count(), "replica") + ": entry i is the priority of replica i+1, so the list can be"
+                    + " at most as long as the count", Set.of(path, "replicas.count")));
+        }
+    }
 
-  private static void ports(List<Finding> findings, String section, List<Integer> ports, int count, String noun) {
-    String path = section + ".host-ports";
-    for (int i = 0; i < ports.size(); i++) {
-      port(findings, path + "[" + i + "]", ports.get(i));
+    static List<String> warnings(Topology t) {
+        List<String> warnings = new ArrayList<>();
+        int sentinels = t.sentinels().count();
+        int quorum = t.sentinels().quorum();
+        int majority = sentinels / 2 + 1;
+        if (sentinels >= 1 && sentinels < 3) {
+            warnings.add("sentinels.count: " + sentinels + (sentinels == 1 ? " Sentinel" : " Sentinels")
+                    + " cannot survive losing one: a failover needs a majority of Sentinels; use at least 3");
+        }
+        if (sentinels >= 2 && sentinels % 2 == 0) {
+            warnings.add("sentinels.count: an even number of Sentinels (" + sentinels + ") tolerates no more"
+                    + " failures than " + (sentinels - 1) + "; prefer an odd number");
+        }
+        if (quorum >= 1 && quorum < majority && quorum <= sentinels) {
+            warnings.add("sentinels.quorum: " + quorum + " is below a majority of the " + sentinels
+                    + " Sentinels (" + majority + "): a minority can declare the master down");
+        }
+        if (t.replicas().count() == 0) {
+            warnings.add("replicas.count: 0 replicas: nothing can be promoted when the master fails");
+        }
+        if (t.master().minReplicasToWrite() > t.replicas().count() && t.replicas().count() >= 0) {
+            warnings.add("master.min-replicas-to-write: " + t.master().minReplicasToWrite() + " is more than the "
+                    + plural(t.replicas().count(), "replica") + ": the master will refuse every write");
+        }
+        if (IPV4.matcher(t.bind()).matches() && !t.bind().startsWith("127.")) {
+            if (!t.auth().redisAuth()) {
+                warnings.add("bind: " + t.bind() + " publishes Redis beyond this host without a password"
+                        + " (auth.password-env or auth.password-file)");
+            }
+            if (!t.auth().sentinelAuth()) {
+                warnings.add("bind: " + t.bind() + " publishes Sentinel beyond this host without a password"
+                        + " (auth.sentinel-password-env or auth.sentinel-password-file)");
+            }
+        }
+        Replicas replicas = t.replicas();
+        if (replicas.count() >= 1 && replicas.priorities().size() >= replicas.count()
+                && replicas.priorities().subList(0, replicas.count()).stream().allMatch(p -> p == 0)) {
+            warnings.add("replicas.priorities: every replica has priority 0: no replica can be promoted");
+        }
+        Long memory = t.resources().memoryBytes();
+        Long maxmemory = t.resources().maxmemoryBytes();
+        if (memory != null && maxmemory != null && maxmemory > memory) {
+            warnings.add("resources.maxmemory: " + Sizes.format(maxmemory) + " is larger than the container memory"
+                    + " limit " + Sizes.format(memory) + "; the kernel will kill Redis before it evicts");
+        }
+        return List.copyOf(warnings);
     }
-    if (count >= 0 && ports.size() > count) {
-      findings.add(new Finding(path, plural(ports.size(), "host port") + " for " + plural(count, noun)
-          + ": entry i is the port of instance i+1, so the list can be at most as long as the count",
-          Set.of(path, section + ".count")));
-    }
-  }
 
-  private static void duplicatePorts(List<Finding> findings, Topology t) {
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    if (t.master().hostPort() != null) {
-      ports.put("master.host-port", t.master().hostPort());
+    static boolean isImageReference(String image) {
+        var matcher = IMAGE.matcher(image);
+        return matcher.matches() && matcher.group(1).length() <= MAX_IMAGE_NAME_LENGTH;
     }
-    for (int i = 0; i < t.replicas().hostPorts().size(); i++) {
-      ports.put("replicas.host-ports[" + i + "]", t.replicas().hostPorts().get(i));
+
+    private static String plural(int count, String noun) {
+        return plural(count, noun, noun + "s");
     }
-    for (int i = 0; i < t.sentinels().hostPorts().size(); i++) {
-      ports.put("sentinels.host-ports[" + i + "]", t.sentinels().hostPorts().get(i));
+
+    private static String plural(int count, String one, String many) {
+        return count + " " + (count == 1 ? one : many);
     }
-    Map<Integer, String> firstUse = new LinkedHashMap<>();
-    ports.forEach((path, port) -> {
-      if (!isPort(port)) {
-        return;
-      }
-      String first = firstUse.putIfAbsent(port, path);
-      if (first != null) {
-        findings.add(new Finding(path, "port " + port + " is already used by " + first, Set.of(path, first)));
-      }
-    });
-  }
+
+    private static void atLeast(List<Finding> findings, String path, int value, int min) {
+        if (value < min) {
+            findings.add(new Finding(path, "must be " + (min == 0 ? "0 or more" : "at least " + min) + ", got " + value));
+        }
+    }
+
+    private static void port(List<Finding> findings, String path, Integer port) {
+        if (port != null && !isPort(port)) {
+            findings.add(new Finding(path, port + " is not a port number (1 to 65535)"));
+        }
+    }
+
+    private static boolean isPort(int port) {
+        return port >= 1 && port <= 65535;
+    }
+
+    private static void ports(List<Finding> findings, String section, List<Integer> ports, int count, String noun) {
+        String path = section + ".host-ports";
+        for (int i = 0; i < ports.size(); i++) {
+            port(findings, path + "[" + i + "]", ports.get(i));
+        }
+        if (count >= 0 && ports.size() > count) {
+            findings.add(new Finding(path, plural(ports.size(), "host port") + " for " + plural(count, noun)
+                    + ": entry i is the port of instance i+1, so the list can be at most as long as the count",
+                    Set.of(path, section + ".count")));
+        }
+    }
+
+    private static void duplicatePorts(List<Finding> findings, Topology t) {
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        if (t.master().hostPort() != null) {
+            ports.put("master.host-port", t.master().hostPort());
+        }
+        for (int i = 0; i < t.replicas().hostPorts().size(); i++) {
+            ports.put("replicas.host-ports[" + i + "]", t.replicas().hostPorts().get(i));
+        }
+        for (int i = 0; i < t.sentinels().hostPorts().size(); i++) {
+            ports.put("sentinels.host-ports[" + i + "]", t.sentinels().hostPorts().get(i));
+        }
+        Map<Integer, String> firstUse = new LinkedHashMap<>();
+        ports.forEach((path, port) -> {
+            if (!isPort(port)) {
+                return;
+            }
+            String first = firstUse.putIfAbsent(port, path);
+            if (first != null) {
+                findings.add(new Finding(path, "port " + port + " is already used by " + first, Set.of(path, first)));
+            }
+        });
+    }
 }
