@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
         versionProvider = RedishaCli.Version.class,
         description = "Deploys a highly available Redis (master, replicas, Sentinels) on Docker and proves its failover.",
         subcommands = {UpCommand.class, ScaleCommand.class, StatusCommand.class, DownCommand.class,
+                FailoverTestCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -87,8 +87,10 @@ public final class Cluster implements AutoCloseable {
 
     /** Reads the project's containers from the engine again. */
     public Deployment refresh() {
-        deployment = new Deployment(topology.project(), network, engine.listNodes(topology.project(), network));
-        return deployment;
+        Deployment d = new Deployment(topology.project(), network, engine.listNodes(topology.project(), network));
+        deployment = d;
+        redis.mapper().update(d.loopbackTable());
+        return d;
     }
 
     public Deployment deployment() {

@@ -27,6 +27,15 @@ public final class LoopbackMapper implements HostAndPortMapper {
         return new LoopbackMapper(() -> table);
     }
 
+    /**
+     * Replaces the cached table. A container that was restarted or reconnected publishes a new
+     * ephemeral port under the same network address, which a cache filled only on a miss would
+     * never learn.
+     */
+    public void update(Map<String, HostAndPort> table) {
+        cache = Map.copyOf(table);
+    }
+
     @Override
     public HostAndPort getHostAndPort(HostAndPort address) {
         String key = address.getHost() + ":" + address.getPort();

@@ -20,19 +20,25 @@ public final class RedisNodes {
     private final JedisClientConfig redisConfig;
     private final JedisClientConfig sentinelConfig;
     private final String masterName;
+    private final LoopbackMapper mapper;
+    private final String redisPassword;
+    private final String sentinelPassword;
 
     public RedisNodes(LoopbackMapper mapper, String masterName, String redisPassword, String sentinelPassword,
                       int timeoutMillis) {
         this.masterName = masterName;
-        this.redisConfig = config(mapper, redisPassword, timeoutMillis);
-        this.sentinelConfig = config(mapper, sentinelPassword, timeoutMillis);
+        this.mapper = mapper;
+        this.redisPassword = redisPassword;
+        this.sentinelPassword = sentinelPassword;
+        this.redisConfig = config(mapper, redisPassword, timeoutMillis, timeoutMillis);
+        this.sentinelConfig = config(mapper, sentinelPassword, timeoutMillis, timeoutMillis);
     }
 
-    static JedisClientConfig config(LoopbackMapper mapper, String password, int timeoutMillis) {
+    static JedisClientConfig config(LoopbackMapper mapper, String password, int connectMillis, int socketMillis) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .hostAndPortMapper(mapper)
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis)
+                .connectionTimeoutMillis(connectMillis)
+                .socketTimeoutMillis(socketMillis)
                 .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
                 .clientName("redisha");
         if (password != null) {
@@ -51,6 +57,19 @@ public final class RedisNodes {
 
     public JedisClientConfig sentinelConfig() {
         return sentinelConfig;
+    }
+
+    /** A Redis config with the loopback mapper and other timeouts (0 = none), e.g. for a workload or pub/sub. */
+    public JedisClientConfig redisConfig(int connectMillis, int socketMillis) {
+        return config(mapper, redisPassword, connectMillis, socketMillis);
+    }
+
+    public JedisClientConfig sentinelConfig(int connectMillis, int socketMillis) {
+        return config(mapper, sentinelPassword, connectMillis, socketMillis);
+    }
+
+    public LoopbackMapper mapper() {
+        return mapper;
     }
 
     /** A connection to a Redis server by its network address; the caller closes it. */

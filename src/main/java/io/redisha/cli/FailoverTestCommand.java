@@ -1,0 +1,119 @@
+package io.redisha.cli;
+
+import io.redisha.failover.FailoverReport;
+import io.redisha.failover.FailoverTest;
+import io.redisha.failover.Fault;
+import io.redisha.report.FailoverHtml;
+import io.redisha.report.FailoverReports;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "failover-test", mixinStandardHelpOptions = true,
+        description = {"Break the current master on purpose and check that Sentinel fails over: a replica is promoted "
+                + "(seen in Sentinel's events), it answers role:master and accepts a write, every Sentinel names it, "
+                + "the old master rejoins as its replica once the fault is undone, and the deployment ends ready. "
+                + "A client writes throughout and every acknowledged write is read back.",
+                "Exit 0 when every check passed, 7 when no failover happened within the timeout, 8 when a check "
+                        + "failed, 5 when there is no master to test."})
+public class FailoverTestCommand implements Callable<Integer> {
+    enum FaultName { pause, stop, kill, disconnect }
+
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    ProjectOptions project;
+    @Mixin
+    OutputOption output;
+    @Mixin
+    LoggingMixin logging;
+    @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "pause",
+            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
+                    + "pause = docker pause; stop = graceful stop; kill = SIGKILL, started again after the failover; "
+                    + "disconnect = cut off the project's network.")
+    FaultName fault = FaultName.pause;
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+            description = "Fail over N times in a row, each from the master of the moment (default: ${DEFAULT-VALUE}).")
+    int rounds;
+    @Option(names = "--writes", paramLabel = "RATE", defaultValue = "50",
+            description = "Writes per second during each round, 0 for none (default: ${DEFAULT-VALUE}).")
+    int writes;
+    @Option(names = "--max-lost", paramLabel = "N",
+            description = "Fail when more than N acknowledged writes are lost (default: report the loss, no check).")
+    Integer maxLost;
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Bound of each round, from the fault to the deployment ready again (default: ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report with each round's timeline.")
+    Path report;
+
+    @Override
+    public Integer call() {
+        validate();
+        var out = spec.commandLine().getOut();
+        var err = spec.commandLine().getErr();
+        try (Session session = Session.openExclusive(project, err, "failover-test")) {
+            if (!session.cluster.exists()) {
+                throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
+                        + " is not deployed on " + session.engine.host() + " (run redisha up)");
+            }
+            FailoverTest.Options options = new FailoverTest.Options(Fault.valueOf(fault.name().toUpperCase(Locale.ROOT)),
+                    rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
+            FailoverReport result = new FailoverTest(session.cluster, options).run();
+            out.print(output.json() ? FailoverReports.json(result) : FailoverReports.text(result));
+            out.flush();
+            if (report != null) {
+                writeHtml(result, err);
+            }
+            return switch (result.outcome()) {
+                case PASS -> ExitCodes.OK;
+                case NO_FAILOVER -> ExitCodes.NO_FAILOVER;
+                case FAIL -> ExitCodes.CHECKS_FAILED;
+            };
+        }
+    }
+
+    private void validate() {
+        if (rounds < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds must be at least 1, got " + rounds);
+        }
+        if (writes < 0 || writes > 10_000) {
+            throw new ParameterException(spec.commandLine(), "--writes must be 0 to 10000 per second, got " + writes);
+        }
+        if (maxLost != null && maxLost < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-lost must be 0 or more, got " + maxLost);
+        }
+        if (maxLost != null && writes == 0) {
+            throw new ParameterException(spec.commandLine(), "--max-lost needs writes: it cannot be used with --writes 0");
+        }
+        if (timeoutSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
+    }
+
+    private void writeHtml(FailoverReport result, java.io.PrintWriter err) {
+        try {
+            Path parent = report.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(report, FailoverHtml.render(result), StandardCharsets.UTF_8);
+            err.println("report written to " + report);
+            err.flush();
+        } catch (IOException e) {
+            throw new UserException(ExitCodes.ERROR, "cannot write the report " + report + ": " + e.getMessage(), e);
+        }
+    }
+}

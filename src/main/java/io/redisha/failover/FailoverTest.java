@@ -1,0 +1,70 @@
+package io.redisha.failover;
+
+import io.redisha.cluster.Cluster;
+import io.redisha.failover.FailoverReport.Outcome;
+import io.redisha.failover.FailoverReport.Round;
+import io.redisha.topology.Topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * redisha failover-test: breaks the current master, round after round, and reports what Sentinel,
+ * the Redis servers and a writing client went through. A round that fails ends the test; the
+ * deployment's state after it is not a fair start for another.
+ */
+public final class FailoverTest {
+
+    /**
+     * @param writeRate writes per second during each round; 0 for none
+     * @param maxLost   acknowledged writes that may be lost before the writes check fails; null for no check
+     * @param timeout   bound of each round, from the fault to the deployment ready again
+     */
+    public record Options(Fault fault, int rounds, int writeRate, Integer maxLost, Duration timeout) {
+        public Options {
+            Objects.requireNonNull(fault, "fault");
+            Objects.requireNonNull(timeout, "timeout");
+            if (rounds < 1 || writeRate < 0 || (maxLost != null && maxLost < 0) || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("invalid failover-test options " + rounds + "/" + writeRate + "/"
+                        + maxLost + "/" + timeout);
+            }
+        }
+    }
+
+    private final Cluster cluster;
+    private final Options options;
+
+    public FailoverTest(Cluster cluster, Options options) {
+        this.cluster = cluster;
+        this.options = options;
+    }
+
+    public FailoverReport run() {
+        String startedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+        String runId = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
+        List<Round> rounds = new ArrayList<>();
+        for (int i = 1; i <= options.rounds(); i++) {
+            Round round = new FailoverRound(cluster, options, i, runId).run();
+            rounds.add(round);
+            cluster.progress().step("round " + i + ": " + round.outcome()
+                    + (round.reason() == null ? "" : " (" + round.reason() + ")"));
+            if (round.outcome() != Outcome.PASS) {
+                if (i < options.rounds()) {
+                    cluster.progress().step("stopping after round " + i + " of " + options.rounds());
+                }
+                break;
+            }
+        }
+        Topology t = cluster.topology();
+        return new FailoverReport(t.project(), options.fault().label(), options.rounds(), options.writeRate(),
+                options.maxLost(), options.timeout().toSeconds(), t.sentinels().downAfterMillis(),
+                t.master().minReplicasToWrite(), t.master().minReplicasMaxLag(), startedAt, List.copyOf(rounds),
+                FailoverReport.outcomeOf(rounds, options.rounds()));
+    }
+}

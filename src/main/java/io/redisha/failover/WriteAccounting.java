@@ -1,0 +1,105 @@
+package io.redisha.failover;
+
+import io.redisha.failover.FailoverReport.LostWrite;
+import io.redisha.failover.FailoverReport.Sample;
+import io.redisha.failover.FailoverReport.Writes;
+import io.redisha.failover.WriteWorkload.Outcome;
+import io.redisha.failover.WriteWorkload.Write;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Turns the workload's log and what was read back from the master into the write figures.
+ * Pure: every number here can be checked without a Redis.
+ */
+final class WriteAccounting {
+    static final int LOST_WRITES_SHOWN = 20;
+
+    private WriteAccounting() {
+    }
+
+    /**
+     * @param readBack    key to value found on the master for every ACK and UNKNOWN key (null value: absent);
+     *                    null when the read-back could not be done
+     * @param verifyError why there is no read-back, or null
+     * @param originNanos the fault's injection time; every time is reported from it
+     * @param startNanos  when the workload started
+     * @param stopNanos   when it stopped
+     * @param nameOf      container name of a node's network address, for the lost writes
+     */
+    static Writes account(int rate, List<Write> log, Map<String, String> readBack, String verifyError,
+                          long originNanos, long startNanos, long stopNanos, Function<String, String> nameOf) {
+        long acknowledged = 0;
+        long failed = 0;
+        long unknown = 0;
+        long found = 0;
+        long unknownApplied = 0;
+        List<LostWrite> lostWrites = new ArrayList<>();
+        long lost = 0;
+        List<Sample> samples = new ArrayList<>(log.size());
+        List<Long> ackTimes = new ArrayList<>();
+        for (Write w : log) {
+            samples.add(new Sample(millis(w.nanos() - originNanos), w.outcome().name()));
+            switch (w.outcome()) {
+                case ACK -> {
+                    acknowledged++;
+                    ackTimes.add(w.nanos());
+                    if (readBack != null) {
+                        if (Objects.equals(w.value(), readBack.get(w.key()))) {
+                            found++;
+                        } else {
+                            lost++;
+                            if (lostWrites.size() < LOST_WRITES_SHOWN) {
+                                lostWrites.add(new LostWrite(w.key(), nameOf.apply(w.target()),
+                                        millis(w.nanos() - originNanos)));
+                            }
+                        }
+                    }
+                }
+                case FAILED -> failed++;
+                case UNKNOWN -> {
+                    unknown++;
+                    if (readBack != null && Objects.equals(w.value(), readBack.get(w.key()))) {
+                        unknownApplied++;
+                    }
+                }
+            }
+        }
+        long[] gap = longestGap(ackTimes, startNanos, stopNanos);
+        boolean verified = readBack != null;
+        return new Writes(rate, log.size(), acknowledged, failed, unknown,
+                verified ? found : null, verified ? lost : null, verified ? unknownApplied : null,
+                verified ? null : verifyError, millis(gap[1] - gap[0]), millis(gap[0] - originNanos),
+                millis(gap[1] - originNanos), List.copyOf(lostWrites), List.copyOf(samples));
+    }
+
+    /** The longest window between acknowledgements, counting the workload's start and stop as bounds. */
+    static long[] longestGap(List<Long> ackNanos, long startNanos, long stopNanos) {
+        long from = startNanos;
+        long to = startNanos;
+        long previous = startNanos;
+        List<Long> bounds = new ArrayList<>(ackNanos);
+        bounds.add(Math.max(stopNanos, previous));
+        for (long t : bounds) {
+            if (t - previous > to - from) {
+                from = previous;
+                to = t;
+            }
+            previous = Math.max(previous, t);
+        }
+        return new long[]{from, to};
+    }
+
+    /** Keys whose read-back decides the figures: every acknowledged or unanswered write. */
+    static List<String> keysToRead(List<Write> log) {
+        return log.stream().filter(w -> w.outcome() != Outcome.FAILED).map(Write::key).toList();
+    }
+
+    static long millis(long nanos) {
+        return Math.round(nanos / 1e6);
+    }
+}

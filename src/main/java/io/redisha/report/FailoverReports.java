@@ -1,0 +1,114 @@
+package io.redisha.report;
+
+import io.redisha.failover.FailoverReport;
+import io.redisha.failover.Fault;
+import io.redisha.failover.FailoverReport.Check;
+import io.redisha.failover.FailoverReport.Phase;
+import io.redisha.failover.FailoverReport.Round;
+import io.redisha.failover.FailoverReport.Writes;
+
+import java.util.Locale;
+
+/** Renders a {@link FailoverReport} for people (a phase table, write figures, a PASS/FAIL line per check) or as JSON. */
+public final class FailoverReports {
+    private static final String NL = System.lineSeparator();
+
+    private FailoverReports() {
+    }
+
+    /** The same content as the text; per-write samples are left to the HTML chart. */
+    public static String json(FailoverReport report) {
+        return Json.write(report);
+    }
+
+    public static String text(FailoverReport report) {
+        StringBuilder out = new StringBuilder();
+        out.append("failover-test of project ").append(report.project()).append(": fault ").append(report.fault())
+                .append(", ").append(report.roundsRequested()).append(report.roundsRequested() == 1 ? " round" : " rounds")
+                .append(", writes ").append(report.writeRate() == 0 ? "off" : report.writeRate() + "/s")
+                .append(", down-after-milliseconds ").append(report.downAfterMilliseconds())
+                .append(" (no failover can be faster)").append(NL);
+        for (Round round : report.rounds()) {
+            out.append(NL).append(round(round));
+        }
+        out.append(NL).append("RESULT: ").append(result(report)).append(NL);
+        return out.toString();
+    }
+
+    static String result(FailoverReport report) {
+        return switch (report.outcome()) {
+            case PASS -> "PASS (" + report.rounds().size() + (report.rounds().size() == 1 ? " round" : " rounds") + ")";
+            case NO_FAILOVER -> "FAIL: no failover";
+            case FAIL -> "FAIL: a check failed";
+        };
+    }
+
+    private static String round(Round round) {
+        StringBuilder out = new StringBuilder();
+        out.append("round ").append(round.round()).append(": ").append(round.oldMaster()).append(" ")
+                .append(injected(round.fault()))
+                .append(round.newMaster() == null ? ", no new master" : ", " + round.newMaster() + " promoted")
+                .append(NL);
+        if (!round.notReadyBefore().isEmpty()) {
+            out.append("  not ready before the fault (tested anyway):").append(NL);
+            round.notReadyBefore().forEach(r -> out.append("    - ").append(r).append(NL));
+        }
+        TextTable phases = new TextTable("PHASE", "AT (s from fault)", "SEEN BY");
+        for (Phase p : round.phases()) {
+            phases.row(p.label(), seconds(p.atMs()), p.by());
+        }
+        out.append(NL).append(indent(phases.toString()));
+        out.append("  fault undone at ").append(seconds(round.healedAtMs())).append(" s").append(NL);
+        Writes w = round.writes();
+        if (w != null) {
+            out.append(NL).append("  writes at ").append(w.rate()).append("/s: ").append(w.attempted()).append(" attempted, ")
+                    .append(w.acknowledged()).append(" acknowledged, ").append(w.failed()).append(" failed, ")
+                    .append(w.unknown()).append(" unknown (no reply")
+                    .append(w.unknownApplied() == null ? "" : "; " + w.unknownApplied() + " of them applied").append(")")
+                    .append(NL);
+            if (w.lost() == null) {
+                out.append("  acknowledged but lost: not known (").append(w.verifyError()).append(")").append(NL);
+            } else {
+                out.append("  acknowledged but lost: ").append(w.lost()).append(" (").append(w.readBack())
+                        .append(" read back from the master)").append(NL);
+                for (FailoverReport.LostWrite lost : w.lostWrites()) {
+                    out.append("    lost: ").append(lost.key()).append(", acknowledged by ").append(lost.acknowledgedBy())
+                            .append(" at ").append(seconds(lost.atMs())).append(" s").append(NL);
+                }
+                if (w.lost() > w.lostWrites().size()) {
+                    out.append("    ...").append(NL);
+                }
+            }
+            out.append("  longest window without a successful write: ").append(seconds(w.longestGapMs())).append(" s (")
+                    .append(seconds(w.gapFromMs())).append(" s to ").append(seconds(w.gapToMs())).append(" s)").append(NL);
+        }
+        for (String note : round.notes()) {
+            out.append("  note: ").append(note).append(NL);
+        }
+        out.append(NL);
+        for (Check c : round.checks()) {
+            out.append("  ").append(String.format("%-4s", c.status())).append("  ").append(c.name()).append(": ")
+                    .append(c.detail()).append(NL);
+        }
+        return out.toString();
+    }
+
+    private static String indent(String block) {
+        StringBuilder out = new StringBuilder();
+        block.lines().forEach(line -> out.append("  ").append(line).append(NL));
+        return out.toString();
+    }
+
+    /** "paused", "killed"... for a fault's label. */
+    static String injected(String fault) {
+        try {
+            return Fault.valueOf(fault.toUpperCase(Locale.ROOT)).injectedVerb();
+        } catch (IllegalArgumentException e) {
+            return fault;
+        }
+    }
+
+    static String seconds(Long ms) {
+        return ms == null ? "-" : String.format(Locale.ROOT, "%.2f", ms / 1000.0);
+    }
+}

@@ -1,0 +1,273 @@
+package io.redisha.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * failover-test on the real engine. One healthy deployment is failed over with every fault and for
+ * several rounds; deployments that cannot fail over get their own project. What redisha reports
+ * is checked against the engine and plain Jedis, not against redisha's own code.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Cli cli;
+
+    /** The Sentinel phases in causal order; each is published after the one before it. */
+    private static final List<String> SENTINEL_ORDER = List.of("sdown", "odown", "leader", "promoted", "switch");
+
+    static JsonNode json(Cli.Result result) throws Exception {
+        return JSON.readTree(result.out());
+    }
+
+    static String nameOf(Container c) {
+        return c.getNames()[0].substring(1);
+    }
+
+    /** No container of the project is paused, stopped or cut off its network. */
+    static void assertNothingLeftBroken(String project) {
+        for (Container c : Engine.containers(project)) {
+            InspectContainerResponse inspect = Engine.inspect(c.getId());
+            assertFalse(Boolean.TRUE.equals(inspect.getState().getPaused()), nameOf(c) + " is paused");
+            assertTrue(Boolean.TRUE.equals(inspect.getState().getRunning()), nameOf(c) + " is not running");
+            assertTrue(inspect.getNetworkSettings().getNetworks().containsKey(project + "-net"),
+                    nameOf(c) + " is not on the project's network");
+        }
+    }
+
+    static long phase(JsonNode round, String key) {
+        for (JsonNode p : round.get("phases")) {
+            if (p.get("key").asText().equals(key)) {
+                assertFalse(p.get("atMs").isNull(), "phase " + key + " was observed: " + round);
+                return p.get("atMs").asLong();
+            }
+        }
+        throw new AssertionError("no phase " + key + " in " + round);
+    }
+
+    /** The phases of a passed round are all observed and in causal order, and the write accounting adds up. */
+    static void assertPassedRound(JsonNode round) {
+        assertEquals("PASS", round.get("outcome").asText(), round::toString);
+        long previous = 0;
+        for (String key : SENTINEL_ORDER) {
+            long at = phase(round, key);
+            assertTrue(at >= previous, key + " at " + at + " ms comes after the phase before (" + previous + " ms)");
+            previous = at;
+        }
+        // a client may write to the promoted node before +switch-master: Sentinel already names it
+        // while it reconfigures the other replicas; never before the promotion
+        assertTrue(phase(round, "first-write") >= phase(round, "promoted"), round::toString);
+        assertTrue(phase(round, "rejoined") >= phase(round, "switch"), round::toString);
+        assertTrue(phase(round, "ready") >= phase(round, "rejoined"), round::toString);
+        assertTrue(phase(round, "ready") >= phase(round, "first-write"), round::toString);
+        assertTrue(round.get("healedAtMs").asLong() >= phase(round, "switch"), "healed after the switch");
+        for (JsonNode check : round.get("checks")) {
+            assertEquals("PASS", check.get("status").asText(), check::toString);
+        }
+        JsonNode w = round.get("writes");
+        assertTrue(w.get("acknowledged").asLong() > 0, w::toString);
+        assertEquals(w.get("attempted").asLong(),
+                w.get("acknowledged").asLong() + w.get("failed").asLong() + w.get("unknown").asLong(), w::toString);
+        assertFalse(w.get("lost").isNull(), "writes were read back: " + w);
+        assertEquals(w.get("acknowledged").asLong(), w.get("readBack").asLong() + w.get("lost").asLong(), w::toString);
+        assertTrue(w.get("longestGapMs").asLong() >= 1000, "writes stopped during the failover: " + w);
+    }
+
+    // ---- one healthy deployment, failed over with every fault ------------------------------
+
+    @BeforeAll
+    static void up() throws Exception {
+        Engine.client();
+        cli = Cli.project("it-fo", "");
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+    }
+
+    @AfterAll
+    static void cleanup() {
+        cli.cleanup();
+    }
+
+    /** Starts each case from a ready deployment, whatever the case before it left. */
+    private Container readyMaster() {
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        Probe.assertReady(cli.project(), 2, 3);
+        return Probe.master(cli.project());
+    }
+
+    @Test
+    @Order(1)
+    void disconnectOfTheMasterServiceContainerPassesAndItRejoinsWithItsAlias() throws Exception {
+        Container before = readyMaster();
+        assertEquals(cli.project() + "-master-1", nameOf(before));
+        Cli.Result result = cli.run("failover-test", "--fault", "disconnect", "--output", "json");
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode round = json(result).get("rounds").get(0);
+        assertPassedRound(round);
+        assertEquals(nameOf(before), round.get("oldMaster").asText());
+
+        assertNothingLeftBroken(cli.project());
+        ContainerNetwork net = Engine.inspect(before.getId()).getNetworkSettings().getNetworks().get(cli.project() + "-net");
+        assertTrue(net.getAliases().contains("redis-master"), "reconnected with the master alias: " + net.getAliases());
+        assertNotEquals(nameOf(before), nameOf(Probe.master(cli.project())));
+        Probe.assertReady(cli.project(), 2, 3);
+    }
+
+    @Test
+    @Order(2)
+    void pausePassesTheMasterChangesAndTheReportsAgree(@TempDir Path dir) throws Exception {
+        Container before = readyMaster();
+        Path html = dir.resolve("failover.html");
+        Cli.Result result = cli.run("failover-test", "--output", "json", "--report", html.toString());
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode report = json(result);
+        assertEquals("PASS", report.get("outcome").asText());
+        assertEquals("pause", report.get("fault").asText());
+        assertEquals(5000, report.get("downAfterMilliseconds").asInt());
+        JsonNode round = report.get("rounds").get(0);
+        assertPassedRound(round);
+        assertTrue(phase(round, "switch") >= 5000, "no failover beats down-after-milliseconds");
+
+        Container after = Probe.master(cli.project());
+        assertNotEquals(before.getId(), after.getId(), "the master changed");
+        assertEquals(nameOf(before), round.get("oldMaster").asText());
+        assertEquals(nameOf(after), round.get("newMaster").asText());
+        assertNothingLeftBroken(cli.project());
+        Probe.assertReady(cli.project(), 2, 3);
+        try (Jedis master = Probe.redis(after.getId())) {
+            assertTrue(master.keys("redisha:ft:*").isEmpty(), "the test's keys were deleted");
+        }
+
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>"));
+        assertTrue(page.contains("<svg"), "timeline chart");
+        assertFalse(page.contains("<script"), "no scripts");
+        assertTrue(page.contains(nameOf(after)));
+    }
+
+    @Test
+    @Order(3)
+    void killPassesAndTheOldMasterRejoinsAsAReplica() throws Exception {
+        Container before = readyMaster();
+        Cli.Result result = cli.run("failover-test", "--fault", "kill", "--output", "json");
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode round = json(result).get("rounds").get(0);
+        assertPassedRound(round);
+
+        assertNothingLeftBroken(cli.project());
+        Container after = Probe.master(cli.project());
+        assertNotEquals(before.getId(), after.getId());
+        try (Jedis old = Probe.redis(before.getId())) {
+            Map<String, String> info = Probe.info(old);
+            assertEquals("slave", info.get("role"));
+            assertEquals(Engine.ip(after.getId()), info.get("master_host"), "replicates from the new master");
+            assertEquals("up", info.get("master_link_status"));
+        }
+        Probe.assertReady(cli.project(), 2, 3);
+    }
+
+    @Test
+    @Order(4)
+    void threeRoundsInARowPassEachFromTheMasterOfTheMoment() throws Exception {
+        readyMaster();
+        Cli.Result result = cli.run("failover-test", "--rounds", "3", "--output", "json");
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode rounds = json(result).get("rounds");
+        assertEquals(3, rounds.size());
+        List<String> masters = new ArrayList<>();
+        for (JsonNode round : rounds) {
+            assertPassedRound(round);
+            masters.add(round.get("oldMaster").asText());
+        }
+        for (int i = 1; i < 3; i++) {
+            assertEquals(rounds.get(i - 1).get("newMaster").asText(), rounds.get(i).get("oldMaster").asText(),
+                    "round " + (i + 1) + " starts from the master round " + i + " promoted");
+        }
+        assertEquals(rounds.get(2).get("newMaster").asText(), nameOf(Probe.master(cli.project())));
+        assertNothingLeftBroken(cli.project());
+        Probe.assertReady(cli.project(), 2, 3);
+    }
+
+    // ---- deployments that cannot fail over, each its own project ----------------------------
+
+    @Test
+    @Order(5)
+    void withTwoOfThreeSentinelsStoppedThereIsNoFailoverAndTheMasterIsUnpaused() throws Exception {
+        Engine.client();
+        Cli broken = Cli.project("it-fo-quorum", "");
+        try {
+            Cli.Result up = broken.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+            Container master = Probe.master(broken.project());
+            for (int i : new int[]{2, 3}) {
+                Engine.client().stopContainerCmd(Engine.container(broken.project(), "sentinel", i).getId()).withTimeout(2).exec();
+            }
+
+            Cli.Result result = broken.run("failover-test", "--timeout", "20", "--output", "json");
+            assertEquals(7, result.exitCode(), result::toString);
+            JsonNode report = json(result);
+            assertEquals("NO_FAILOVER", report.get("outcome").asText());
+            JsonNode round = report.get("rounds").get(0);
+            assertEquals("NO_FAILOVER", round.get("outcome").asText());
+            assertNull(round.get("newMaster").textValue());
+            String reason = round.get("reason").asText();
+            assertTrue(reason.startsWith("no +switch-master within 20 s"), reason);
+            assertTrue(reason.contains("quorum"), "the reason names the missing quorum: " + reason);
+            assertEquals("FAIL", round.get("checks").get(0).get("status").asText());
+
+            InspectContainerResponse.ContainerState state = Engine.inspect(master.getId()).getState();
+            assertFalse(state.getPaused(), "the master was unpaused");
+            assertTrue(state.getRunning());
+            assertEquals(master.getId(), Probe.master(broken.project()).getId(), "still the master");
+        } finally {
+            broken.cleanup();
+        }
+    }
+
+    @Test
+    @Order(6)
+    void withoutAReplicaThereIsNoFailoverAndTheReasonSaysSo() throws Exception {
+        Engine.client();
+        Cli broken = Cli.project("it-fo-alone", "replicas: 0\n");
+        try {
+            Cli.Result up = broken.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+            Container master = Probe.master(broken.project());
+
+            Cli.Result result = broken.run("failover-test", "--timeout", "20", "--writes", "0");
+            assertEquals(7, result.exitCode(), result::toString);
+            assertTrue(result.out().contains("RESULT: FAIL: no failover"), result::toString);
+            assertTrue(result.out().contains("FAIL  failover: no +switch-master within 20 s"), result::toString);
+            assertTrue(result.out().contains("no replica it could promote"), result::toString);
+            assertFalse(Engine.inspect(master.getId()).getState().getPaused(), "the master was unpaused");
+            assertNotNull(Probe.master(broken.project()));
+        } finally {
+            broken.cleanup();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package io.redisha.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.redisha.failover.FailoverReport;
+import io.redisha.failover.FailoverReport.Check;
+import io.redisha.failover.FailoverReport.Event;
+import io.redisha.failover.FailoverReport.Outcome;
+import io.redisha.failover.FailoverReport.Phase;
+import io.redisha.failover.FailoverReport.Round;
+import io.redisha.failover.FailoverReport.Sample;
+import io.redisha.failover.FailoverReport.Status;
+import io.redisha.failover.FailoverReport.Writes;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FailoverReportsTest {
+    private static final String HOSTILE = "<script>alert('x')</script>&\"";
+
+    static FailoverReport report(String eventMessage, Outcome outcome) {
+        List<Phase> phases = List.of(
+                new Phase("sdown", "detected by Sentinel (+sdown)", 5210L, "p-sentinel-1"),
+                new Phase("odown", "objectively down (+odown)", 5400L, "p-sentinel-3"),
+                new Phase("leader", "leader elected (+elected-leader)", 5450L, "p-sentinel-3"),
+                new Phase("promoted", "replica promoted (+promoted-slave)", 6100L, "p-sentinel-3"),
+                new Phase("switch", "switch announced (+switch-master)", 7000L, "p-sentinel-1"),
+                new Phase("first-write", "first write on the new master", 6950L, "writes"),
+                new Phase("rejoined", "old master rejoined as replica", 21_000L, "redisha"),
+                new Phase("ready", "deployment ready again", null, null));
+        List<Check> checks = List.of(
+                new Check("failover", Status.PASS, "Sentinel promoted p-replica-1"),
+                new Check("ready", outcome == Outcome.PASS ? Status.PASS : Status.FAIL, "not ready after 60 s: " + HOSTILE));
+        Writes writes = new Writes(50, 400, 350, 40, 10, 349L, 1L, 3L, null, 6900, 10, 6910, List.of(new FailoverReport.LostWrite("redisha:ft:a:1:9", "p-master-1", 6950)),
+                List.of(new Sample(-500, "ACK"), new Sample(1000, "UNKNOWN"), new Sample(2000, "FAILED"),
+                        new Sample(6950, "ACK")));
+        Round round = new Round(1, "pause", "p-master-1", "p-replica-1", outcome, outcome == Outcome.PASS ? null : "ready: x",
+                phases, 7100L, checks, writes, List.of(new Event("p-sentinel-1", "+sdown", 5210, eventMessage)),
+                List.of(), List.of("a note"), 22_000);
+        return new FailoverReport("p" + HOSTILE, "pause", 1, 50, null, 60, 5000, 0, 10, "2026-01-01T00:00:00Z",
+                List.of(round), outcome);
+    }
+
+    @Test
+    void textHasThePhaseTableTheWriteFiguresAndALinePerCheck() {
+        String text = FailoverReports.text(report("master mymaster 10.0.0.2 6379", Outcome.PASS));
+        assertTrue(text.contains("round 1: p-master-1 paused, p-replica-1 promoted"), text);
+        assertTrue(Pattern.compile("detected by Sentinel \\(\\+sdown\\)\\s+5\\.21\\s+p-sentinel-1").matcher(text).find(), text);
+        assertTrue(Pattern.compile("deployment ready again\\s+-").matcher(text).find(), text);
+        assertTrue(text.contains("400 attempted, 350 acknowledged, 40 failed, 10 unknown"), text);
+        assertTrue(text.contains("acknowledged but lost: 1 (349 read back from the master)"), text);
+        assertTrue(text.contains("lost: redisha:ft:a:1:9, acknowledged by p-master-1 at 6.95 s"), text);
+        assertTrue(text.contains("longest window without a successful write: 6.90 s (0.01 s to 6.91 s)"), text);
+        assertTrue(text.contains("  PASS  failover: Sentinel promoted p-replica-1"), text);
+        assertTrue(text.contains("down-after-milliseconds 5000"), text);
+        assertTrue(text.strip().endsWith("RESULT: PASS (1 round)"), text);
+    }
+
+    @Test
+    void textSaysWhichKindOfFailure() {
+        assertTrue(FailoverReports.text(report("m", Outcome.FAIL)).contains("RESULT: FAIL: a check failed"));
+        assertTrue(FailoverReports.text(report("m", Outcome.NO_FAILOVER)).contains("RESULT: FAIL: no failover"));
+    }
+
+    @Test
+    void jsonHasTheFiguresButNotThePerWriteSamples() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(FailoverReports.json(report("m", Outcome.PASS)));
+        assertEquals("PASS", json.get("outcome").asText());
+        assertEquals(5000, json.get("downAfterMilliseconds").asInt());
+        JsonNode round = json.get("rounds").get(0);
+        assertEquals("p-replica-1", round.get("newMaster").asText());
+        assertEquals(8, round.get("phases").size());
+        assertEquals(5210, round.get("phases").get(0).get("atMs").asLong());
+        assertTrue(round.get("phases").get(7).get("atMs").isNull());
+        JsonNode writes = round.get("writes");
+        assertEquals(350, writes.get("acknowledged").asLong());
+        assertEquals(1, writes.get("lost").asLong());
+        assertFalse(writes.has("samples"));
+        assertEquals("PASS", round.get("checks").get(0).get("status").asText());
+    }
+
+    @Test
+    void htmlIsSelfContainedAndEscapesEveryText() {
+        String html = FailoverHtml.render(report("slave " + HOSTILE + " @ mymaster", Outcome.FAIL));
+        assertFalse(html.contains("<script"), "no script, and no unescaped text from the report");
+        assertFalse(html.contains("alert('x')"));
+        assertTrue(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"));
+        assertFalse(Pattern.compile("(src|href)\\s*=", Pattern.CASE_INSENSITIVE).matcher(html).find(), "no external resource");
+        assertFalse(html.contains("@import") || html.contains("url("), "no external stylesheet or font");
+        assertTrue(html.contains("<svg"));
+        assertEquals(4, count(html, "<rect x=") - 1, "one tick per write, plus the longest-gap band");
+        assertTrue(html.contains("switch 7.00"), "phase markers are labelled");
+        assertTrue(html.contains("class=\"FAIL\">FAIL</td>"));
+    }
+
+    @Test
+    void ticksFitTheSpan() {
+        assertEquals(2.0, FailoverHtml.tickStep(25));
+        assertEquals(0.5, FailoverHtml.tickStep(5));
+        assertEquals(10.0, FailoverHtml.tickStep(100));
+    }
+
+    private static int count(String s, String part) {
+        int n = 0;
+        for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+}
