@@ -9,11 +9,13 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
@@ -206,20 +208,40 @@ public final class Inspector {
             return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
                     null, List.of(), List.of(), false, null, List.of(), false, error);
         }
-        List<String> stale = new ArrayList<>();
-        for (SentinelView.Instance i : view.knownReplicas()) {
-            if (d.byAddress(i.address()).filter(n -> n.service().isRedis()).isEmpty()) {
-                stale.add(i.address());
-            }
-        }
-        for (SentinelView.Instance i : view.otherSentinels()) {
-            if (d.byAddress(i.address()).filter(n -> n.service() == Service.SENTINEL).isEmpty()) {
-                stale.add(i.address());
-            }
-        }
+        List<String> stale = staleEntries(d, s, view);
         return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
                 nameOf(d, view.masterAddress()), names(d, view.knownReplicas()), names(d, view.otherSentinels()),
                 view.quorumOk(), view.quorumMessage(), List.copyOf(stale), view.failoverRunning(), null);
+    }
+
+    /**
+     * Entries a Sentinel keeps that do not stand for a node of the project as it is now: an address no
+     * node answers to (removed, or recreated with another IP), a replica listed under a name other than
+     * its address (the old master recorded as ":6379" when its DNS name did not resolve during a
+     * fault), an address listed twice, or the Sentinel listing itself. Only SENTINEL RESET clears them.
+     */
+    static List<String> staleEntries(Deployment d, NodeContainer self, SentinelView view) {
+        List<String> stale = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (SentinelView.Instance i : view.knownReplicas()) {
+            boolean known = d.byAddress(i.address()).filter(n -> n.service().isRedis()).isPresent();
+            if (!known || (i.name() != null && !i.name().equals(i.address()))) {
+                stale.add(i.name() == null ? i.address() : i.name());
+            } else if (!seen.add(i.address())) {
+                stale.add(i.address() + " (twice)");
+            }
+        }
+        for (SentinelView.Instance i : view.otherSentinels()) {
+            Optional<NodeContainer> node = d.byAddress(i.address()).filter(n -> n.service() == Service.SENTINEL);
+            if (node.isEmpty()) {
+                stale.add(i.address());
+            } else if (node.get().id().equals(self.id())) {
+                stale.add(i.address() + " (itself)");
+            } else if (!seen.add(i.address())) {
+                stale.add(i.address() + " (twice)");
+            }
+        }
+        return List.copyOf(stale);
     }
 
     private static List<String> names(Deployment d, List<SentinelView.Instance> instances) {

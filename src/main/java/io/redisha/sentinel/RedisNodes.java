@@ -98,9 +98,9 @@ public final class RedisNodes {
             }
             String address = master.get("ip") + ":" + master.get("port");
             List<SentinelView.Instance> replicas = jedis.sentinelReplicas(masterName).stream()
-                    .map(r -> new SentinelView.Instance(r.get("ip") + ":" + r.get("port"), r.get("flags"))).toList();
+                    .map(r -> new SentinelView.Instance(r.get("name"), r.get("ip") + ":" + r.get("port"), r.get("flags"))).toList();
             List<SentinelView.Instance> sentinels = jedis.sentinelSentinels(masterName).stream()
-                    .map(r -> new SentinelView.Instance(r.get("ip") + ":" + r.get("port"), r.get("flags"))).toList();
+                    .map(r -> new SentinelView.Instance(r.get("name"), r.get("ip") + ":" + r.get("port"), r.get("flags"))).toList();
             boolean quorumOk;
             String quorumMessage;
             try {

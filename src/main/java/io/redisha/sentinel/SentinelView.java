@@ -17,8 +17,12 @@ public record SentinelView(String masterAddress, String masterFlags, List<Instan
                            List<Instance> otherSentinels, boolean quorumOk, String quorumMessage,
                            boolean failoverRunning, String error) {
 
-    /** A replica or Sentinel as a Sentinel lists it. */
-    public record Instance(String address, String flags) {
+    /**
+     * A replica or Sentinel as a Sentinel lists it.
+     *
+     * @param name Sentinel's own name for it: "ip:port" for a replica, the run id for a Sentinel
+     */
+    public record Instance(String name, String address, String flags) {
         public boolean isDown() {
             return flags != null && (flags.contains("s_down") || flags.contains("o_down") || flags.contains("disconnected"));
         }

@@ -133,11 +133,11 @@ class ScalerTest {
     private static SentinelView view(NodeContainer master, List<NodeContainer> replicas, List<NodeContainer> sentinels,
                                      String... stale) {
         List<SentinelView.Instance> r = new ArrayList<>(replicas.stream()
-                .map(n -> new SentinelView.Instance(n.networkAddress(), "slave")).toList());
+                .map(n -> new SentinelView.Instance(n.networkAddress(), n.networkAddress(), "slave")).toList());
         List<SentinelView.Instance> s = new ArrayList<>(sentinels.stream()
-                .map(n -> new SentinelView.Instance(n.networkAddress(), "sentinel")).toList());
+                .map(n -> new SentinelView.Instance("runid-" + n.index(), n.networkAddress(), "sentinel")).toList());
         for (String address : stale) {
-            s.add(new SentinelView.Instance(address, "s_down,sentinel"));
+            s.add(new SentinelView.Instance("runid-gone", address, "s_down,sentinel"));
         }
         return new SentinelView(master.networkAddress(), "master", r, s, true, "OK", false, null);
     }

@@ -1,0 +1,64 @@
+package io.redisha.cluster;
+
+import io.redisha.docker.ContainerState;
+import io.redisha.docker.NodeContainer;
+import io.redisha.docker.Service;
+import io.redisha.sentinel.SentinelView;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class InspectorTest {
+    private static NodeContainer node(Service service, int index, String ip) {
+        return new NodeContainer("id-" + service + index, "p-" + service.label() + "-" + index, service, index,
+                ContainerState.RUNNING, ip, 30000 + index, "127.0.0.1", "redis:7");
+    }
+
+    private static final NodeContainer MASTER = node(Service.MASTER, 1, "172.22.0.2");
+    private static final NodeContainer REPLICA = node(Service.REPLICA, 1, "172.22.0.3");
+    private static final NodeContainer SENTINEL_1 = node(Service.SENTINEL, 1, "172.22.0.4");
+    private static final NodeContainer SENTINEL_2 = node(Service.SENTINEL, 2, "172.22.0.5");
+    private static final Deployment DEPLOYMENT = new Deployment("p", "p-net", List.of(MASTER, REPLICA, SENTINEL_1, SENTINEL_2));
+
+    private static SentinelView.Instance replica(String name, String address) {
+        return new SentinelView.Instance(name, address, "slave");
+    }
+
+    private static SentinelView view(List<SentinelView.Instance> replicas, List<SentinelView.Instance> sentinels) {
+        return new SentinelView("172.22.0.2:6379", "master", replicas, sentinels, true, "OK", false, null);
+    }
+
+    private static final SentinelView.Instance OTHER = new SentinelView.Instance("runid2", "172.22.0.5:26379", "sentinel");
+
+    @Test
+    void aHealthyListHasNoStaleEntry() {
+        assertEquals(List.of(), Inspector.staleEntries(DEPLOYMENT, SENTINEL_1,
+                view(List.of(replica("172.22.0.3:6379", "172.22.0.3:6379")), List.of(OTHER))));
+    }
+
+    @Test
+    void theOldMasterUnderAnUnresolvedNameIsStale() {
+        // as SENTINEL REPLICAS listed it after the master-service container was cut off and reconnected
+        assertEquals(List.of(":6379"), Inspector.staleEntries(DEPLOYMENT, SENTINEL_1, view(List.of(
+                replica("172.22.0.2:6379", "172.22.0.2:6379"), replica(":6379", "172.22.0.2:6379"),
+                replica("172.22.0.3:6379", "172.22.0.3:6379")), List.of(OTHER))));
+    }
+
+    @Test
+    void aGoneAddressARepeatedOneAndItselfAreStale() {
+        assertEquals(List.of("172.22.0.9:6379", "172.22.0.3:6379 (twice)", "172.22.0.4:26379 (itself)"),
+                Inspector.staleEntries(DEPLOYMENT, SENTINEL_1, view(List.of(
+                        replica("172.22.0.9:6379", "172.22.0.9:6379"), replica("172.22.0.3:6379", "172.22.0.3:6379"),
+                        replica("172.22.0.3:6379", "172.22.0.3:6379")),
+                        List.of(OTHER, new SentinelView.Instance("runid1", "172.22.0.4:26379", "sentinel")))));
+    }
+
+    @Test
+    void aSentinelAddressNoSentinelAnswersToIsStale() {
+        assertEquals(List.of("172.22.0.3:26379"), Inspector.staleEntries(DEPLOYMENT, SENTINEL_1,
+                view(List.of(replica("172.22.0.3:6379", "172.22.0.3:6379")),
+                        List.of(OTHER, new SentinelView.Instance("runid9", "172.22.0.3:26379", "s_down,sentinel")))));
+    }
+}
