@@ -3,6 +3,8 @@ package io.redisha.it;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.model.Container;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 
 import java.io.BufferedReader;
@@ -20,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -90,6 +93,33 @@ class HardeningIT {
             assertTrue(shrink.waitFor(10, TimeUnit.SECONDS));
             Cli.Result again = cli.run("up");
             assertEquals(0, again.exitCode(), again::toString);
+            Probe.assertReady(cli.project(), 2, 3);
+        } finally {
+            cli.cleanup();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pause", "disconnect"})
+    void failoverTestKilledWithSigkillWhileTheMasterIsBrokenIsHealedByTheNextUp(String fault) throws Exception {
+        Cli cli = Cli.project("it-killft", "");
+        try {
+            assertEquals(0, cli.run("up").exitCode());
+            String master = Probe.master(cli.project()).getId();
+            Process test = launch(cli, "failover-test", "--fault", fault);
+            awaitLine(test, "(master); waiting up to");
+            test.destroyForcibly(); // no shutdown hook runs: the fault stays injected
+            assertTrue(test.waitFor(10, TimeUnit.SECONDS));
+            var broken = Engine.inspect(master).getState();
+            assertTrue(Boolean.TRUE.equals(broken.getPaused()) || Engine.inspect(master).getNetworkSettings().getNetworks().isEmpty(),
+                    "the fault is still in place after the SIGKILL");
+
+            Cli.Result up = cli.run("up", "--timeout", "120");
+            assertEquals(0, up.exitCode(), up::toString);
+            var healed = Engine.inspect(master);
+            assertFalse(Boolean.TRUE.equals(healed.getState().getPaused()), "nothing left paused");
+            assertEquals(1, healed.getNetworkSettings().getNetworks().size(), "nothing left disconnected");
+            assertEquals(6, Engine.containers(cli.project()).size());
             Probe.assertReady(cli.project(), 2, 3);
         } finally {
             cli.cleanup();
