@@ -83,7 +83,9 @@ class AuthPersistenceIT {
                     assertFalse(logs.contains(secret), "the logs of " + c.getNames()[0] + " show a secret");
                 }
             }
-            for (String output : List.of(up.out(), up.err(), text.out(), json.out())) {
+            Cli.Result failover = cli.run("failover-test", "--writes", "20", "--output", "json");
+            assertEquals(0, failover.exitCode(), "failover-test passes with auth on: " + failover);
+            for (String output : List.of(up.out(), up.err(), text.out(), json.out(), failover.out(), failover.err())) {
                 assertFalse(output.contains("s3cret") || output.contains("sentinel-only"), output);
             }
         } finally {
