@@ -257,18 +257,11 @@ final class TopologyReader {
             return null;
         }
         if (node instanceof ScalarNode scalar && Tag.INT.equals(scalar.getTag())) {
-            Object value;
-            try {
-                value = scalars.construct(scalar);
-            } catch (RuntimeException e) {
-                fail(path, line, "cannot read " + YamlDocument.quote(scalar.getValue()) + " as an integer");
+            Number value = integer(scalar, path, line);
+            if (value == null) {
                 return null;
             }
-            if (value instanceof Integer || value instanceof Long) {
-                return ((Number) value).longValue();
-            }
-            fail(path, line, "integer " + scalar.getValue() + " is out of range");
-            return null;
+            return value instanceof Integer || value instanceof Long ? Long.valueOf(value.longValue()) : outOfRange(scalar, path, line);
         }
         if (node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())) {
             try {
@@ -279,6 +272,21 @@ final class TopologyReader {
             }
         }
         fail(path, line, "expected a size such as 256m, 1g or a number of bytes, got " + describe(node));
+        return null;
+    }
+
+    /** An !!int scalar as the number SnakeYAML reads (Integer, Long or BigInteger); null, with a problem, when unreadable. */
+    private Number integer(ScalarNode scalar, String path, Integer line) {
+        try {
+            return (Number) scalars.construct(scalar);
+        } catch (RuntimeException e) {
+            fail(path, line, "cannot read " + YamlDocument.quote(scalar.getValue()) + " as an integer");
+            return null;
+        }
+    }
+
+    private Long outOfRange(ScalarNode scalar, String path, Integer line) {
+        fail(path, line, "integer " + scalar.getValue() + " is out of range");
         return null;
     }
 
@@ -366,17 +374,13 @@ final class TopologyReader {
             return defaultValue;
         }
         if (node instanceof ScalarNode scalar && Tag.INT.equals(scalar.getTag())) {
-            Object value;
-            try {
-                value = scalars.construct(scalar);
-            } catch (RuntimeException e) {
-                fail(path, line, "cannot read " + YamlDocument.quote(scalar.getValue()) + " as an integer");
-                return defaultValue;
-            }
+            Number value = integer(scalar, path, line);
             if (value instanceof Integer i) {
                 return i;
             }
-            fail(path, line, "integer " + scalar.getValue() + " is out of range");
+            if (value != null) {
+                outOfRange(scalar, path, line);
+            }
             return defaultValue;
         }
         fail(path, line, "expected an integer, got " + describe(node));
