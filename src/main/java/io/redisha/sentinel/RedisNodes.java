@@ -55,10 +55,6 @@ public final class RedisNodes {
         return redisConfig;
     }
 
-    public JedisClientConfig sentinelConfig() {
-        return sentinelConfig;
-    }
-
     /** A Redis config with the loopback mapper and other timeouts (0 = none), e.g. for a workload or pub/sub. */
     public JedisClientConfig redisConfig(int connectMillis, int socketMillis) {
         return config(mapper, redisPassword, connectMillis, socketMillis);
