@@ -111,11 +111,12 @@ public final class Cluster implements AutoCloseable {
                     + engine.host() + "; run scripts/setup, or pull or load it");
         }
         Expected expected = Expected.of(topology);
-        PortPreflight.check(topology, expected.missing(withoutHalfCreated(refresh())));
+        Deployment before = refresh();
+        PortPreflight.check(topology, expected.missing(withoutHalfCreated(before)));
         buildSentinelImage();
         engine.ensureNetwork(network, topology.project());
 
-        repair(refresh());
+        repair(before);
         Deployment d = refresh();
         Optional<NodeContainer> master = d.nodes().isEmpty() ? Optional.empty()
                 : Inspector.currentMaster(inspector.observe(d));

@@ -113,8 +113,7 @@ class AuthPersistenceIT {
             assertEquals(3, up.exitCode(), up::toString);
             assertTrue(up.err().contains("auth.password-env: environment variable REDISHA_IT_SURELY_UNSET_VARIABLE is not set"),
                     up::toString);
-            assertTrue(Engine.containers(cli.project()).isEmpty());
-            assertTrue(Engine.networks(cli.project()).isEmpty());
+            Engine.assertNothingOf(cli.project());
         } finally {
             cli.cleanup();
         }

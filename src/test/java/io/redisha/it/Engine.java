@@ -11,6 +11,7 @@ import org.testcontainers.DockerClientFactory;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -44,6 +45,12 @@ public final class Engine {
     public static List<String> volumes(String project) {
         var volumes = client().listVolumesCmd().withFilter("label", List.of(PROJECT_LABEL + "=" + project)).exec().getVolumes();
         return volumes == null ? List.of() : volumes.stream().map(v -> v.getName()).toList();
+    }
+
+    /** Asserts that the engine holds no container and no network of the project. */
+    public static void assertNothingOf(String project) {
+        assertTrue(containers(project).isEmpty(), "containers of " + project + " exist");
+        assertTrue(networks(project).isEmpty(), "a network of " + project + " exists");
     }
 
     public static Container container(String project, String service, int index) {

@@ -153,8 +153,7 @@ class HardeningIT {
                 assertEquals(3, up.exitCode(), up::toString);
                 assertTrue(up.err().contains("error: replicas.host-ports[0]: port " + taken.getLocalPort()
                         + " on 127.0.0.1 is already in use"), up::toString);
-                assertTrue(Engine.containers(cli.project()).isEmpty());
-                assertTrue(Engine.networks(cli.project()).isEmpty());
+                Engine.assertNothingOf(cli.project());
             } finally {
                 cli.cleanup();
             }
@@ -168,8 +167,7 @@ class HardeningIT {
             Cli.Result up = cli.run("up");
             assertEquals(4, up.exitCode(), up::toString);
             assertTrue(up.err().startsWith("error: image redisha-missing:1 (topology `image`) is not on the engine"), up::toString);
-            assertTrue(Engine.containers(cli.project()).isEmpty());
-            assertTrue(Engine.networks(cli.project()).isEmpty());
+            Engine.assertNothingOf(cli.project());
         } finally {
             cli.cleanup();
         }

@@ -117,8 +117,7 @@ class ScaleIT {
             assertEquals("error: project " + none.project() + " is not deployed on", r.err().strip()
                     .substring(0, ("error: project " + none.project() + " is not deployed on").length()), r::toString);
             assertTrue(r.err().strip().endsWith("(run redisha up); nothing changed"), r::toString);
-            assertTrue(Engine.containers(none.project()).isEmpty());
-            assertTrue(Engine.networks(none.project()).isEmpty());
+            Engine.assertNothingOf(none.project());
             assertEquals(text, Files.readString(none.topology()));
         } finally {
             Engine.purge(none.project());

@@ -121,8 +121,7 @@ class UpStatusDownIT {
     void downRemovesEveryLabelledContainerAndNetwork() {
         Cli.Result down = cli.run("down");
         assertEquals(0, down.exitCode(), down::toString);
-        assertTrue(Engine.containers(cli.project()).isEmpty());
-        assertTrue(Engine.networks(cli.project()).isEmpty());
+        Engine.assertNothingOf(cli.project());
         Cli.Result status = cli.run("status");
         assertEquals(6, status.exitCode(), status::toString);
     }
