@@ -309,10 +309,14 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Resets the Sentinels that list addresses no node answers to any more (through the Scaler's
-     * one-at-a-time procedure); returns whether it reset any.
+     * Resets the Sentinels that keep stale entries (through the Scaler's one-at-a-time procedure),
+     * when that is safe: a master is known, every running node answers, no failover is in progress.
+     * Returns whether it reset any.
+     *
+     * @param deadline {@link System#nanoTime()} by which each reset Sentinel must have rediscovered
+     *                 the deployment, else {@link NotReadyException}
      */
-    private boolean resetStaleSentinels(ClusterStatus status, Expected expected, long deadline) {
+    public boolean resetStaleSentinels(ClusterStatus status, Expected expected, long deadline) {
         boolean settled = status.nodes().stream().noneMatch(n -> "running".equals(n.state()) && "unknown".equals(n.role()));
         boolean failover = status.sentinels().stream().anyMatch(SentinelStatus::failoverRunning);
         List<String> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty()).map(SentinelStatus::name).toList();

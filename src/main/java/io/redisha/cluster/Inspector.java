@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.stream.Collectors;
@@ -142,6 +143,13 @@ public final class Inspector {
             if (upReplicas != expectedReplicas || view.knownReplicas().size() != expectedReplicas) {
                 notReady.add(s.name() + " knows " + upReplicas + " live of " + view.knownReplicas().size()
                         + " replicas, expected " + expectedReplicas);
+            } else if (master != null) {
+                wrongReplicas(d, master, view).ifPresent(problem -> notReady.add(s.name() + " " + problem));
+            }
+            if (!status.stale().isEmpty()) {
+                // a second entry for a server makes a failover led by this Sentinel tell the promoted
+                // replica to replicate from itself: not ready until SENTINEL RESET cleared them
+                notReady.add(s.name() + " keeps stale entries " + status.stale());
             }
             long upSentinels = view.otherSentinels().stream().filter(r -> !r.isDown()).count();
             int expectedOthers = expected.sentinels() - 1;
@@ -158,6 +166,34 @@ public final class Inspector {
         }
         return new ClusterStatus(d.project(), d.network(), nodes, sentinels, master == null ? null : master.name(),
                 agree, notReady.isEmpty(), List.copyOf(notReady));
+    }
+
+    /**
+     * The right number of replicas is not enough: the Sentinel must list exactly the servers that
+     * replicate now (the master among them, or a server missing, would be promoted or reconfigured
+     * wrongly in the next failover).
+     */
+    static Optional<String> wrongReplicas(Deployment d, NodeContainer master, SentinelView view) {
+        Set<String> listed = view.knownReplicas().stream().map(SentinelView.Instance::address)
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> actual = d.redisNodes().stream().filter(n -> n.isRunning() && !n.id().equals(master.id()))
+                .map(NodeContainer::networkAddress).filter(Objects::nonNull)
+                .collect(Collectors.toCollection(TreeSet::new));
+        if (listed.equals(actual)) {
+            return Optional.empty();
+        }
+        Set<String> extra = new TreeSet<>(listed);
+        extra.removeAll(actual);
+        Set<String> missing = new TreeSet<>(actual);
+        missing.removeAll(listed);
+        List<String> parts = new ArrayList<>();
+        if (!extra.isEmpty()) {
+            parts.add("lists " + extra.stream().map(a -> nameOf(d, a)).toList() + " as replicas");
+        }
+        if (!missing.isEmpty()) {
+            parts.add("does not list " + missing.stream().map(a -> nameOf(d, a)).toList());
+        }
+        return Optional.of(String.join(" and ", parts));
     }
 
     private static NodeStatus nodeStatus(Observation o, NodeContainer n, NodeContainer master, List<String> notReady) {

@@ -3,12 +3,16 @@ package io.redisha.cluster;
 import io.redisha.docker.ContainerState;
 import io.redisha.docker.NodeContainer;
 import io.redisha.docker.Service;
+import io.redisha.sentinel.ReplicationInfo;
 import io.redisha.sentinel.SentinelView;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InspectorTest {
     private static NodeContainer node(Service service, int index, String ip) {
@@ -60,5 +64,45 @@ class InspectorTest {
         assertEquals(List.of("172.22.0.3:26379"), Inspector.staleEntries(DEPLOYMENT, SENTINEL_1,
                 view(List.of(replica("172.22.0.3:6379", "172.22.0.3:6379")),
                         List.of(OTHER, new SentinelView.Instance("runid9", "172.22.0.3:26379", "s_down,sentinel")))));
+    }
+
+    // ---- readiness ----------------------------------------------------------------------------
+
+    private static final ReplicationInfo MASTER_INFO = ReplicationInfo.parse(
+            "role:master\r\nconnected_slaves:1\r\nslave0:ip=172.22.0.3,port=6379,state=online,offset=10,lag=0\r\n");
+    private static final ReplicationInfo REPLICA_INFO = ReplicationInfo.parse(
+            "role:slave\r\nmaster_host:172.22.0.2\r\nmaster_port:6379\r\nmaster_link_status:up\r\n");
+
+    private static ClusterStatus judge(List<SentinelView.Instance> replicasSeenBySentinel1) {
+        SentinelView healthy2 = view(List.of(replica("172.22.0.3:6379", "172.22.0.3:6379")),
+                List.of(new SentinelView.Instance("runid1", "172.22.0.4:26379", "sentinel")));
+        Inspector.Observation o = new Inspector.Observation(DEPLOYMENT,
+                Map.of(MASTER, MASTER_INFO, REPLICA, REPLICA_INFO), Map.of(),
+                Map.of(SENTINEL_1, view(replicasSeenBySentinel1, List.of(OTHER)), SENTINEL_2, healthy2));
+        return new Inspector(null, null).judge(o, new Expected(1, 2));
+    }
+
+    @Test
+    void aHealthyDeploymentIsReady() {
+        ClusterStatus status = judge(List.of(replica("172.22.0.3:6379", "172.22.0.3:6379")));
+        assertTrue(status.ready(), status.notReady()::toString);
+    }
+
+    @Test
+    void aReplicaListedOnlyUnderAnUnresolvedNameIsNotReady() {
+        // the right count and the right address, but under the name ":6379": at its next INFO the
+        // Sentinel adds the address again, and a failover it leads would make the promoted replica
+        // replicate from itself
+        ClusterStatus status = judge(List.of(replica(":6379", "172.22.0.3:6379")));
+        assertFalse(status.ready());
+        assertEquals(List.of("p-sentinel-1 keeps stale entries [:6379]"), status.notReady());
+    }
+
+    @Test
+    void theMasterListedAsAReplicaInsteadOfTheReplicaIsNotReady() {
+        ClusterStatus status = judge(List.of(replica("172.22.0.2:6379", "172.22.0.2:6379")));
+        assertFalse(status.ready());
+        assertEquals(List.of("p-sentinel-1 lists [p-master-1] as replicas and does not list [p-replica-1]"),
+                status.notReady());
     }
 }

@@ -7,6 +7,8 @@ import redis.clients.jedis.util.SafeEncoder;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -71,6 +73,8 @@ public final class Probe {
                 assertEquals("up", info.get("master_link_status"), c.getNames()[0] + " link");
             }
         }
+        Set<String> replicaAddresses = redisNodes.stream().filter(c -> !c.getId().equals(master.getId()))
+                .map(c -> Engine.ip(c.getId()) + ":6379").collect(Collectors.toCollection(TreeSet::new));
         List<Container> sentinelNodes = byService(project, "sentinel");
         assertEquals(sentinels, sentinelNodes.size(), "sentinels");
         for (Container s : sentinelNodes) {
@@ -79,6 +83,15 @@ public final class Probe {
                 Map<String, String> m = j.sentinelMaster("mymaster");
                 assertEquals(Integer.toString(replicas), m.get("num-slaves"), "num-slaves of " + s.getNames()[0]);
                 assertEquals(Integer.toString(sentinels - 1), m.get("num-other-sentinels"), "num-other-sentinels of " + s.getNames()[0]);
+                // exactly the replicas, each listed under its own address: an entry such as ":6379"
+                // for a server is a second entry for it in waiting
+                Set<String> listed = new TreeSet<>();
+                for (Map<String, String> r : j.sentinelReplicas("mymaster")) {
+                    String address = r.get("ip") + ":" + r.get("port");
+                    assertEquals(address, r.get("name"), "replica entry of " + s.getNames()[0]);
+                    listed.add(address);
+                }
+                assertEquals(replicaAddresses, listed, "replicas listed by " + s.getNames()[0]);
                 Object ok = j.sendCommand(Protocol.Command.SENTINEL, SafeEncoder.encode("CKQUORUM"), SafeEncoder.encode("mymaster"));
                 assertTrue(SafeEncoder.encode((byte[]) ok).startsWith("OK"), "CKQUORUM of " + s.getNames()[0]);
             }
