@@ -1,5 +1,7 @@
 package io.redisha.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisha.cli.RedishaCli;
 
 import java.io.PrintWriter;
@@ -13,9 +15,43 @@ import java.util.UUID;
 /** Runs redisha in-process against a topology file of the test's own, and captures its output. */
 public final class Cli {
     public record Result(int exitCode, String out, String err) {
+        /**
+         * The exit code, a digest of a failover report (what failed, then every Sentinel event),
+         * the progress lines, then the whole output: CI shows only the head of a failure message.
+         */
         @Override
         public String toString() {
-            return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
+            return "exit " + exitCode + "\n" + failoverDigest() + "--- stderr\n" + err + "--- stdout\n" + out;
+        }
+
+        private String failoverDigest() {
+            JsonNode report;
+            try {
+                report = new ObjectMapper().readTree(out);
+            } catch (Exception e) {
+                return "";
+            }
+            if (report == null || !report.has("rounds")) {
+                return "";
+            }
+            StringBuilder b = new StringBuilder("--- failover report digest\n");
+            for (JsonNode round : report.get("rounds")) {
+                b.append("round ").append(round.path("round").asInt()).append(' ').append(round.path("oldMaster").asText())
+                        .append(" -> ").append(round.path("newMaster").asText()).append(": ")
+                        .append(round.path("outcome").asText()).append(' ').append(round.path("reason").asText("")).append('\n');
+                for (JsonNode note : round.path("notes")) {
+                    b.append("  note: ").append(note.asText()).append('\n');
+                }
+                for (JsonNode before : round.path("notReadyBefore")) {
+                    b.append("  not ready before: ").append(before.asText()).append('\n');
+                }
+                for (JsonNode e : round.path("events")) {
+                    b.append("  ").append(e.path("atMs").asLong()).append(' ').append(e.path("sentinel").asText())
+                            .append(' ').append(e.path("type").asText()).append(' ').append(e.path("message").asText())
+                            .append('\n');
+                }
+            }
+            return b.toString();
         }
     }
 
