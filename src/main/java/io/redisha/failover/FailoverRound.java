@@ -21,6 +21,7 @@ import io.redisha.sentinel.ReplicationInfo;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +50,7 @@ final class FailoverRound {
     private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(10);
     private static final Duration BASELINE_WAIT = Duration.ofSeconds(5);
     private static final Duration RECOVER_WAIT = Duration.ofSeconds(30);
+    private static final Duration KEY_TTL_FLOOR = Duration.ofHours(1);
     private static final long POLL_MILLIS = 200;
     private static final int WRITE_TIMEOUT_MILLIS = 1000;
     private static final int READ_BACK_BATCH = 500;
@@ -98,7 +100,7 @@ final class FailoverRound {
             workload = new WriteWorkload(redis.redisConfig(WRITE_TIMEOUT_MILLIS, WRITE_TIMEOUT_MILLIS),
                     redis.sentinelConfig(WRITE_TIMEOUT_MILLIS, WRITE_TIMEOUT_MILLIS),
                     sentinels.stream().map(Deployment::networkAddress).toList(), masterName, keyPrefix,
-                    options.writeRate());
+                    options.writeRate(), keyTtlSeconds());
         }
         // resources close in reverse: the fault is healed first, then the listeners stop
         try (SentinelEvents events = new SentinelEvents(redis.sentinelConfig(2000, 0), sentinels, this::onEvent);
@@ -255,6 +257,11 @@ final class FailoverRound {
                         + " is not running" + hint, status, List.of()));
     }
 
+    /** The test's keys outlive any round (and are deleted after it), yet expire if a run is killed. */
+    long keyTtlSeconds() {
+        return Math.max(KEY_TTL_FLOOR.toSeconds(), 10 * options.timeout().toSeconds());
+    }
+
     private void onEvent(SentinelEvent e) {
         if (e.isSwitchMaster() && masterName.equals(e.masterName()) && workload != null) {
             workload.masterSwitched(e.newMasterAddress());
@@ -298,7 +305,7 @@ final class FailoverRound {
             }
             if (probeNanos == 0) {
                 String key = keyPrefix + "probe";
-                String reply = jedis.set(key, "probe");
+                String reply = jedis.set(key, "probe", SetParams.setParams().ex(keyTtlSeconds()));
                 if (!"OK".equals(reply)) {
                     return name + " answered the probe write with " + reply;
                 }

@@ -7,6 +7,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,7 @@ final class WriteWorkload implements AutoCloseable {
     private final String masterName;
     private final String keyPrefix;
     private final long periodNanos;
+    private final SetParams expiry;
     private final List<Write> writes = new ArrayList<>();
     private final AtomicReference<String> switchedTo = new AtomicReference<>();
     private final Thread thread;
@@ -60,9 +62,11 @@ final class WriteWorkload implements AutoCloseable {
      * @param sentinels      network addresses of the Sentinels to ask, in turn
      * @param keyPrefix      every key starts with it; unique per run and round
      * @param ratePerSecond  writes per second (more than 0)
+     * @param ttlSeconds     every key expires after it, so that a run killed before it deleted its
+     *                       keys leaves nothing behind for long
      */
     WriteWorkload(JedisClientConfig redisConfig, JedisClientConfig sentinelConfig, List<HostAndPort> sentinels,
-                  String masterName, String keyPrefix, int ratePerSecond) {
+                  String masterName, String keyPrefix, int ratePerSecond, long ttlSeconds) {
         if (ratePerSecond <= 0) {
             throw new IllegalArgumentException("rate must be positive");
         }
@@ -72,6 +76,7 @@ final class WriteWorkload implements AutoCloseable {
         this.masterName = masterName;
         this.keyPrefix = keyPrefix;
         this.periodNanos = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
+        this.expiry = SetParams.setParams().ex(ttlSeconds);
         this.thread = new Thread(this::run, "redisha-writes");
         this.thread.setDaemon(true);
     }
@@ -187,7 +192,7 @@ final class WriteWorkload implements AutoCloseable {
             }
         }
         try {
-            String reply = connection.set(key, value);
+            String reply = connection.set(key, value, expiry);
             if ("OK".equals(reply)) {
                 return new Write(seq, key, value, Outcome.ACK, sentTo, System.nanoTime(), null);
             }

@@ -121,6 +121,15 @@ class HardeningIT {
             assertEquals(1, healed.getNetworkSettings().getNetworks().size(), "nothing left disconnected");
             assertEquals(6, Engine.containers(cli.project()).size());
             Probe.assertReady(cli.project(), 2, 3);
+            // the killed run could not delete its keys: they expire on their own
+            try (Jedis jedis = Probe.redis(Probe.master(cli.project()).getId())) {
+                Set<String> keys = jedis.keys("redisha:ft:*");
+                assertFalse(keys.isEmpty(), "the writes before the fault left keys");
+                for (String key : keys) {
+                    long ttl = jedis.ttl(key);
+                    assertTrue(ttl > 0 && ttl <= 3600, key + " expires within the hour: ttl " + ttl);
+                }
+            }
         } finally {
             cli.cleanup();
         }
