@@ -310,14 +310,17 @@ public final class Cluster implements AutoCloseable {
 
     /**
      * Resets the Sentinels that keep stale entries (through the Scaler's one-at-a-time procedure),
-     * when that is safe: a master is known, every running node answers, no failover is in progress.
+     * when that is safe: a master is known, every node runs and answers, no failover is in progress.
      * Returns whether it reset any.
      *
      * @param deadline {@link System#nanoTime()} by which each reset Sentinel must have rediscovered
      *                 the deployment, else {@link NotReadyException}
      */
     public boolean resetStaleSentinels(ClusterStatus status, Expected expected, long deadline) {
-        boolean settled = status.nodes().stream().noneMatch(n -> "running".equals(n.state()) && "unknown".equals(n.role()));
+        // a stopped or paused node is a fault, not a stale entry: its address is missing only for now
+        String running = ContainerState.RUNNING.label();
+        boolean settled = status.nodes().stream().allMatch(n -> running.equals(n.state()) && !"unknown".equals(n.role()))
+                && status.sentinels().stream().allMatch(s -> running.equals(s.state()));
         boolean failover = status.sentinels().stream().anyMatch(SentinelStatus::failoverRunning);
         List<String> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty()).map(SentinelStatus::name).toList();
         if (stale.isEmpty() || !settled || failover || status.master() == null) {

@@ -116,6 +116,9 @@ public final class Inspector {
             }
         }
 
+        // while a node is stopped or paused, that is the reason to report: the Sentinels' entries for
+        // it look wrong only because the engine has no address for it now
+        boolean allRunning = d.nodes().stream().allMatch(NodeContainer::isRunning);
         List<SentinelStatus> sentinels = new ArrayList<>();
         String agreed = null;
         boolean agree = true;
@@ -143,10 +146,10 @@ public final class Inspector {
             if (upReplicas != expectedReplicas || view.knownReplicas().size() != expectedReplicas) {
                 notReady.add(s.name() + " knows " + upReplicas + " live of " + view.knownReplicas().size()
                         + " replicas, expected " + expectedReplicas);
-            } else if (master != null) {
+            } else if (master != null && allRunning) {
                 wrongReplicas(d, master, view).ifPresent(problem -> notReady.add(s.name() + " " + problem));
             }
-            if (!status.stale().isEmpty()) {
+            if (!status.stale().isEmpty() && allRunning) {
                 // a second entry for a server makes a failover led by this Sentinel tell the promoted
                 // replica to replicate from itself: not ready until SENTINEL RESET cleared them
                 notReady.add(s.name() + " keeps stale entries " + status.stale());

@@ -105,4 +105,17 @@ class InspectorTest {
         assertEquals(List.of("p-sentinel-1 lists [p-master-1] as replicas and does not list [p-replica-1]"),
                 status.notReady());
     }
+
+    @Test
+    void aStoppedSentinelIsTheReasonNotTheOthersEntriesForIt() {
+        NodeContainer stopped = new NodeContainer("id-s2", "p-sentinel-2", Service.SENTINEL, 2, ContainerState.EXITED,
+                null, null, null, "redis:7");
+        Deployment d = new Deployment("p", "p-net", List.of(MASTER, REPLICA, SENTINEL_1, stopped));
+        Inspector.Observation o = new Inspector.Observation(d, Map.of(MASTER, MASTER_INFO, REPLICA, REPLICA_INFO),
+                Map.of(), Map.of(SENTINEL_1, view(List.of(replica("172.22.0.3:6379", "172.22.0.3:6379")), List.of(OTHER))));
+        ClusterStatus status = new Inspector(null, null).judge(o, new Expected(1, 2));
+        assertFalse(status.ready());
+        assertTrue(status.notReady().stream().noneMatch(r -> r.contains("stale")), status.notReady()::toString);
+        assertTrue(status.notReady().stream().anyMatch(r -> r.startsWith("p-sentinel-2")), status.notReady()::toString);
+    }
 }
