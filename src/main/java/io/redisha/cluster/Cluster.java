@@ -8,8 +8,10 @@ import io.redisha.docker.Labels;
 import io.redisha.docker.NodeContainer;
 import io.redisha.docker.Service;
 import io.redisha.sentinel.LoopbackMapper;
+import io.redisha.sentinel.ReplicationInfo;
 import io.redisha.sentinel.RedisNodes;
 import io.redisha.sentinel.SentinelContext;
+import io.redisha.topology.Persistence;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
 import org.slf4j.Logger;
@@ -17,14 +19,18 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The orchestrator: converges the engine to a topology and observes the result. It never prints;
@@ -116,14 +122,18 @@ public final class Cluster implements AutoCloseable {
         buildSentinelImage();
         engine.ensureNetwork(network, topology.project());
 
-        repair(before);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<NodeContainer> held = heldBack(before);
+        repair(before, held);
+        if (!held.isEmpty()) {
+            startAfterPromotion(held, deadline);
+        }
         Deployment d = refresh();
         Optional<NodeContainer> master = d.nodes().isEmpty() ? Optional.empty()
                 : Inspector.currentMaster(inspector.observe(d));
         createMissing(expected.missing(d), master.orElse(null));
         // a file asking for fewer nodes than run (edited by hand, or a scale interrupted midway)
-        long deadline = System.nanoTime() + timeout.toNanos();
-        new Scaler(this).removeExtras(expected, timeout);
+        new Scaler(this).removeExtras(expected, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         return waitReady(expected, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
 
@@ -176,10 +186,64 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** Puts containers that an interrupted run or a fault left behind back into service. */
-    private void repair(Deployment d) {
+    /**
+     * The stopped Redis servers that must not start before Sentinel has promoted a replica. When
+     * no running server reports role:master but a replica runs, the master is among the stopped
+     * ones; started again without an append-only file it comes back with an empty data set (or,
+     * with RDB, an old one), and its replicas would copy it: the Redis documentation's warning.
+     * Empty when starting them at once is safe.
+     */
+    List<NodeContainer> heldBack(Deployment d) {
+        List<NodeContainer> stopped = d.redisNodes().stream().filter(n -> n.state() == ContainerState.EXITED).toList();
+        if (stopped.isEmpty() || topology.persistence() == Persistence.AOF) {
+            return List.of();
+        }
+        Collection<ReplicationInfo> running = inspector.observe(d).replication().values();
+        boolean masterRuns = running.stream().anyMatch(ReplicationInfo::isMaster);
+        boolean replicaRuns = running.stream().anyMatch(i -> !i.isMaster());
+        return replicaRuns && !masterRuns ? stopped : List.of();
+    }
+
+    /** Waits until the Sentinels name a running server that reports role:master, then starts the held ones. */
+    private void startAfterPromotion(List<NodeContainer> held, long deadline) {
+        Set<String> names = held.stream().map(NodeContainer::name).collect(Collectors.toCollection(TreeSet::new));
+        String why = "persistence: " + topology.persistence().yamlName() + ", so the master would come back with "
+                + (topology.persistence() == Persistence.OFF ? "an empty" : "an old") + " data set and its replicas"
+                + " would copy it";
+        progress.step("not starting " + String.join(", ", names) + " yet (" + why + "); waiting for Sentinel to"
+                + " promote a running replica");
+        while (true) {
+            ClusterStatus status = status();
+            String master = status.master();
+            boolean promoted = master != null && !names.contains(master)
+                    && status.nodes().stream().anyMatch(n -> n.name().equals(master) && "master".equals(n.role()))
+                    && status.sentinels().stream().anyMatch(s -> master.equals(s.master()));
+            if (promoted) {
+                progress.step("Sentinel promoted " + master + "; starting " + String.join(", ", names));
+                runAll(held.stream().<Supplier<Object>>map(n -> () -> {
+                    engine.start(n.id());
+                    return null;
+                }).toList());
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new NotReadyException("did not start " + String.join(", ", names) + ": the master is among them"
+                        + " and " + why + "; Sentinel did not promote a running replica in time ("
+                        + String.join("; ", status.notReady()) + "). Repair what keeps Sentinel from failing over"
+                        + " (redisha status), or start the container by hand if losing that data is intended",
+                        status, List.of());
+            }
+            sleep(POLL);
+        }
+    }
+
+    /** Puts containers that an interrupted run or a fault left behind back into service, but the held ones. */
+    private void repair(Deployment d, List<NodeContainer> held) {
         List<Runnable> actions = new ArrayList<>();
         for (NodeContainer n : d.nodes()) {
+            if (held.contains(n)) {
+                continue;
+            }
             switch (n.state()) {
                 case PAUSED -> actions.add(() -> {
                     progress.step("unpausing " + n.name());

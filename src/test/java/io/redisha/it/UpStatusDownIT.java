@@ -9,12 +9,15 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import redis.clients.jedis.Jedis;
 
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** up / status / down of the default topology on the real engine; one deployment walked through its life. */
@@ -118,6 +121,32 @@ class UpStatusDownIT {
 
     @Test
     @Order(5)
+    void aStoppedMasterWithoutPersistenceStartsOnlyAfterSentinelPromotedAReplica() {
+        Container master = Probe.master(cli.project());
+        try (Jedis m = Probe.redis(master.getId())) {
+            for (int i = 0; i < 100; i++) {
+                m.set("keep:" + i, "v" + i);
+            }
+            assertEquals(2, m.waitReplicas(2, 5000), "both replicas have the keys");
+        }
+        Engine.client().stopContainerCmd(master.getId()).withTimeout(1).exec();
+
+        // started at once, the empty master would be copied by its replicas: every key gone
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.err().contains("not starting " + master.getNames()[0].substring(1) + " yet"), up::toString);
+        Container now = Probe.master(cli.project());
+        assertNotEquals(master.getId(), now.getId(), "Sentinel promoted a replica");
+        Probe.assertReady(cli.project(), 2, 3);
+        for (String id : List.of(now.getId(), master.getId())) {
+            try (Jedis j = Probe.redis(id)) {
+                assertEquals(100, j.dbSize(), "no key lost on " + id);
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void downRemovesEveryLabelledContainerAndNetwork() {
         Cli.Result down = cli.run("down");
         assertEquals(0, down.exitCode(), down::toString);
