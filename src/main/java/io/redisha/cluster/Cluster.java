@@ -195,7 +195,7 @@ public final class Cluster implements AutoCloseable {
      */
     List<NodeContainer> heldBack(Deployment d) {
         List<NodeContainer> stopped = d.redisNodes().stream().filter(n -> n.state() == ContainerState.EXITED).toList();
-        if (stopped.isEmpty() || topology.persistence() == Persistence.AOF) {
+        if (stopped.isEmpty() || restartHazard(topology.persistence()) == null) {
             return List.of();
         }
         Collection<ReplicationInfo> running = inspector.observe(d).replication().values();
@@ -204,12 +204,22 @@ public final class Cluster implements AutoCloseable {
         return replicaRuns && !masterRuns ? stopped : List.of();
     }
 
+    /**
+     * Why a stopped master must not start again before Sentinel has promoted a replica; null when it
+     * may (its append-only file has everything but the last second).
+     */
+    public static String restartHazard(Persistence persistence) {
+        return switch (persistence) {
+            case AOF -> null;
+            case OFF -> "with persistence: off it would come back with an empty data set, which its replicas would copy";
+            case RDB -> "with persistence: rdb it would come back with its last snapshot, which its replicas would copy";
+        };
+    }
+
     /** Waits until the Sentinels name a running server that reports role:master, then starts the held ones. */
     private void startAfterPromotion(List<NodeContainer> held, long deadline) {
         Set<String> names = held.stream().map(NodeContainer::name).collect(Collectors.toCollection(TreeSet::new));
-        String why = "persistence: " + topology.persistence().yamlName() + ", so the master would come back with "
-                + (topology.persistence() == Persistence.OFF ? "an empty" : "an old") + " data set and its replicas"
-                + " would copy it";
+        String why = "the master is among them and " + restartHazard(topology.persistence());
         progress.step("not starting " + String.join(", ", names) + " yet (" + why + "); waiting for Sentinel to"
                 + " promote a running replica");
         while (true) {
@@ -219,22 +229,37 @@ public final class Cluster implements AutoCloseable {
                     && status.nodes().stream().anyMatch(n -> n.name().equals(master) && "master".equals(n.role()))
                     && status.sentinels().stream().anyMatch(s -> master.equals(s.master()));
             if (promoted) {
-                progress.step("Sentinel promoted " + master + "; starting " + String.join(", ", names));
-                runAll(held.stream().<Supplier<Object>>map(n -> () -> {
-                    engine.start(n.id());
-                    return null;
-                }).toList());
+                progress.step("Sentinel promoted " + master + "; starting " + String.join(", ", names)
+                        + " as its replicas");
+                NodeContainer current = refresh().nodes().stream().filter(n -> n.name().equals(master)).findFirst()
+                        .orElseThrow();
+                startAsReplicas(held, current);
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new NotReadyException("did not start " + String.join(", ", names) + ": the master is among them"
-                        + " and " + why + "; Sentinel did not promote a running replica in time ("
+                throw new NotReadyException("did not start " + String.join(", ", names) + ": " + why
+                        + "; Sentinel did not promote a running replica in time ("
                         + String.join("; ", status.notReady()) + "). Repair what keeps Sentinel from failing over"
                         + " (redisha status), or start the container by hand if losing that data is intended",
                         status, List.of());
             }
             sleep(POLL);
         }
+    }
+
+    /**
+     * Starts stopped Redis servers with a configuration that follows the given master, written
+     * into them first: they come up as its replicas at once, with no moment as a master, and
+     * whether or not a Sentinel still knows their address to convert them.
+     */
+    private void startAsReplicas(List<NodeContainer> stopped, NodeContainer master) {
+        NodeFactory factory = new NodeFactory(topology, secrets, network, context);
+        String masterHost = master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
+        runAll(stopped.stream().<Supplier<Object>>map(n -> () -> {
+            engine.copyFiles(n.id(), factory.redis(n.service(), n.index(), masterHost).files());
+            engine.start(n.id());
+            return null;
+        }).toList());
     }
 
     /** Puts containers that an interrupted run or a fault left behind back into service, but the held ones. */

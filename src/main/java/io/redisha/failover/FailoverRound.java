@@ -105,7 +105,7 @@ final class FailoverRound {
         // resources close in reverse: the fault is healed first, then the listeners stop
         try (SentinelEvents events = new SentinelEvents(redis.sentinelConfig(2000, 0), sentinels, this::onEvent);
              FaultGuard guard = new FaultGuard(options.fault(), cluster.engine(), oldMaster, deployment.network(),
-                     progress)) {
+                     progress, replicasWouldCopyARestartedMaster(before))) {
             events.start();
             List<String> deaf = events.awaitSubscribed(System.nanoTime() + SUBSCRIBE_WAIT.toNanos());
             if (deaf.size() == sentinels.size()) {
@@ -134,6 +134,7 @@ final class FailoverRound {
             }
             // the kill fault must not be undone before Sentinel promoted another node: a restarted
             // master without persistence would hand its empty data set to the replicas
+            guard.promoted();
             long healed = guard.heal();
             return afterSwitch(before, events, switched.get(), healed, sentinels, deadline);
         } finally {
@@ -164,6 +165,12 @@ final class FailoverRound {
             notes.add("could not reset the stale Sentinel entries before the fault: " + e.getMessage());
         }
         return status;
+    }
+
+    /** Why the master must stay down until another node is promoted, or null when it may restart at once. */
+    private String replicasWouldCopyARestartedMaster(ClusterStatus before) {
+        boolean replicaRuns = before.nodes().stream().anyMatch(n -> "replica".equals(n.role()));
+        return replicaRuns ? Cluster.restartHazard(cluster.topology().persistence()) : null;
     }
 
     /** Stale entries are reset by the readiness wait; the report says that it happened and why. */
@@ -221,7 +228,11 @@ final class FailoverRound {
         progress.step("FAIL: " + reason);
         long healed = guard.heal();
         long end = System.nanoTime();
-        awaitMasterBack();
+        if (guard.leftDown()) {
+            notes.add(guard.leftDownNote());
+        } else {
+            awaitMasterBack();
+        }
         Writes writes = finishWrites();
         List<Check> checks = new ArrayList<>();
         checks.add(new Check(CHECK_FAILOVER, Status.FAIL, reason));

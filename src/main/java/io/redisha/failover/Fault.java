@@ -88,6 +88,11 @@ public enum Fault {
     /** Undoes the fault if it is still in effect; returns whether anything had to be done. */
     abstract boolean heal(DockerEngine engine, NodeContainer target, String network);
 
+    /** Whether healing starts a stopped process again (and so a master comes back with what it has on disk). */
+    boolean restarts() {
+        return this == STOP || this == KILL;
+    }
+
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -19,17 +19,49 @@ final class FaultGuard implements AutoCloseable {
     private final String network;
     private final Progress progress;
     private final Thread hook;
+    private final String keepDownReason;
     private boolean injected;
     private boolean healed;
+    private boolean promoted;
+    private boolean leftDown;
     private long healedNanos;
 
-    FaultGuard(Fault fault, DockerEngine engine, NodeContainer target, String network, Progress progress) {
+    /**
+     * @param keepDownReason when not null, the target is a master that must stay down until Sentinel
+     *                       has promoted another node (why, for the messages): a stopped or killed
+     *                       master without an append-only file would come back with an empty or old
+     *                       data set, and its replicas would copy it
+     */
+    FaultGuard(Fault fault, DockerEngine engine, NodeContainer target, String network, Progress progress,
+               String keepDownReason) {
         this.fault = fault;
         this.engine = engine;
         this.target = target;
         this.network = network;
         this.progress = progress;
+        this.keepDownReason = fault.restarts() ? keepDownReason : null;
         this.hook = new Thread(this::healOnExit, "redisha-heal-" + target.name());
+    }
+
+    /** Sentinel has promoted another node: restarting the target is safe now. */
+    synchronized void promoted() {
+        promoted = true;
+    }
+
+    /** Whether {@link #heal} left the target down, since no other node had been promoted. */
+    synchronized boolean leftDown() {
+        return leftDown;
+    }
+
+    /** What to tell the user about a target left down; null when it was not. */
+    synchronized String leftDownNote() {
+        return leftDown ? target.name() + " was left " + fault.injectedVerb() + ": it is the master, no other node was"
+                + " promoted, and " + keepDownReason + "; `redisha up` starts it once Sentinel has promoted a replica"
+                : null;
+    }
+
+    private boolean mustStayDown() {
+        return keepDownReason != null && !promoted;
     }
 
     /** Registers the shutdown hook first, then breaks the target. */
@@ -42,10 +74,14 @@ final class FaultGuard implements AutoCloseable {
     /** Undoes the fault once; later calls do nothing. Returns {@link System#nanoTime()} of the healing. */
     synchronized long heal() {
         if (injected && !healed) {
-            boolean acted = fault.heal(engine, target, network);
             healed = true;
             healedNanos = System.nanoTime();
-            if (acted) {
+            if (mustStayDown()) {
+                leftDown = true;
+                progress.step(leftDownNote());
+                return healedNanos;
+            }
+            if (fault.heal(engine, target, network)) {
                 progress.step(fault.healedVerb() + " " + target.name());
             }
         }
@@ -64,8 +100,10 @@ final class FaultGuard implements AutoCloseable {
             try (DockerEngine own = DockerEngine.connect()) {
                 synchronized (this) {
                     if (!healed) {
-                        fault.heal(own, target, network);
                         healed = true;
+                        if (!mustStayDown()) {
+                            fault.heal(own, target, network);
+                        }
                     }
                 }
             } catch (RuntimeException again) {

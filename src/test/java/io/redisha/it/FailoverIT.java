@@ -270,4 +270,51 @@ class FailoverIT {
             broken.cleanup();
         }
     }
+
+    @Test
+    @Order(7)
+    void aStoppedMasterIsLeftStoppedWithoutAFailoverAndUpRestoresItWithTheData() throws Exception {
+        Engine.client();
+        Cli broken = Cli.project("it-fo-keep", "");
+        try {
+            Cli.Result up = broken.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+            Container master = Probe.master(broken.project());
+            try (Jedis m = Probe.redis(master.getId())) {
+                for (int i = 0; i < 100; i++) {
+                    m.set("keep:" + i, "v" + i);
+                }
+                assertEquals(2, m.waitReplicas(2, 5000));
+            }
+            for (int i : new int[]{2, 3}) {
+                Engine.client().stopContainerCmd(Engine.container(broken.project(), "sentinel", i).getId()).withTimeout(2).exec();
+            }
+
+            // no failover can happen; started again (persistence off) the master would be empty and
+            // its replicas would copy that
+            Cli.Result result = broken.run("failover-test", "--fault", "stop", "--timeout", "10", "--output", "json");
+            assertEquals(7, result.exitCode(), result::toString);
+            JsonNode round = json(result).get("rounds").get(0);
+            assertTrue(round.get("notes").toString().contains(nameOf(master) + " was left stopped"), result::toString);
+            assertFalse(Engine.inspect(master.getId()).getState().getRunning(), "the master stayed stopped");
+            for (int i = 1; i <= 2; i++) {
+                try (Jedis r = Probe.redis(Engine.container(broken.project(), "replica", i).getId())) {
+                    assertEquals(100, r.keys("keep:*").size(), "the replicas kept the data");
+                }
+            }
+
+            Cli.Result repaired = broken.run("up");
+            assertEquals(0, repaired.exitCode(), repaired::toString);
+            assertTrue(repaired.err().contains("not starting " + nameOf(master) + " yet"), repaired::toString);
+            Probe.assertReady(broken.project(), 2, 3);
+            Container now = Probe.master(broken.project());
+            assertNotEquals(master.getId(), now.getId());
+            try (Jedis m = Probe.redis(now.getId()); Jedis old = Probe.redis(master.getId())) {
+                assertEquals(100, m.keys("keep:*").size(), "no key lost");
+                assertEquals(100, old.keys("keep:*").size(), "the old master rejoined with the data");
+            }
+        } finally {
+            broken.cleanup();
+        }
+    }
 }
