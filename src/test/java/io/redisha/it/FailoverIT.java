@@ -59,6 +59,12 @@ class FailoverIT {
         }
     }
 
+    static void stopSentinels(String project, int... indexes) {
+        for (int i : indexes) {
+            Engine.client().stopContainerCmd(Engine.container(project, "sentinel", i).getId()).withTimeout(2).exec();
+        }
+    }
+
     static long phase(JsonNode round, String key) {
         for (JsonNode p : round.get("phases")) {
             if (p.get("key").asText().equals(key)) {
@@ -224,9 +230,7 @@ class FailoverIT {
             Cli.Result up = broken.run("up");
             assertEquals(0, up.exitCode(), up::toString);
             Container master = Probe.master(broken.project());
-            for (int i : new int[]{2, 3}) {
-                Engine.client().stopContainerCmd(Engine.container(broken.project(), "sentinel", i).getId()).withTimeout(2).exec();
-            }
+            stopSentinels(broken.project(), 2, 3);
 
             Cli.Result result = broken.run("failover-test", "--timeout", "20", "--output", "json");
             assertEquals(7, result.exitCode(), result::toString);
@@ -280,15 +284,8 @@ class FailoverIT {
             Cli.Result up = broken.run("up");
             assertEquals(0, up.exitCode(), up::toString);
             Container master = Probe.master(broken.project());
-            try (Jedis m = Probe.redis(master.getId())) {
-                for (int i = 0; i < 100; i++) {
-                    m.set("keep:" + i, "v" + i);
-                }
-                assertEquals(2, m.waitReplicas(2, 5000));
-            }
-            for (int i : new int[]{2, 3}) {
-                Engine.client().stopContainerCmd(Engine.container(broken.project(), "sentinel", i).getId()).withTimeout(2).exec();
-            }
+            Probe.writeKeys(master.getId(), "keep:", 100, 2);
+            stopSentinels(broken.project(), 2, 3);
 
             // no failover can happen; started again (persistence off) the master would be empty and
             // its replicas would copy that

@@ -54,6 +54,16 @@ public final class Probe {
     }
 
     /** Asserts the DESIGN.md definition of ready, asked directly of every node. */
+    /** Writes {@code count} keys to a master and waits until {@code replicas} replicas acknowledged them. */
+    public static void writeKeys(String masterId, String prefix, int count, int replicas) {
+        try (Jedis m = redis(masterId)) {
+            for (int i = 0; i < count; i++) {
+                m.set(prefix + i, "v" + i);
+            }
+            assertEquals(replicas, m.waitReplicas(replicas, 5000), "replicas that acknowledged the keys");
+        }
+    }
+
     public static void assertReady(String project, int replicas, int sentinels) {
         Container master = master(project);
         String masterIp = Engine.ip(master.getId());

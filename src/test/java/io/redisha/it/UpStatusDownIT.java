@@ -123,12 +123,7 @@ class UpStatusDownIT {
     @Order(5)
     void aStoppedMasterWithoutPersistenceStartsOnlyAfterSentinelPromotedAReplica() {
         Container master = Probe.master(cli.project());
-        try (Jedis m = Probe.redis(master.getId())) {
-            for (int i = 0; i < 100; i++) {
-                m.set("keep:" + i, "v" + i);
-            }
-            assertEquals(2, m.waitReplicas(2, 5000), "both replicas have the keys");
-        }
+        Probe.writeKeys(master.getId(), "keep:", 100, 2);
         Engine.client().stopContainerCmd(master.getId()).withTimeout(1).exec();
 
         // started at once, the empty master would be copied by its replicas: every key gone
