@@ -231,8 +231,9 @@ public final class Cluster implements AutoCloseable {
             if (promoted) {
                 progress.step("Sentinel promoted " + master + "; starting " + String.join(", ", names)
                         + " as its replicas");
-                NodeContainer current = refresh().nodes().stream().filter(n -> n.name().equals(master)).findFirst()
-                        .orElseThrow();
+                // status() has just read the engine
+                NodeContainer current = deployment().nodes().stream().filter(n -> n.name().equals(master))
+                        .findFirst().orElseThrow();
                 startAsReplicas(held, current);
                 return;
             }

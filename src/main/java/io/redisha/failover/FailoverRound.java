@@ -150,8 +150,7 @@ final class FailoverRound {
      * before the fault, so that the round tests Sentinel and not a known hazard.
      */
     private ClusterStatus repairStaleEntries(ClusterStatus status) {
-        List<String> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty())
-                .map(s -> s.name() + " " + s.stale()).toList();
+        List<String> stale = staleEntries(status);
         if (stale.isEmpty()) {
             return status;
         }
@@ -173,10 +172,15 @@ final class FailoverRound {
         return replicaRuns ? Cluster.restartHazard(cluster.topology().persistence()) : null;
     }
 
+    /** "sentinel-2 [:6379]" for each Sentinel that keeps stale entries. */
+    private static List<String> staleEntries(ClusterStatus status) {
+        return status.sentinels().stream().filter(s -> !s.stale().isEmpty()).map(s -> s.name() + " " + s.stale())
+                .toList();
+    }
+
     /** Stale entries are reset by the readiness wait; the report says that it happened and why. */
     private void noteStaleSentinelEntries() {
-        List<String> found = cluster.status(expected).sentinels().stream().filter(s -> !s.stale().isEmpty())
-                .map(s -> s.name() + " " + s.stale()).toList();
+        List<String> found = staleEntries(cluster.status(expected));
         if (!found.isEmpty()) {
             notes.add("stale Sentinel entries after the fault (e.g. the old master recorded under a DNS name that did"
                     + " not resolve during it): " + String.join(", ", found) + "; redisha ran SENTINEL RESET "
