@@ -2,7 +2,7 @@ package io.redisha.cli;
 
 import io.redisha.failover.FailoverReport;
 import io.redisha.failover.FailoverTest;
-import io.redisha.failover.Fault;
+import io.redisha.backend.FaultKind;
 import io.redisha.report.FailoverHtml;
 import io.redisha.report.FailoverReports;
 import picocli.CommandLine.Command;
@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "failover-test", mixinStandardHelpOptions = true,
@@ -28,8 +27,6 @@ import java.util.concurrent.Callable;
                 "Exit 0 when every check passed, 7 when no failover happened within the timeout, 8 when a check "
                         + "failed, 5 when there is no master to test."})
 public class FailoverTestCommand implements Callable<Integer> {
-    enum FaultName { pause, stop, kill, disconnect }
-
     @Spec
     CommandSpec spec;
     @Mixin
@@ -38,11 +35,12 @@ public class FailoverTestCommand implements Callable<Integer> {
     OutputOption output;
     @Mixin
     LoggingMixin logging;
-    @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "pause",
+    @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "pause", completionCandidates = Faults.class,
+            converter = Faults.class,
             description = "How to break the master: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
                     + "pause = docker pause; stop = graceful stop; kill = SIGKILL, started again after the failover; "
                     + "disconnect = cut off the project's network.")
-    FaultName fault = FaultName.pause;
+    FaultKind fault;
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
             description = "Fail over N times in a row, each from the master of the moment (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -67,10 +65,9 @@ public class FailoverTestCommand implements Callable<Integer> {
         try (Session session = Session.openExclusive(project, err, "failover-test")) {
             if (!session.cluster.exists()) {
                 throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
-                        + " is not deployed on " + session.engine.host() + " (run redisha up)");
+                        + " is not deployed on " + session.backend.describe() + " (run redisha up)");
             }
-            FailoverTest.Options options = new FailoverTest.Options(Fault.valueOf(fault.name().toUpperCase(Locale.ROOT)),
-                    rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
+            FailoverTest.Options options = new FailoverTest.Options(fault, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
             FailoverReport result = new FailoverTest(session.cluster, options).run();
             out.print(output.json() ? FailoverReports.json(result) : FailoverReports.text(result));
             out.flush();

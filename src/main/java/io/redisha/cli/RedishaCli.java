@@ -1,10 +1,9 @@
 package io.redisha.cli;
 
+import io.redisha.backend.BackendException;
+import io.redisha.backend.ProjectBusyException;
 import io.redisha.cluster.NotReadyException;
 import io.redisha.cluster.PreflightException;
-import io.redisha.cluster.ProjectBusyException;
-import io.redisha.docker.DockerException;
-import io.redisha.docker.EngineUnavailableException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -94,17 +93,13 @@ public class RedishaCli {
             if (e instanceof NotReadyException) {
                 return ExitCodes.NOT_READY;
             }
-            if (e instanceof EngineUnavailableException || e instanceof DockerException
-                    || e instanceof com.github.dockerjava.api.exception.DockerException) {
+            if (e instanceof BackendException) {
                 return ExitCodes.DOCKER;
             }
             return ExitCodes.ERROR;
         }
 
         private static String message(Throwable e) {
-            if (e instanceof com.github.dockerjava.api.exception.DockerException de) {
-                return "the Docker engine refused: " + de.getMessage().strip();
-            }
             return e.getMessage() == null ? e.toString() : e.getMessage();
         }
     }

@@ -1,9 +1,10 @@
 package io.redisha.cli;
 
+import io.redisha.backend.Backend;
+import io.redisha.backend.ProjectLock;
+import io.redisha.backend.docker.SingleEngineBackend;
 import io.redisha.cluster.Cluster;
 import io.redisha.cluster.Progress;
-import io.redisha.cluster.ProjectLock;
-import io.redisha.docker.DockerEngine;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.LoadedTopology;
 import io.redisha.topology.Secrets;
@@ -11,18 +12,20 @@ import io.redisha.topology.TopologyException;
 import io.redisha.topology.TopologyLoader;
 
 import java.io.PrintWriter;
-import java.time.Duration;
 
-/** What every command that touches the engine needs: the loaded topology, the engine, the orchestrator. */
+/**
+ * What every command that touches the engine needs: the loaded topology, the backend, the
+ * orchestrator. The one place that chooses the backend.
+ */
 final class Session implements AutoCloseable {
     final LoadedTopology loaded;
-    final DockerEngine engine;
+    final Backend backend;
     final Cluster cluster;
     private final ProjectLock lock;
 
-    private Session(LoadedTopology loaded, DockerEngine engine, Cluster cluster, ProjectLock lock) {
+    private Session(LoadedTopology loaded, Backend backend, Cluster cluster, ProjectLock lock) {
         this.loaded = loaded;
-        this.engine = engine;
+        this.backend = backend;
         this.cluster = cluster;
         this.lock = lock;
     }
@@ -52,16 +55,18 @@ final class Session implements AutoCloseable {
         } catch (TopologyException e) {
             throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
         }
-        ProjectLock lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
+        Backend backend = SingleEngineBackend.connect(loaded.topology().project());
+        ProjectLock lock = null;
         try {
-            DockerEngine engine = DockerEngine.connect();
-            Cluster cluster = new Cluster(engine, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
+            lock = lockFor == null ? null : backend.lock(lockFor);
+            Cluster cluster = new Cluster(backend, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
                     secrets);
-            return new Session(loaded, engine, cluster, lock);
+            return new Session(loaded, backend, cluster, lock);
         } catch (RuntimeException e) {
             if (lock != null) {
                 lock.close();
             }
+            backend.close();
             throw e;
         }
     }
@@ -80,9 +85,9 @@ final class Session implements AutoCloseable {
     @Override
     public void close() {
         cluster.close();
-        engine.close();
         if (lock != null) {
             lock.close();
         }
+        backend.close();
     }
 }

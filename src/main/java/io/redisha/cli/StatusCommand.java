@@ -28,7 +28,7 @@ public class StatusCommand implements Callable<Integer> {
         try (Session session = Session.open(project, err)) {
             if (!session.cluster.exists()) {
                 throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
-                        + " is not deployed on " + session.engine.host() + " (run redisha up)");
+                        + " is not deployed on " + session.backend.describe() + " (run redisha up)");
             }
             ClusterStatus status = session.cluster.status();
             out.print(output.json() ? StatusReport.json(status) : StatusReport.text(status));

@@ -1,7 +1,8 @@
 package io.redisha.cluster;
 
-import io.redisha.docker.NodeContainer;
-import io.redisha.docker.Service;
+import io.redisha.backend.Naming;
+import io.redisha.backend.Node;
+import io.redisha.backend.Service;
 import io.redisha.topology.Topology;
 
 import java.util.ArrayList;
@@ -74,9 +75,9 @@ public record Expected(int replicas, int sentinels) {
     }
 
     /** Sentinels beyond the count: the highest-numbered go first. */
-    public List<NodeContainer> extraSentinels(Deployment d) {
+    public List<Node> extraSentinels(Deployment d) {
         return d.sentinels().stream().filter(s -> s.index() < 1 || s.index() > sentinels)
-                .sorted(Comparator.comparingInt(NodeContainer::index).reversed()).toList();
+                .sorted(Comparator.comparingInt(Node::index).reversed()).toList();
     }
 
     /** How many Redis servers are beyond the count. */
@@ -95,8 +96,8 @@ public record Expected(int replicas, int sentinels) {
         for (Slot slot : missing(d)) {
             problems.add(slot.name(d.project()) + " does not exist");
         }
-        List<NodeContainer> extraSentinels = extraSentinels(d);
-        for (NodeContainer n : d.nodes()) {
+        List<Node> extraSentinels = extraSentinels(d);
+        for (Node n : d.nodes()) {
             if (extraSentinels.contains(n)) {
                 problems.add(n.name() + " is not in the topology (" + replicas + " replicas, " + sentinels + " sentinels)");
             } else if (!n.isRunning()) {

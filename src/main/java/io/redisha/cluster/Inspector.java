@@ -1,11 +1,11 @@
 package io.redisha.cluster;
 
-import io.redisha.docker.NodeContainer;
-import io.redisha.docker.Service;
-import io.redisha.sentinel.RedisNodes;
+import io.redisha.backend.Node;
+import io.redisha.backend.Service;
+import io.redisha.wait.Poll;
+import io.redisha.sentinel.Probe;
 import io.redisha.sentinel.ReplicationInfo;
 import io.redisha.sentinel.SentinelView;
-import redis.clients.jedis.exceptions.JedisException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,30 +27,30 @@ import java.util.stream.Collectors;
  * exactly the expected replicas and other Sentinels, and passes CKQUORUM.
  */
 public final class Inspector {
-    private final RedisNodes redis;
+    private final Probe probe;
     private final ExecutorService executor;
 
-    public Inspector(RedisNodes redis, ExecutorService executor) {
-        this.redis = redis;
+    Inspector(Probe probe, ExecutorService executor) {
+        this.probe = probe;
         this.executor = executor;
     }
 
     /** What was asked of every running node; one entry per node, an error in place of an answer. */
-    record Observation(Deployment deployment, Map<NodeContainer, ReplicationInfo> replication,
-                       Map<NodeContainer, String> redisErrors, Map<NodeContainer, SentinelView> views) {
+    record Observation(Deployment deployment, Map<Node, ReplicationInfo> replication,
+                       Map<Node, String> redisErrors, Map<Node, SentinelView> views) {
     }
 
     Observation observe(Deployment deployment) {
-        Map<NodeContainer, CompletableFuture<Object>> pending = new LinkedHashMap<>();
-        for (NodeContainer node : deployment.nodes()) {
-            if (!node.isRunning() || node.hostPort() == null) {
+        Map<Node, CompletableFuture<Object>> pending = new LinkedHashMap<>();
+        for (Node node : deployment.nodes()) {
+            if (!node.isRunning() || node.dial() == null) {
                 continue;
             }
             pending.put(node, CompletableFuture.supplyAsync(() -> ask(node), executor));
         }
-        Map<NodeContainer, ReplicationInfo> replication = new HashMap<>();
-        Map<NodeContainer, String> errors = new HashMap<>();
-        Map<NodeContainer, SentinelView> views = new HashMap<>();
+        Map<Node, ReplicationInfo> replication = new HashMap<>();
+        Map<Node, String> errors = new HashMap<>();
+        Map<Node, SentinelView> views = new HashMap<>();
         pending.forEach((node, future) -> {
             Object answer = future.join();
             if (answer instanceof ReplicationInfo info) {
@@ -64,15 +64,53 @@ public final class Inspector {
         return new Observation(deployment, replication, errors, views);
     }
 
-    private Object ask(NodeContainer node) {
+    private Object ask(Node node) {
         if (node.service() == Service.SENTINEL) {
-            return redis.sentinelView(Deployment.networkAddress(node));
+            return probe.sentinelView(node.nameAddress());
         }
         try {
-            return redis.replication(Deployment.networkAddress(node));
-        } catch (JedisException e) {
+            return probe.replication(node.nameAddress());
+        } catch (RuntimeException e) {
             return e.getMessage();
         }
+    }
+
+    /**
+     * Whether the Sentinels can be changed safely now: every Sentinel that answers names the same
+     * master, none flags it down or reports a failover in progress, and that master reports
+     * role:master. Done with that master, else waiting with the reason.
+     */
+    static Poll<Node> quietMaster(Observation o) {
+        Deployment d = o.deployment();
+        Set<String> named = new TreeSet<>();
+        for (Node s : d.sentinels()) {
+            SentinelView view = o.views().get(s);
+            if (view == null || !view.reachable()) {
+                continue;
+            }
+            String flags = Objects.requireNonNullElse(view.masterFlags(), "");
+            if (view.failoverRunning() || flags.contains("o_down") || flags.contains("s_down")) {
+                return Poll.waiting(s.name() + " reports the master as " + flags + " (a failover may be in progress)");
+            }
+            named.add(view.masterAddress());
+        }
+        if (named.isEmpty()) {
+            return Poll.waiting("no Sentinel answers");
+        }
+        if (named.size() > 1) {
+            return Poll.waiting("the Sentinels name different masters: " + named.stream().map(d::nameOf).toList());
+        }
+        Optional<Node> master = d.byAddress(named.iterator().next());
+        if (master.isEmpty()) {
+            return Poll.waiting("the Sentinels name " + named.iterator().next() + " as master, none of this project's nodes");
+        }
+        ReplicationInfo info = o.replication().get(master.get());
+        if (info == null) {
+            return Poll.waiting(master.get().name() + " cannot be asked: "
+                    + Objects.requireNonNullElse(o.redisErrors().get(master.get()), "not running"));
+        }
+        return info.isMaster() ? Poll.done(master.get())
+                : Poll.waiting(master.get().name() + " is named master by the Sentinels but reports role:" + info.role());
     }
 
     public ClusterStatus inspect(Deployment deployment, Expected expected) {
@@ -80,18 +118,18 @@ public final class Inspector {
     }
 
     /** The current master: the one the Sentinels agree on, else the only Redis server that says it is master. */
-    static Optional<NodeContainer> currentMaster(Observation o) {
-        Map<NodeContainer, Long> votes = o.views().values().stream()
+    static Optional<Node> currentMaster(Observation o) {
+        Map<Node, Long> votes = o.views().values().stream()
                 .filter(SentinelView::reachable)
                 .map(v -> o.deployment().byAddress(v.masterAddress()).orElse(null))
                 .filter(Objects::nonNull)
                 .collect(Collectors.groupingBy(n -> n, Collectors.counting()));
-        Optional<NodeContainer> voted = votes.entrySet().stream()
+        Optional<Node> voted = votes.entrySet().stream()
                 .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
         if (voted.isPresent()) {
             return voted;
         }
-        List<NodeContainer> masters = o.replication().entrySet().stream()
+        List<Node> masters = o.replication().entrySet().stream()
                 .filter(e -> e.getValue().isMaster()).map(Map.Entry::getKey).toList();
         return masters.size() == 1 ? Optional.of(masters.get(0)) : Optional.empty();
     }
@@ -100,12 +138,12 @@ public final class Inspector {
         Deployment d = o.deployment();
         List<String> notReady = new ArrayList<>(expected.containerProblems(d));
 
-        NodeContainer master = currentMaster(o).orElse(null);
+        Node master = currentMaster(o).orElse(null);
         if (master == null) {
             notReady.add("no master: the Sentinels name none of this project's nodes and no single node reports role:master");
         }
         List<NodeStatus> nodes = new ArrayList<>();
-        for (NodeContainer n : d.redisNodes()) {
+        for (Node n : d.redisNodes()) {
             nodes.add(nodeStatus(o, n, master, notReady));
         }
         int expectedReplicas = expected.replicas();
@@ -118,11 +156,11 @@ public final class Inspector {
 
         // while a node is stopped or paused, that is the reason to report: the Sentinels' entries for
         // it look wrong only because the engine has no address for it now
-        boolean allRunning = d.nodes().stream().allMatch(NodeContainer::isRunning);
+        boolean allRunning = d.nodes().stream().allMatch(Node::isRunning);
         List<SentinelStatus> sentinels = new ArrayList<>();
         String agreed = null;
         boolean agree = true;
-        for (NodeContainer s : d.sentinels()) {
+        for (Node s : d.sentinels()) {
             SentinelView view = o.views().get(s);
             SentinelStatus status = sentinelStatus(d, s, view);
             sentinels.add(status);
@@ -176,11 +214,11 @@ public final class Inspector {
      * replicate now (the master among them, or a server missing, would be promoted or reconfigured
      * wrongly in the next failover).
      */
-    static Optional<String> wrongReplicas(Deployment d, NodeContainer master, SentinelView view) {
+    static Optional<String> wrongReplicas(Deployment d, Node master, SentinelView view) {
         Set<String> listed = view.knownReplicas().stream().map(SentinelView.Instance::address)
                 .collect(Collectors.toCollection(TreeSet::new));
         Set<String> actual = d.redisNodes().stream().filter(n -> n.isRunning() && !n.id().equals(master.id()))
-                .map(NodeContainer::networkAddress).filter(Objects::nonNull)
+                .map(Node::networkAddress).filter(Objects::nonNull)
                 .collect(Collectors.toCollection(TreeSet::new));
         if (listed.equals(actual)) {
             return Optional.empty();
@@ -199,7 +237,7 @@ public final class Inspector {
         return Optional.of(String.join(" and ", parts));
     }
 
-    private static NodeStatus nodeStatus(Observation o, NodeContainer n, NodeContainer master, List<String> notReady) {
+    private static NodeStatus nodeStatus(Observation o, Node n, Node master, List<String> notReady) {
         ReplicationInfo info = o.replication().get(n);
         String error = o.redisErrors().get(n);
         String role = info == null ? "unknown" : info.role();
@@ -207,7 +245,7 @@ public final class Inspector {
         String link = null;
         Long lag = null;
         if (info != null && !info.isMaster()) {
-            replicaOf = o.deployment().byAddress(info.masterHost(), info.masterPort()).map(NodeContainer::name)
+            replicaOf = o.deployment().byAddress(info.masterHost(), info.masterPort()).map(Node::name)
                     .orElse(info.masterHost() == null ? null : info.masterHost() + ":" + info.masterPort());
             link = info.masterLinkStatus();
             lag = lagSeen(o, n);
@@ -230,10 +268,10 @@ public final class Inspector {
     }
 
     /** The lag the replica's master reports for it (seconds since its last ack). */
-    private static Long lagSeen(Observation o, NodeContainer replica) {
-        for (Map.Entry<NodeContainer, ReplicationInfo> e : o.replication().entrySet()) {
+    private static Long lagSeen(Observation o, Node replica) {
+        for (Map.Entry<Node, ReplicationInfo> e : o.replication().entrySet()) {
             for (ReplicationInfo.Peer peer : e.getValue().replicas()) {
-                if (replica.ip() != null && replica.ip().equals(peer.ip())) {
+                if (replica.networkIp() != null && replica.networkIp().equals(peer.ip())) {
                     return peer.lag();
                 }
             }
@@ -241,7 +279,7 @@ public final class Inspector {
         return null;
     }
 
-    private static SentinelStatus sentinelStatus(Deployment d, NodeContainer s, SentinelView view) {
+    private static SentinelStatus sentinelStatus(Deployment d, Node s, SentinelView view) {
         if (view == null || !view.reachable()) {
             String error = view == null ? (s.isRunning() ? "not published" : null) : view.error();
             return new SentinelStatus(s.name(), s.index(), s.state().label(), s.networkAddress(), hostAddress(s),
@@ -259,7 +297,7 @@ public final class Inspector {
      * its address (the old master recorded as ":6379" when its DNS name did not resolve during a
      * fault), an address listed twice, or the Sentinel listing itself. Only SENTINEL RESET clears them.
      */
-    static List<String> staleEntries(Deployment d, NodeContainer self, SentinelView view) {
+    static List<String> staleEntries(Deployment d, Node self, SentinelView view) {
         List<String> stale = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (SentinelView.Instance i : view.knownReplicas()) {
@@ -271,7 +309,7 @@ public final class Inspector {
             }
         }
         for (SentinelView.Instance i : view.otherSentinels()) {
-            Optional<NodeContainer> node = d.byAddress(i.address()).filter(n -> n.service() == Service.SENTINEL);
+            Optional<Node> node = d.byAddress(i.address()).filter(n -> n.service() == Service.SENTINEL);
             if (node.isEmpty()) {
                 stale.add(i.address());
             } else if (node.get().id().equals(self.id())) {
@@ -288,10 +326,10 @@ public final class Inspector {
     }
 
     private static String nameOf(Deployment d, String address) {
-        return d.byAddress(address).map(NodeContainer::name).orElse(address);
+        return d.nameOf(address);
     }
 
-    private static String hostAddress(NodeContainer n) {
-        return n.hostPort() == null ? null : Deployment.connectHost(n.hostIp()) + ":" + n.hostPort();
+    private static String hostAddress(Node n) {
+        return n.dial() == null ? null : n.dial().toString();
     }
 }

@@ -1,8 +1,8 @@
 package io.redisha.cluster;
 
-import io.redisha.docker.ContainerSpec;
-import io.redisha.docker.Labels;
-import io.redisha.docker.Service;
+import io.redisha.backend.Naming;
+import io.redisha.backend.NodeSpec;
+import io.redisha.backend.Service;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.sentinel.Template;
 import io.redisha.topology.Persistence;
@@ -24,14 +24,12 @@ import java.util.Map;
 final class NodeFactory {
     private final Topology topology;
     private final Secrets secrets;
-    private final String network;
     private final Template sentinelTemplate;
     private final Template redisTemplate;
 
-    NodeFactory(Topology topology, Secrets secrets, String network, SentinelContext context) {
+    NodeFactory(Topology topology, Secrets secrets, SentinelContext context) {
         this.topology = topology;
         this.secrets = secrets;
-        this.network = network;
         this.sentinelTemplate = context.sentinelTemplate();
         this.redisTemplate = SentinelContext.redisTemplate();
     }
@@ -40,7 +38,7 @@ final class NodeFactory {
      * @param masterHost the host a new node should follow: the master alias for a fresh deployment,
      *                   the current master's container name after a failover; null for the master itself
      */
-    ContainerSpec redis(Service service, int index, String masterHost) {
+    NodeSpec redis(Service service, int index, String masterHost) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("min_replicas_to_write", topology.master().minReplicasToWrite());
         values.put("min_replicas_max_lag", topology.master().minReplicasMaxLag());
@@ -48,11 +46,9 @@ final class NodeFactory {
         values.put("directives", redisDirectives(service, index));
         String config = redisTemplate.render(values);
         Integer hostPort = service == Service.MASTER ? topology.master().hostPort() : topology.replicas().hostPort(index);
-        List<String> aliases = service == Service.MASTER ? List.of(Naming.MASTER_ALIAS) : List.of();
         String name = Naming.container(topology.project(), service, index);
         String volume = topology.persistence() == Persistence.OFF ? null : Naming.dataVolume(name);
-        return spec(service, index, topology.image(), List.of("redis-server", Naming.REDIS_CONFIG_PATH), aliases,
-                hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes());
+        return spec(service, index, topology.image(), List.of("redis-server", Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes());
     }
 
     List<String> redisDirectives(Service service, int index) {
@@ -98,7 +94,7 @@ final class NodeFactory {
         return lines;
     }
 
-    ContainerSpec sentinel(int index, String masterHost) {
+    NodeSpec sentinel(int index, String masterHost) {
         Sentinels s = topology.sentinels();
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("master_name", s.masterName());
@@ -111,14 +107,13 @@ final class NodeFactory {
         values.put("directives", sentinelDirectives());
         String config = sentinelTemplate.render(values);
         return spec(Service.SENTINEL, index, Naming.sentinelImage(topology.project()),
-                List.of("redis-server", Naming.SENTINEL_CONFIG_PATH, "--sentinel"), List.of(), s.hostPort(index),
+                List.of("redis-server", Naming.SENTINEL_CONFIG_PATH, "--sentinel"), s.hostPort(index),
                 Naming.SENTINEL_CONFIG_PATH, config, null, null);
     }
 
-    private ContainerSpec spec(Service service, int index, String image, List<String> cmd, List<String> aliases,
-                               Integer hostPort, String configPath, String config, String volume, Long memoryBytes) {
-        return new ContainerSpec(Naming.container(topology.project(), service, index), image,
-                Labels.node(topology.project(), service, index), cmd, network, aliases, service.port(),
+    private NodeSpec spec(Service service, int index, String image, List<String> cmd, Integer hostPort,
+                          String configPath, String config, String volume, Long memoryBytes) {
+        return new NodeSpec(Naming.container(topology.project(), service, index), service, index, image, cmd,
                 topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)), volume,
                 memoryBytes);
     }

@@ -33,6 +33,7 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
     /**
      * One injection and its consequences.
      *
+     * @param injected       the fault as a past participle for people ("paused"); JSON has the fault's name
      * @param oldMaster      container that was master when the fault was injected
      * @param newMaster      container Sentinel promoted, or null when it did not
      * @param reason         why the round did not pass, or null
@@ -41,7 +42,7 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param notes          what redisha did or saw beyond the plan (e.g. a Sentinel reset)
      * @param durationMs     from the fault to the end of the round's checks
      */
-    public record Round(int round, String fault, String oldMaster, String newMaster, Outcome outcome, String reason,
+    public record Round(int round, String fault, @JsonIgnore String injected, String oldMaster, String newMaster, Outcome outcome, String reason,
                         List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes, List<Event> events,
                         List<String> notReadyBefore, List<String> notes, long durationMs) {
 

@@ -1,5 +1,6 @@
 package io.redisha.failover;
 
+import io.redisha.backend.FaultKind;
 import io.redisha.cluster.Cluster;
 import io.redisha.failover.FailoverReport.Outcome;
 import io.redisha.failover.FailoverReport.Round;
@@ -26,7 +27,7 @@ public final class FailoverTest {
      * @param maxLost   acknowledged writes that may be lost before the writes check fails; null for no check
      * @param timeout   bound of each round, from the fault to the deployment ready again
      */
-    public record Options(Fault fault, int rounds, int writeRate, Integer maxLost, Duration timeout) {
+    public record Options(FaultKind fault, int rounds, int writeRate, Integer maxLost, Duration timeout) {
         public Options {
             Objects.requireNonNull(fault, "fault");
             Objects.requireNonNull(timeout, "timeout");
@@ -62,7 +63,7 @@ public final class FailoverTest {
             }
         }
         Topology t = cluster.topology();
-        return new FailoverReport(t.project(), options.fault().label(), options.rounds(), options.writeRate(),
+        return new FailoverReport(t.project(), options.fault().name(), options.rounds(), options.writeRate(),
                 options.maxLost(), options.timeout().toSeconds(), t.sentinels().downAfterMillis(),
                 t.master().minReplicasToWrite(), t.master().minReplicasMaxLag(), startedAt, List.copyOf(rounds),
                 FailoverReport.outcomeOf(rounds, options.rounds()));

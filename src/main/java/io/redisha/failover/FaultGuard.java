@@ -1,8 +1,9 @@
 package io.redisha.failover;
 
+import io.redisha.backend.Backend;
+import io.redisha.backend.FaultKind;
+import io.redisha.backend.Node;
 import io.redisha.cluster.Progress;
-import io.redisha.docker.DockerEngine;
-import io.redisha.docker.NodeContainer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,10 +14,9 @@ import org.slf4j.LoggerFactory;
 final class FaultGuard implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FaultGuard.class);
 
-    private final Fault fault;
-    private final DockerEngine engine;
-    private final NodeContainer target;
-    private final String network;
+    private final FaultKind fault;
+    private final Backend backend;
+    private final Node target;
     private final Progress progress;
     private final Thread hook;
     private final String keepDownReason;
@@ -32,12 +32,10 @@ final class FaultGuard implements AutoCloseable {
      *                       master without an append-only file would come back with an empty or old
      *                       data set, and its replicas would copy it
      */
-    FaultGuard(Fault fault, DockerEngine engine, NodeContainer target, String network, Progress progress,
-               String keepDownReason) {
+    FaultGuard(FaultKind fault, Backend backend, Node target, Progress progress, String keepDownReason) {
         this.fault = fault;
-        this.engine = engine;
+        this.backend = backend;
         this.target = target;
-        this.network = network;
         this.progress = progress;
         this.keepDownReason = fault.restarts() ? keepDownReason : null;
         this.hook = new Thread(this::healOnExit, "redisha-heal-" + target.name());
@@ -55,7 +53,7 @@ final class FaultGuard implements AutoCloseable {
 
     /** What to tell the user about a target left down; null when it was not. */
     synchronized String leftDownNote() {
-        return leftDown ? target.name() + " was left " + fault.injectedVerb() + ": it is the master, no other node was"
+        return leftDown ? target.name() + " was left " + fault.injected() + ": it is the master, no other node was"
                 + " promoted, and " + keepDownReason + "; `redisha up` starts it once Sentinel has promoted a replica"
                 : null;
     }
@@ -68,7 +66,7 @@ final class FaultGuard implements AutoCloseable {
     synchronized void inject() {
         Runtime.getRuntime().addShutdownHook(hook);
         injected = true;
-        fault.inject(engine, target, network);
+        backend.inject(fault, target);
     }
 
     /** Undoes the fault once; later calls do nothing. Returns {@link System#nanoTime()} of the healing. */
@@ -81,34 +79,27 @@ final class FaultGuard implements AutoCloseable {
                 progress.step(leftDownNote());
                 return healedNanos;
             }
-            if (fault.heal(engine, target, network)) {
-                progress.step(fault.healedVerb() + " " + target.name());
+            if (backend.heal(fault, target)) {
+                progress.step(fault.healed() + " " + target.name());
             }
         }
         return healedNanos;
-    }
-
-    synchronized boolean isHealed() {
-        return healed;
     }
 
     private void healOnExit() {
         try {
             heal();
         } catch (RuntimeException e) {
-            // the command's engine may already be closed: heal through a connection of our own
-            try (DockerEngine own = DockerEngine.connect()) {
+            // the command's backend may already be closed: heal through a connection of our own
+            try (Backend own = backend.reopen()) {
                 synchronized (this) {
-                    if (!healed) {
-                        healed = true;
-                        if (!mustStayDown()) {
-                            fault.heal(own, target, network);
-                        }
+                    if (!mustStayDown()) {
+                        own.heal(fault, target);
                     }
                 }
             } catch (RuntimeException again) {
                 again.addSuppressed(e);
-                log.error("could not undo the {} fault on {}: {}", fault.label(), target.name(), again.getMessage());
+                log.error("could not undo the {} fault on {}: {}", fault.name(), target.name(), again.getMessage());
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.redisha.failover;
 
-import io.redisha.cluster.Deployment;
-import io.redisha.docker.NodeContainer;
+import io.redisha.backend.Node;
+import io.redisha.sentinel.RedisNodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -37,10 +37,10 @@ final class SentinelEvents implements AutoCloseable {
      * @param config   a Sentinel config with the loopback mapper; pub/sub needs no socket timeout
      * @param listener called on the subscriber's thread for every event, as it arrives
      */
-    SentinelEvents(JedisClientConfig config, List<NodeContainer> sentinels, Consumer<SentinelEvent> listener) {
+    SentinelEvents(JedisClientConfig config, List<Node> sentinels, Consumer<SentinelEvent> listener) {
         this.config = config;
         this.listener = listener;
-        for (NodeContainer sentinel : sentinels) {
+        for (Node sentinel : sentinels) {
             subscribers.add(new Subscriber(sentinel));
         }
     }
@@ -135,12 +135,12 @@ final class SentinelEvents implements AutoCloseable {
     }
 
     private final class Subscriber {
-        private final NodeContainer sentinel;
+        private final Node sentinel;
         private final Thread thread;
         private volatile JedisPubSub pubSub;
         private volatile Jedis jedis;
 
-        Subscriber(NodeContainer sentinel) {
+        Subscriber(Node sentinel) {
             this.sentinel = sentinel;
             this.thread = new Thread(this::run, "redisha-events-" + sentinel.name());
             this.thread.setDaemon(true);
@@ -148,7 +148,7 @@ final class SentinelEvents implements AutoCloseable {
 
         private void run() {
             while (!closed) {
-                try (Jedis connection = new Jedis(Deployment.networkAddress(sentinel), config)) {
+                try (Jedis connection = new Jedis(RedisNodes.hostAndPort(sentinel.nameAddress()), config)) {
                     jedis = connection;
                     JedisPubSub listener = new JedisPubSub() {
                         @Override

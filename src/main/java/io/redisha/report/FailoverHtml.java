@@ -70,7 +70,7 @@ public final class FailoverHtml {
 
     private static void round(StringBuilder out, Round round) {
         out.append("<section>\n<h2>Round ").append(round.round()).append(": ").append(esc(round.oldMaster())).append(' ')
-                .append(esc(FailoverReports.injected(round.fault())))
+                .append(esc(round.injected()))
                 .append(round.newMaster() == null ? ", no new master" : " &rarr; " + esc(round.newMaster()) + " promoted")
                 .append(" <span class=\"").append(round.outcome() == FailoverReport.Outcome.PASS ? "PASS" : "FAIL")
                 .append(" badge\">").append(esc(round.outcome().name())).append("</span></h2>\n");
@@ -138,7 +138,7 @@ public final class FailoverHtml {
     /** The round's SVG chart: x is seconds from the fault. */
     static String timeline(Round round) {
         List<Marker> markers = new ArrayList<>();
-        markers.add(new Marker("fault", 0, "#c62828", round.oldMaster() + " " + FailoverReports.injected(round.fault())));
+        markers.add(new Marker("fault", 0, "#c62828", round.oldMaster() + " " + round.injected()));
         for (Phase p : round.phases()) {
             if (p.atMs() != null) {
                 markers.add(new Marker(p.key(), p.atMs(), "#1565c0", p.label() + (p.by() == null ? "" : " (" + p.by() + ")")));

@@ -1,7 +1,6 @@
 package io.redisha.report;
 
 import io.redisha.failover.FailoverReport;
-import io.redisha.failover.Fault;
 import io.redisha.failover.FailoverReport.Check;
 import io.redisha.failover.FailoverReport.Phase;
 import io.redisha.failover.FailoverReport.Round;
@@ -46,7 +45,7 @@ public final class FailoverReports {
     private static String round(Round round) {
         StringBuilder out = new StringBuilder();
         out.append("round ").append(round.round()).append(": ").append(round.oldMaster()).append(" ")
-                .append(injected(round.fault()))
+                .append(round.injected())
                 .append(round.newMaster() == null ? ", no new master" : ", " + round.newMaster() + " promoted")
                 .append(NL);
         if (!round.notReadyBefore().isEmpty()) {
@@ -97,15 +96,6 @@ public final class FailoverReports {
         StringBuilder out = new StringBuilder();
         block.lines().forEach(line -> out.append("  ").append(line).append(NL));
         return out.toString();
-    }
-
-    /** "paused", "killed"... for a fault's label. */
-    static String injected(String fault) {
-        try {
-            return Fault.valueOf(fault.toUpperCase(Locale.ROOT)).injectedVerb();
-        } catch (IllegalArgumentException e) {
-            return fault;
-        }
     }
 
     static String seconds(Long ms) {

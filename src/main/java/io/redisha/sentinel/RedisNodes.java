@@ -1,5 +1,6 @@
 package io.redisha.sentinel;
 
+import io.redisha.backend.Endpoint;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -11,20 +12,21 @@ import redis.clients.jedis.util.SafeEncoder;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Jedis access to the project's Redis servers and Sentinels. Every connection is made with a
  * config whose host-and-port mapper sends it to the published loopback port.
  */
-public final class RedisNodes {
+public final class RedisNodes implements Probe {
     private final JedisClientConfig redisConfig;
     private final JedisClientConfig sentinelConfig;
     private final String masterName;
-    private final LoopbackMapper mapper;
+    private final AddressMapper mapper;
     private final String redisPassword;
     private final String sentinelPassword;
 
-    public RedisNodes(LoopbackMapper mapper, String masterName, String redisPassword, String sentinelPassword,
+    public RedisNodes(AddressMapper mapper, String masterName, String redisPassword, String sentinelPassword,
                       int timeoutMillis) {
         this.masterName = masterName;
         this.mapper = mapper;
@@ -34,7 +36,7 @@ public final class RedisNodes {
         this.sentinelConfig = config(mapper, sentinelPassword, timeoutMillis, timeoutMillis);
     }
 
-    static JedisClientConfig config(LoopbackMapper mapper, String password, int connectMillis, int socketMillis) {
+    static JedisClientConfig config(AddressMapper mapper, String password, int connectMillis, int socketMillis) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .hostAndPortMapper(mapper)
                 .connectionTimeoutMillis(connectMillis)
@@ -64,27 +66,47 @@ public final class RedisNodes {
         return config(mapper, sentinelPassword, connectMillis, socketMillis);
     }
 
-    public LoopbackMapper mapper() {
+    public AddressMapper mapper() {
         return mapper;
     }
 
     /** A connection to a Redis server by its network address; the caller closes it. */
-    public Jedis redis(HostAndPort networkAddress) {
-        return new Jedis(networkAddress, redisConfig);
+    public Jedis redis(Endpoint networkAddress) {
+        return new Jedis(hostAndPort(networkAddress), redisConfig);
     }
 
-    public Jedis sentinel(HostAndPort networkAddress) {
-        return new Jedis(networkAddress, sentinelConfig);
+    public Jedis sentinel(Endpoint networkAddress) {
+        return new Jedis(hostAndPort(networkAddress), sentinelConfig);
     }
 
-    public ReplicationInfo replication(HostAndPort networkAddress) {
+    public static HostAndPort hostAndPort(Endpoint address) {
+        return new HostAndPort(address.host(), address.port());
+    }
+
+    @Override
+    public ReplicationInfo replication(Endpoint networkAddress) {
         try (Jedis jedis = redis(networkAddress)) {
             return ReplicationInfo.parse(jedis.info("replication"));
         }
     }
 
+    /**
+     * The address ("host:port") the Sentinel gives clients for the master, as clients ask for it
+     * (GET-MASTER-ADDR-BY-NAME); empty when it names none.
+     *
+     * @throws JedisException when the Sentinel cannot be asked
+     */
+    public Optional<String> namedMaster(Endpoint sentinel) {
+        try (Jedis jedis = sentinel(sentinel)) {
+            List<String> named = jedis.sentinelGetMasterAddrByName(masterName);
+            return named == null || named.size() != 2 ? Optional.empty()
+                    : Optional.of(named.get(0) + ":" + named.get(1));
+        }
+    }
+
     /** Everything one Sentinel says about the master; never throws for an unreachable Sentinel. */
-    public SentinelView sentinelView(HostAndPort networkAddress) {
+    @Override
+    public SentinelView sentinelView(Endpoint networkAddress) {
         try (Jedis jedis = sentinel(networkAddress)) {
             Map<String, String> master;
             try {

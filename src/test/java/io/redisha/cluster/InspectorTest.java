@@ -1,8 +1,9 @@
 package io.redisha.cluster;
 
-import io.redisha.docker.ContainerState;
-import io.redisha.docker.NodeContainer;
-import io.redisha.docker.Service;
+import io.redisha.backend.Endpoint;
+import io.redisha.backend.Node;
+import io.redisha.backend.NodeState;
+import io.redisha.backend.Service;
 import io.redisha.sentinel.ReplicationInfo;
 import io.redisha.sentinel.SentinelView;
 import org.junit.jupiter.api.Test;
@@ -15,15 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InspectorTest {
-    private static NodeContainer node(Service service, int index, String ip) {
-        return new NodeContainer("id-" + service + index, "p-" + service.label() + "-" + index, service, index,
-                ContainerState.RUNNING, ip, 30000 + index, "127.0.0.1", "redis:7");
+    private static Node node(Service service, int index, String ip) {
+        return new Node("id-" + service + index, "p-" + service.label() + "-" + index, service, index,
+                NodeState.RUNNING, ip, new Endpoint("127.0.0.1", 30000 + index), "redis:7", null);
     }
 
-    private static final NodeContainer MASTER = node(Service.MASTER, 1, "172.22.0.2");
-    private static final NodeContainer REPLICA = node(Service.REPLICA, 1, "172.22.0.3");
-    private static final NodeContainer SENTINEL_1 = node(Service.SENTINEL, 1, "172.22.0.4");
-    private static final NodeContainer SENTINEL_2 = node(Service.SENTINEL, 2, "172.22.0.5");
+    private static final Node MASTER = node(Service.MASTER, 1, "172.22.0.2");
+    private static final Node REPLICA = node(Service.REPLICA, 1, "172.22.0.3");
+    private static final Node SENTINEL_1 = node(Service.SENTINEL, 1, "172.22.0.4");
+    private static final Node SENTINEL_2 = node(Service.SENTINEL, 2, "172.22.0.5");
     private static final Deployment DEPLOYMENT = new Deployment("p", "p-net", List.of(MASTER, REPLICA, SENTINEL_1, SENTINEL_2));
 
     private static SentinelView.Instance replica(String name, String address) {
@@ -108,8 +109,8 @@ class InspectorTest {
 
     @Test
     void aStoppedSentinelIsTheReasonNotTheOthersEntriesForIt() {
-        NodeContainer stopped = new NodeContainer("id-s2", "p-sentinel-2", Service.SENTINEL, 2, ContainerState.EXITED,
-                null, null, null, "redis:7");
+        Node stopped = new Node("id-s2", "p-sentinel-2", Service.SENTINEL, 2, NodeState.EXITED,
+                null, null, "redis:7", null);
         Deployment d = new Deployment("p", "p-net", List.of(MASTER, REPLICA, SENTINEL_1, stopped));
         Inspector.Observation o = new Inspector.Observation(d, Map.of(MASTER, MASTER_INFO, REPLICA, REPLICA_INFO),
                 Map.of(), Map.of(SENTINEL_1, view(List.of(replica("172.22.0.3:6379", "172.22.0.3:6379")), List.of(OTHER))));

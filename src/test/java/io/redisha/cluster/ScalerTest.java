@@ -1,8 +1,9 @@
 package io.redisha.cluster;
 
-import io.redisha.docker.ContainerState;
-import io.redisha.docker.NodeContainer;
-import io.redisha.docker.Service;
+import io.redisha.backend.Endpoint;
+import io.redisha.backend.Node;
+import io.redisha.backend.NodeState;
+import io.redisha.backend.Service;
 import io.redisha.sentinel.SentinelView;
 import io.redisha.topology.Topology;
 import org.junit.jupiter.api.Test;
@@ -19,24 +20,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ScalerTest {
     private static final Topology DEFAULTS = Topology.defaults();
 
-    private static NodeContainer node(Service service, int index) {
+    private static Node node(Service service, int index) {
         int ip = 2 + service.ordinal() * 10 + index;
-        return new NodeContainer(service.label() + index, "p-" + service.label() + "-" + index, service, index,
-                ContainerState.RUNNING, "10.0.0." + ip, 30000 + ip, "127.0.0.1", "redis:7");
+        return new Node(service.label() + index, "p-" + service.label() + "-" + index, service, index,
+                NodeState.RUNNING, "10.0.0." + ip, new Endpoint("127.0.0.1", 30000 + ip), "redis:7", null);
     }
 
-    private static Deployment deployment(NodeContainer... nodes) {
+    private static Deployment deployment(Node... nodes) {
         return new Deployment("p", "p-net", List.of(nodes));
     }
 
-    private static final NodeContainer M1 = node(Service.MASTER, 1);
-    private static final NodeContainer R1 = node(Service.REPLICA, 1);
-    private static final NodeContainer R2 = node(Service.REPLICA, 2);
-    private static final NodeContainer R3 = node(Service.REPLICA, 3);
-    private static final NodeContainer S1 = node(Service.SENTINEL, 1);
-    private static final NodeContainer S2 = node(Service.SENTINEL, 2);
-    private static final NodeContainer S3 = node(Service.SENTINEL, 3);
-    private static final NodeContainer S4 = node(Service.SENTINEL, 4);
+    private static final Node M1 = node(Service.MASTER, 1);
+    private static final Node R1 = node(Service.REPLICA, 1);
+    private static final Node R2 = node(Service.REPLICA, 2);
+    private static final Node R3 = node(Service.REPLICA, 3);
+    private static final Node S1 = node(Service.SENTINEL, 1);
+    private static final Node S2 = node(Service.SENTINEL, 2);
+    private static final Node S3 = node(Service.SENTINEL, 3);
+    private static final Node S4 = node(Service.SENTINEL, 4);
 
     // ---- target: refusals before anything is touched
 
@@ -79,19 +80,19 @@ class ScalerTest {
     @Test
     void removesTheHighestNumberedReplicasFirst() {
         Deployment d = deployment(M1, R1, R2, R3);
-        assertEquals(List.of(R3, R2), Scaler.redisVictims(d, M1, 2));
+        assertEquals(List.of(R3, R2), Shrink.redisVictims(d, M1, 2));
     }
 
     @Test
     void neverRemovesTheCurrentMasterEvenWhenItIsTheHighestNumbered() {
         Deployment d = deployment(M1, R1, R2);
-        assertEquals(List.of(R1), Scaler.redisVictims(d, R2, 1));
+        assertEquals(List.of(R1), Shrink.redisVictims(d, R2, 1));
     }
 
     @Test
     void removesTheMasterServiceContainerOnlyWhenNothingElseIsLeft() {
         Deployment d = deployment(M1, R1, R2);
-        assertEquals(List.of(R1, M1), Scaler.redisVictims(d, R2, 2));
+        assertEquals(List.of(R1, M1), Shrink.redisVictims(d, R2, 2));
     }
 
     // ---- what the deployment lacks or has too much of
@@ -130,7 +131,7 @@ class ScalerTest {
 
     // ---- rediscovery after SENTINEL RESET
 
-    private static SentinelView view(NodeContainer master, List<NodeContainer> replicas, List<NodeContainer> sentinels,
+    private static SentinelView view(Node master, List<Node> replicas, List<Node> sentinels,
                                      String... stale) {
         List<SentinelView.Instance> r = new ArrayList<>(replicas.stream()
                 .map(n -> new SentinelView.Instance(n.networkAddress(), n.networkAddress(), "slave")).toList());
@@ -147,14 +148,14 @@ class ScalerTest {
         Deployment d = deployment(M1, R1, S1, S2, S3);
         Set<String> others = Set.of(S2.id(), S3.id());
         Set<String> replicas = Set.of(R1.id());
-        assertNull(Scaler.rediscoveryGap(d, view(M1, List.of(R1), List.of(S2, S3)), M1, others, replicas));
+        assertNull(SentinelResets.rediscoveryGap(d, view(M1, List.of(R1), List.of(S2, S3)), M1, others, replicas));
         assertEquals("knows 1 of 2 other sentinels, knows 0 of 1 replicas",
-                Scaler.rediscoveryGap(d, view(M1, List.of(), List.of(S2)), M1, others, replicas));
+                SentinelResets.rediscoveryGap(d, view(M1, List.of(), List.of(S2)), M1, others, replicas));
         assertEquals("knows 2 of 2 other sentinels, and also 10.0.0.99:26379 (down)",
-                Scaler.rediscoveryGap(d, view(M1, List.of(R1), List.of(S2, S3), "10.0.0.99:26379"), M1, others, replicas));
+                SentinelResets.rediscoveryGap(d, view(M1, List.of(R1), List.of(S2, S3), "10.0.0.99:26379"), M1, others, replicas));
         assertEquals("names p-replica-1 as master, not p-master-1",
-                Scaler.rediscoveryGap(d, view(R1, List.of(M1), List.of(S2, S3)), M1, others, replicas));
+                SentinelResets.rediscoveryGap(d, view(R1, List.of(M1), List.of(S2, S3)), M1, others, replicas));
         assertEquals("cannot be asked: refused",
-                Scaler.rediscoveryGap(d, SentinelView.unreachable("refused"), M1, others, replicas));
+                SentinelResets.rediscoveryGap(d, SentinelView.unreachable("refused"), M1, others, replicas));
     }
 }

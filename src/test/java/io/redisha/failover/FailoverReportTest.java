@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class FailoverReportTest {
     private static Round round(Outcome outcome) {
-        return new Round(1, "pause", "m", null, outcome, null, List.of(), 0L, List.of(), null, List.of(), List.of(),
+        return new Round(1, "pause", "paused", "m", null, outcome, null, List.of(), 0L, List.of(), null, List.of(), List.of(),
                 List.of(), 0);
     }
 

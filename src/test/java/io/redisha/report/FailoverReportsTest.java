@@ -39,7 +39,7 @@ class FailoverReportsTest {
         Writes writes = new Writes(50, 400, 350, 40, 10, 349L, 1L, 3L, null, 6900, 10, 6910, List.of(new FailoverReport.LostWrite("redisha:ft:a:1:9", "p-master-1", 6950)),
                 List.of(new Sample(-500, "ACK"), new Sample(1000, "UNKNOWN"), new Sample(2000, "FAILED"),
                         new Sample(6950, "ACK")));
-        Round round = new Round(1, "pause", "p-master-1", "p-replica-1", outcome, outcome == Outcome.PASS ? null : "ready: x",
+        Round round = new Round(1, "pause", "paused", "p-master-1", "p-replica-1", outcome, outcome == Outcome.PASS ? null : "ready: x",
                 phases, 7100L, checks, writes, List.of(new Event("p-sentinel-1", "+sdown", 5210, eventMessage)),
                 List.of(), List.of("a note"), 22_000);
         return new FailoverReport("p" + HOSTILE, "pause", 1, 50, null, 60, 5000, 0, 10, "2026-01-01T00:00:00Z",

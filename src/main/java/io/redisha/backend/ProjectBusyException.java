@@ -1,4 +1,4 @@
-package io.redisha.cluster;
+package io.redisha.backend;
 
 /** Another redisha command holds the project's lock. */
 public class ProjectBusyException extends RuntimeException {

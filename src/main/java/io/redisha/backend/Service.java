@@ -1,4 +1,4 @@
-package io.redisha.docker;
+package io.redisha.backend;
 
 import java.util.Arrays;
 import java.util.Locale;

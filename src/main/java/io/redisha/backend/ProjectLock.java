@@ -1,4 +1,4 @@
-package io.redisha.cluster;
+package io.redisha.backend;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -63,13 +63,18 @@ public final class ProjectLock implements AutoCloseable {
                     throw new ProjectBusyException("another redisha command (pid " + (holder.isEmpty() ? "?" : holder.replace(" ", ": "))
                             + ") is changing project " + project + "; wait for it to finish or stop it (lock " + file + ")");
                 }
-                Cluster.sleep(POLL);
+                try {
+                    Thread.sleep(POLL.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    channel.close();
+                    throw new ProjectBusyException("interrupted while waiting for the lock of project " + project);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot take the lock " + file, e);
         }
     }
-
 
     @Override
     public void close() {

@@ -1,24 +1,26 @@
-package io.redisha.docker;
+package io.redisha.backend.docker;
+
+import io.redisha.backend.Service;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** The labels that mark every Docker object redisha creates; objects are found by them, never by name. */
-public final class Labels {
-    public static final String PROJECT = "io.redisha.project";
-    public static final String SERVICE = "io.redisha.service";
-    public static final String INDEX = "io.redisha.index";
+final class Labels {
+    static final String PROJECT = "io.redisha.project";
+    static final String SERVICE = "io.redisha.service";
+    static final String INDEX = "io.redisha.index";
 
     private Labels() {
     }
 
-    public static Map<String, String> project(String project) {
+    static Map<String, String> project(String project) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PROJECT, project);
         return labels;
     }
 
-    public static Map<String, String> node(String project, Service service, int index) {
+    static Map<String, String> node(String project, Service service, int index) {
         Map<String, String> labels = project(project);
         labels.put(SERVICE, service.label());
         labels.put(INDEX, Integer.toString(index));

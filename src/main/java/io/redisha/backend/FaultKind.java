@@ -1,0 +1,14 @@
+package io.redisha.backend;
+
+/**
+ * A way a backend can break a node on purpose, declared by the backend that can inject it.
+ *
+ * @param name            what the user types after {@code --fault}
+ * @param injected        past participle for messages: "paused", "killed"
+ * @param healed          what undoing it is called: "unpaused", "started"
+ * @param restarts        whether healing starts a stopped process again (so a master comes back with
+ *                        only what it had on disk)
+ * @param description     one line for {@code --help}
+ */
+public record FaultKind(String name, String injected, String healed, boolean restarts, String description) {
+}

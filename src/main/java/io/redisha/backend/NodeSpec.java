@@ -1,0 +1,23 @@
+package io.redisha.backend;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the orchestrator asks a backend to create for one node, in terms no engine owns.
+ *
+ * @param hostPort    fixed published port, or null for an ephemeral one
+ * @param bind        the address ports are published on
+ * @param files       files put into the node before it starts (path inside the node to content);
+ *                    configuration travels this way, never on the command line
+ * @param volume      named volume holding the node's data directory (created when missing), or null
+ * @param memoryBytes memory limit, or null for none
+ */
+public record NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
+                       Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes) {
+
+    public NodeSpec {
+        cmd = List.copyOf(cmd);
+        files = Map.copyOf(files);
+    }
+}

@@ -1,0 +1,377 @@
+package io.redisha.backend.docker;
+
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.BuildImageResultCallback;
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.command.InspectVolumeResponse;
+import com.github.dockerjava.api.exception.ConflictException;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.exception.NotModifiedException;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.ExposedPort;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Network;
+import com.github.dockerjava.api.model.PortBinding;
+import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import com.github.dockerjava.transport.DockerHttpClient;
+import io.redisha.backend.BackendException;
+import io.redisha.backend.EngineUnavailableException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The single door to one Docker Engine API through docker-java. Every docker-java exception is
+ * turned into a {@link BackendException} here, with the operation in its message.
+ */
+final class DockerEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
+    private static final int STOP_TIMEOUT_SECONDS = 5;
+
+    private final DockerClient client;
+    private final String host;
+
+    private DockerEngine(DockerClient client, String host) {
+        this.client = client;
+        this.host = host;
+    }
+
+    /** Connects to the engine named by DOCKER_HOST (or the default socket) and checks that it answers. */
+    static DockerEngine connect() {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(120))
+                .build();
+        String host = config.getDockerHost().toString();
+        DockerEngine engine = new DockerEngine(DockerClientImpl.getInstance(config, http), host);
+        try {
+            engine.client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            engine.close();
+            throw new EngineUnavailableException("the Docker engine at " + host + " does not answer ("
+                    + rootMessage(e) + "); start it (scripts/setup does on Debian) or set DOCKER_HOST", e);
+        }
+        return engine;
+    }
+
+    String host() {
+        return host;
+    }
+
+    /** Runs one engine call; a failure becomes a BackendException that says what was being done. */
+    private <T> T call(String what, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (BackendException e) {
+            throw e;
+        } catch (com.github.dockerjava.api.exception.DockerException e) {
+            throw new BackendException("the Docker engine refused " + what + ": " + e.getMessage().strip(), e);
+        } catch (RuntimeException e) {
+            throw new BackendException(what + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    private void run(String what, Runnable action) {
+        call(what, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    // ---- images ----------------------------------------------------------------------------
+
+    boolean imageExists(String image) {
+        return call("inspecting image " + image, () -> {
+            try {
+                client.inspectImageCmd(image).exec();
+                return true;
+            } catch (NotFoundException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Builds an image from a directory with a Dockerfile; never pulls the base image. */
+    void buildImage(File contextDir, String tag, Map<String, String> buildArgs, Map<String, String> labels) {
+        run("building image " + tag + " from " + contextDir, () -> {
+            var cmd = client.buildImageCmd(contextDir).withTags(Set.of(tag)).withPull(false).withLabels(labels);
+            buildArgs.forEach(cmd::withBuildArg);
+            cmd.exec(new BuildImageResultCallback()).awaitImageId(5, TimeUnit.MINUTES);
+        });
+    }
+
+    void removeImage(String image) {
+        run("removing image " + image, () -> {
+            try {
+                client.removeImageCmd(image).withForce(false).exec();
+            } catch (NotFoundException e) {
+                log.debug("image {} already gone", image);
+            }
+        });
+    }
+
+    // ---- networks --------------------------------------------------------------------------
+
+    List<Network> networks(Map<String, String> labels) {
+        return call("listing networks", () -> client.listNetworksCmd().exec().stream()
+                .filter(n -> n.getLabels() != null && n.getLabels().entrySet().containsAll(labels.entrySet()))
+                .toList());
+    }
+
+    void createNetwork(String name, Map<String, String> labels) {
+        run("creating network " + name, () -> {
+            try {
+                client.createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels)
+                        .withCheckDuplicate(true).exec();
+            } catch (ConflictException e) {
+                throw new BackendException("a network named " + name + " exists but is not labelled as "
+                        + labels + "; remove or rename it", e);
+            }
+        });
+    }
+
+    void removeNetwork(Network network) {
+        run("removing network " + network.getName(), () -> {
+            try {
+                client.removeNetworkCmd(network.getId()).exec();
+            } catch (NotFoundException e) {
+                log.debug("network {} already gone", network.getName());
+            }
+        });
+    }
+
+    void disconnect(String containerId, String network) {
+        run("disconnecting " + containerId + " from " + network, () -> client.disconnectFromNetworkCmd()
+                .withNetworkId(network).withContainerId(containerId).withForce(true).exec());
+    }
+
+    void connect(String containerId, String network, List<String> aliases) {
+        run("connecting " + containerId + " to " + network, () -> client.connectToNetworkCmd()
+                .withNetworkId(network).withContainerId(containerId)
+                .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec());
+    }
+
+    // ---- volumes ---------------------------------------------------------------------------
+
+    private void ensureVolume(String name, Map<String, String> labels) {
+        try {
+            client.inspectVolumeCmd(name).exec();
+        } catch (NotFoundException e) {
+            client.createVolumeCmd().withName(name).withLabels(labels).exec();
+        }
+    }
+
+    List<String> volumes(String label, String value) {
+        return call("listing volumes", () -> {
+            var response = client.listVolumesCmd().withFilter("label", List.of(label + "=" + value)).exec();
+            return response.getVolumes() == null ? List.<String>of()
+                    : response.getVolumes().stream().map(InspectVolumeResponse::getName).toList();
+        });
+    }
+
+    void removeVolume(String name) {
+        run("removing volume " + name, () -> {
+            try {
+                client.removeVolumeCmd(name).exec();
+            } catch (NotFoundException e) {
+                log.debug("volume {} already gone", name);
+            }
+        });
+    }
+
+    // ---- containers ------------------------------------------------------------------------
+
+    List<Container> containers(Map<String, String> labels) {
+        return call("listing containers", () -> client.listContainersCmd().withShowAll(true)
+                .withLabelFilter(labels).exec());
+    }
+
+    /** What {@link #createAndStart} needs; the engine's terms, built by the backend. */
+    record Create(String name, String image, Map<String, String> labels, List<String> cmd, String network,
+                  List<String> aliases, int containerPort, String hostIp, Integer hostPort,
+                  Map<String, byte[]> files, String volume, String volumePath, Long memoryBytes) {
+    }
+
+    /** Creates the container, copies its files in and starts it; returns the container id. */
+    String createAndStart(Create spec) {
+        return call("creating " + spec.name(), () -> {
+            ExposedPort port = ExposedPort.tcp(spec.containerPort());
+            Ports.Binding binding = spec.hostPort() == null
+                    ? Ports.Binding.bindIp(spec.hostIp())
+                    : Ports.Binding.bindIpAndPort(spec.hostIp(), spec.hostPort());
+            HostConfig hostConfig = HostConfig.newHostConfig()
+                    .withNetworkMode(spec.network())
+                    .withPortBindings(new PortBinding(binding, port));
+            if (spec.volume() != null) {
+                ensureVolume(spec.volume(), spec.labels());
+                hostConfig.withBinds(new Bind(spec.volume(), new Volume(spec.volumePath())));
+            }
+            if (spec.memoryBytes() != null) {
+                // no swap beyond the limit: a Redis that swaps is slower than one that is refused
+                hostConfig.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
+            }
+            String id;
+            try {
+                id = client.createContainerCmd(spec.image())
+                        .withName(spec.name())
+                        .withLabels(spec.labels())
+                        .withCmd(spec.cmd())
+                        .withExposedPorts(port)
+                        .withHostConfig(hostConfig)
+                        .withAliases(spec.aliases())
+                        .exec().getId();
+            } catch (NotFoundException e) {
+                throw new BackendException("image " + spec.image() + " is not on the engine (run scripts/setup, or pull or load it)", e);
+            } catch (ConflictException e) {
+                throw new BackendException("a container named " + spec.name() + " already exists but is not labelled as redisha's; remove or rename it", e);
+            }
+            if (!spec.files().isEmpty()) {
+                copyFiles(id, spec.files());
+            }
+            try {
+                client.startContainerCmd(id).exec();
+            } catch (RuntimeException e) {
+                throw new BackendException("starting " + spec.name() + " failed: " + rootMessage(e), e);
+            }
+            log.debug("started {} ({})", spec.name(), id);
+            return id;
+        });
+    }
+
+    /** Copies files into a container as one tar archive, each readable by its owner only. */
+    void copyFiles(String containerId, Map<String, byte[]> files) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buffer)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            for (Map.Entry<String, byte[]> file : files.entrySet()) {
+                TarArchiveEntry entry = new TarArchiveEntry(file.getKey().replaceFirst("^/", ""));
+                entry.setSize(file.getValue().length);
+                entry.setMode(0600); // may hold a password; the image's entrypoint hands /data to the redis user
+                tar.putArchiveEntry(entry);
+                tar.write(file.getValue());
+                tar.closeArchiveEntry();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run("copying files into " + containerId, () -> client.copyArchiveToContainerCmd(containerId)
+                .withRemotePath("/").withTarInputStream(new ByteArrayInputStream(buffer.toByteArray())).exec());
+    }
+
+    InspectContainerResponse inspect(String containerId) {
+        return call("inspecting " + containerId, () -> client.inspectContainerCmd(containerId).exec());
+    }
+
+    void start(String containerId) {
+        run("starting " + containerId, () -> {
+            try {
+                client.startContainerCmd(containerId).exec();
+            } catch (NotModifiedException e) {
+                log.debug("{} already running", containerId);
+            }
+        });
+    }
+
+    void stop(String containerId) {
+        run("stopping " + containerId, () -> {
+            try {
+                client.stopContainerCmd(containerId).withTimeout(STOP_TIMEOUT_SECONDS).exec();
+            } catch (NotModifiedException e) {
+                log.debug("{} already stopped", containerId);
+            }
+        });
+    }
+
+    void kill(String containerId) {
+        run("killing " + containerId, () -> client.killContainerCmd(containerId).withSignal("SIGKILL").exec());
+    }
+
+    void pause(String containerId) {
+        run("pausing " + containerId, () -> client.pauseContainerCmd(containerId).exec());
+    }
+
+    void unpause(String containerId) {
+        run("unpausing " + containerId, () -> client.unpauseContainerCmd(containerId).exec());
+    }
+
+    void remove(String containerId) {
+        run("removing " + containerId, () -> {
+            try {
+                client.removeContainerCmd(containerId).withForce(true).withRemoveVolumes(true).exec();
+            } catch (NotFoundException e) {
+                log.debug("{} already removed", containerId);
+            }
+        });
+    }
+
+    /** The container's last log lines; empty when they cannot be read. */
+    List<String> tailLogs(String containerId, int lines) {
+        List<String> out = new ArrayList<>();
+        try {
+            client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
+                    .exec(new ResultCallback.Adapter<Frame>() {
+                        @Override
+                        public void onNext(Frame frame) {
+                            String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
+                            for (String line : text.split("\n")) {
+                                if (!line.isBlank()) {
+                                    out.add(line.stripTrailing());
+                                }
+                            }
+                        }
+                    }).awaitCompletion(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.debug("cannot read logs of {}", containerId, e);
+        }
+        return out;
+    }
+
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            log.debug("closing the Docker client", e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.strip();
+    }
+}

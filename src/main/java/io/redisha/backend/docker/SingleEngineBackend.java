@@ -1,0 +1,288 @@
+package io.redisha.backend.docker;
+
+import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerNetwork;
+import com.github.dockerjava.api.model.Network;
+import io.redisha.backend.Backend;
+import io.redisha.backend.BackendException;
+import io.redisha.backend.Endpoint;
+import io.redisha.backend.FaultKind;
+import io.redisha.backend.Naming;
+import io.redisha.backend.Node;
+import io.redisha.backend.NodeSpec;
+import io.redisha.backend.NodeState;
+import io.redisha.backend.ProjectLock;
+import io.redisha.backend.Service;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One Docker engine, the host this process runs on: every node a container on the project's
+ * bridge network, reached through a port published on the bind address.
+ */
+public final class SingleEngineBackend implements Backend {
+    public static final FaultKind PAUSE = new FaultKind("pause", "paused", "unpaused", false,
+            "docker pause: frozen, its connections go silent (the recipe's fault)");
+    public static final FaultKind STOP = new FaultKind("stop", "stopped", "started", true,
+            "graceful stop (SIGTERM)");
+    public static final FaultKind KILL = new FaultKind("kill", "killed", "started", true,
+            "SIGKILL, started again after the failover");
+    public static final FaultKind DISCONNECT = new FaultKind("disconnect", "disconnected", "reconnected", false,
+            "cut off the project's network");
+    /** What this backend can inject; the CLI offers exactly these. */
+    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT);
+
+    private final DockerEngine engine;
+    private final String project;
+    private final String network;
+
+    private SingleEngineBackend(DockerEngine engine, String project) {
+        this.engine = engine;
+        this.project = project;
+        this.network = Naming.network(project);
+    }
+
+    /** Connects to the engine DOCKER_HOST names (or the default socket) and checks that it answers. */
+    public static SingleEngineBackend connect(String project) {
+        return new SingleEngineBackend(DockerEngine.connect(), project);
+    }
+
+    @Override
+    public String describe() {
+        return engine.host();
+    }
+
+    // ---- nodes -----------------------------------------------------------------------------
+
+    @Override
+    public List<Node> nodes() {
+        List<Node> nodes = new ArrayList<>();
+        for (Container c : engine.containers(Labels.project(project))) {
+            Map<String, String> labels = c.getLabels();
+            Optional<Service> service = Service.fromLabel(labels.get(Labels.SERVICE));
+            service.ifPresent(s -> nodes.add(toNode(c, s, parseIndex(labels.get(Labels.INDEX)))));
+        }
+        nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
+        return nodes;
+    }
+
+    private Node toNode(Container c, Service service, int index) {
+        String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
+        String ip = null;
+        if (c.getNetworkSettings() != null && c.getNetworkSettings().getNetworks() != null) {
+            ContainerNetwork net = c.getNetworkSettings().getNetworks().get(network);
+            if (net != null && net.getIpAddress() != null && !net.getIpAddress().isEmpty()) {
+                ip = net.getIpAddress();
+            }
+        }
+        Endpoint dial = null;
+        if (c.getPorts() != null) {
+            for (var p : c.getPorts()) {
+                if (p.getPrivatePort() != null && p.getPrivatePort() == service.port() && p.getPublicPort() != null) {
+                    dial = new Endpoint(dialHost(p.getIp()), p.getPublicPort());
+                    break;
+                }
+            }
+        }
+        return new Node(c.getId(), name, service, index, NodeState.of(c.getState()), ip, dial, c.getImage(), null);
+    }
+
+    /** Where this host dials a published port: loopback for a wildcard binding, the bound address otherwise. */
+    static String dialHost(String hostIp) {
+        if (hostIp == null || hostIp.isEmpty() || "0.0.0.0".equals(hostIp) || "::".equals(hostIp)) {
+            return "127.0.0.1";
+        }
+        return hostIp;
+    }
+
+    private static int parseIndex(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException | NullPointerException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public boolean exists() {
+        return !nodes().isEmpty() || !engine.networks(Labels.project(project)).isEmpty();
+    }
+
+    @Override
+    public String create(NodeSpec spec) {
+        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(),
+                Labels.node(project, spec.service(), spec.index()), spec.cmd(), network,
+                Naming.aliases(spec.service()), spec.service().port(), spec.bind(), spec.hostPort(), spec.files(),
+                spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+    }
+
+    @Override
+    public void start(Node node) {
+        engine.start(node.id());
+    }
+
+    @Override
+    public void stop(Node node) {
+        engine.stop(node.id());
+    }
+
+    @Override
+    public void remove(Node node) {
+        engine.remove(node.id());
+    }
+
+    @Override
+    public void resume(Node node) {
+        engine.unpause(node.id());
+    }
+
+    @Override
+    public void reattach(Node node) {
+        engine.connect(node.id(), network, Naming.aliases(node.service()));
+    }
+
+    @Override
+    public void startWith(Node node, Map<String, byte[]> files) {
+        engine.copyFiles(node.id(), files);
+        engine.start(node.id());
+    }
+
+    @Override
+    public List<String> logs(Node node, int lines) {
+        return engine.tailLogs(node.id(), lines);
+    }
+
+    // ---- infrastructure --------------------------------------------------------------------
+
+    @Override
+    public boolean imageExists(String image) {
+        return engine.imageExists(image);
+    }
+
+    @Override
+    public void buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
+        engine.buildImage(contextDir, tag, buildArgs, Labels.project(project));
+    }
+
+    @Override
+    public void removeImage(String tag) {
+        engine.removeImage(tag);
+    }
+
+    @Override
+    public void ensureNetwork() {
+        if (engine.networks(Labels.project(project)).isEmpty()) {
+            engine.createNetwork(network, Labels.project(project));
+        }
+    }
+
+    @Override
+    public void removeNetwork() {
+        for (Network n : engine.networks(Labels.project(project))) {
+            engine.removeNetwork(n);
+        }
+    }
+
+    @Override
+    public List<String> volumes() {
+        return engine.volumes(Labels.PROJECT, project);
+    }
+
+    @Override
+    public void removeVolume(String name) {
+        engine.removeVolume(name);
+    }
+
+    /** Binds the port for an instant (a local bind, no traffic): the engine publishes on this host. */
+    @Override
+    public boolean hostPortFree(String bind, int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(bind), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The engine runs on this host, so a lock file on this host serialises every command that changes the project. */
+    @Override
+    public ProjectLock lock(String command) {
+        return ProjectLock.acquire(project, command, Duration.ZERO);
+    }
+
+    // ---- faults ----------------------------------------------------------------------------
+
+    @Override
+    public List<FaultKind> faults() {
+        return FAULTS;
+    }
+
+    @Override
+    public void inject(FaultKind fault, Node target) {
+        switch (supported(fault).name()) {
+            case "pause" -> engine.pause(target.id());
+            case "stop" -> engine.stop(target.id());
+            case "kill" -> engine.kill(target.id());
+            case "disconnect" -> engine.disconnect(target.id(), network);
+            default -> throw new IllegalStateException(fault.name());
+        }
+    }
+
+    /** Looks at the container first, so healing twice, or a fault never fully injected, is safe. */
+    @Override
+    public boolean heal(FaultKind fault, Node target) {
+        InspectContainerResponse inspect = engine.inspect(target.id());
+        switch (supported(fault).name()) {
+            case "pause" -> {
+                if (!Boolean.TRUE.equals(inspect.getState().getPaused())) {
+                    return false;
+                }
+                engine.unpause(target.id());
+            }
+            case "stop", "kill" -> {
+                if (Boolean.TRUE.equals(inspect.getState().getRunning())) {
+                    return false;
+                }
+                engine.start(target.id());
+            }
+            case "disconnect" -> {
+                Map<String, ?> networks = inspect.getNetworkSettings().getNetworks();
+                if (networks != null && networks.containsKey(network)) {
+                    return false;
+                }
+                reattach(target);
+            }
+            default -> throw new IllegalStateException(fault.name());
+        }
+        return true;
+    }
+
+    private static FaultKind supported(FaultKind fault) {
+        if (!FAULTS.contains(fault)) {
+            throw new BackendException("fault " + fault.name() + " is not supported on a single Docker engine");
+        }
+        return fault;
+    }
+
+    @Override
+    public Backend reopen() {
+        return connect(project);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,102 @@
+package io.redisha.cluster;
+
+import io.redisha.backend.Backend;
+import io.redisha.backend.Node;
+import io.redisha.backend.NodeState;
+import io.redisha.wait.Await;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Waits until the deployment is ready as the {@link Inspector} judges it. Fails early when a node
+ * stops, and resets Sentinels that keep stale entries (one at a time) when that is safe.
+ */
+final class ReadyWait {
+    private final Backend backend;
+    private final Observer observer;
+    private final SentinelResets resets;
+    private final Progress progress;
+
+    ReadyWait(Backend backend, Observer observer, SentinelResets resets, Progress progress) {
+        this.backend = backend;
+        this.observer = observer;
+        this.resets = resets;
+        this.progress = progress;
+    }
+
+    ClusterStatus await(Expected expected, long deadline) {
+        long start = System.nanoTime();
+        String lastReported = null;
+        while (true) {
+            ClusterStatus status = observer.status(expected);
+            if (!status.ready() && resetStaleSentinels(status, expected, deadline)) {
+                continue;
+            }
+            if (status.ready()) {
+                progress.step("ready: master " + status.master() + ", " + expected.replicas() + " replicas, "
+                        + expected.sentinels() + " sentinels");
+                return status;
+            }
+            Optional<Node> dead = observer.deployment().nodes().stream()
+                    .filter(n -> n.state() == NodeState.EXITED || n.state() == NodeState.DEAD).findFirst();
+            if (dead.isPresent()) {
+                throw notReady(dead.get().name() + " exited while waiting for the deployment to be ready", dead.get());
+            }
+            String summary = status.notReady().get(0)
+                    + (status.notReady().size() > 1 ? " (+" + (status.notReady().size() - 1) + " more)" : "");
+            if (!summary.equals(lastReported)) {
+                progress.step("waiting: " + summary);
+                lastReported = summary;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                long waited = Math.round((System.nanoTime() - start) / 1e9);
+                throw notReady("not ready after " + waited + " s: " + String.join("; ", status.notReady()),
+                        culprit(status).orElse(null));
+            }
+            Await.sleep(Await.POLL);
+        }
+    }
+
+    /**
+     * Resets the Sentinels that keep stale entries, when that is safe: a master is known, every
+     * node runs and answers, no failover is in progress. Returns whether it reset any.
+     */
+    boolean resetStaleSentinels(ClusterStatus status, Expected expected, long deadline) {
+        // a stopped or paused node is a fault, not a stale entry: its address is missing only for now
+        String running = NodeState.RUNNING.label();
+        boolean settled = status.nodes().stream().allMatch(n -> running.equals(n.state()) && !"unknown".equals(n.role()))
+                && status.sentinels().stream().allMatch(s -> running.equals(s.state()));
+        boolean failover = status.sentinels().stream().anyMatch(SentinelStatus::failoverRunning);
+        List<String> stale = status.sentinels().stream().filter(s -> !s.stale().isEmpty()).map(SentinelStatus::name).toList();
+        if (stale.isEmpty() || !settled || failover || status.master() == null) {
+            return false;
+        }
+        resets.reset(expected, stale, deadline);
+        return true;
+    }
+
+    /** A NotReadyException with the last log lines of the node at fault. */
+    NotReadyException notReady(String message, Node culprit) {
+        List<String> logs = new ArrayList<>();
+        if (culprit != null) {
+            for (String line : backend.logs(culprit, 20)) {
+                logs.add(culprit.name() + " | " + line);
+            }
+        }
+        return new NotReadyException(message, logs);
+    }
+
+    /** The node named first among the reasons, whose logs explain most. */
+    private Optional<Node> culprit(ClusterStatus status) {
+        for (String reason : status.notReady()) {
+            for (Node n : observer.deployment().nodes()) {
+                if (reason.startsWith(n.name() + " ")) {
+                    return Optional.of(n);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
