@@ -4,6 +4,7 @@ import io.redisha.backend.Backend;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeState;
 import io.redisha.wait.Await;
+import io.redisha.wait.Poll;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,35 +29,32 @@ final class ReadyWait {
 
     ClusterStatus await(Expected expected, long deadline) {
         long start = System.nanoTime();
-        String lastReported = null;
-        while (true) {
+        ClusterStatus[] last = new ClusterStatus[1];
+        Poll<ClusterStatus> ready = Await.reporting(summary -> progress.step("waiting: " + summary)).until(deadline, () -> {
             ClusterStatus status = observer.status(expected);
             if (!status.ready() && resetStaleSentinels(status, expected, deadline)) {
-                continue;
+                status = observer.status(expected);
             }
             if (status.ready()) {
-                progress.step("ready: master " + status.master() + ", " + expected.replicas() + " replicas, "
-                        + expected.sentinels() + " sentinels");
-                return status;
+                return Poll.done(status);
             }
             Optional<Node> dead = observer.deployment().nodes().stream()
                     .filter(n -> n.state() == NodeState.EXITED || n.state() == NodeState.DEAD).findFirst();
             if (dead.isPresent()) {
                 throw notReady(dead.get().name() + " exited while waiting for the deployment to be ready", dead.get());
             }
-            String summary = status.notReady().get(0)
-                    + (status.notReady().size() > 1 ? " (+" + (status.notReady().size() - 1) + " more)" : "");
-            if (!summary.equals(lastReported)) {
-                progress.step("waiting: " + summary);
-                lastReported = summary;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                long waited = Math.round((System.nanoTime() - start) / 1e9);
-                throw notReady("not ready after " + waited + " s: " + String.join("; ", status.notReady()),
-                        culprit(status).orElse(null));
-            }
-            Await.sleep(Await.POLL);
+            last[0] = status;
+            return Poll.waiting(status.notReady().get(0)
+                    + (status.notReady().size() > 1 ? " (+" + (status.notReady().size() - 1) + " more)" : ""));
+        });
+        if (!ready.done()) {
+            long waited = Math.round((System.nanoTime() - start) / 1e9);
+            throw notReady("not ready after " + waited + " s: " + String.join("; ", last[0].notReady()),
+                    culprit(last[0]).orElse(null));
         }
+        progress.step("ready: master " + ready.value().master() + ", " + expected.replicas() + " replicas, "
+                + expected.sentinels() + " sentinels");
+        return ready.value();
     }
 
     /**
