@@ -1,6 +1,7 @@
 package io.redisha.cli;
 
 import io.redisha.failover.FailoverReport;
+import io.redisha.failover.FailoverOptions;
 import io.redisha.failover.FailoverTest;
 import io.redisha.backend.FaultKind;
 import io.redisha.report.FailoverHtml;
@@ -67,7 +68,7 @@ public class FailoverTestCommand implements Callable<Integer> {
                 throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
                         + " is not deployed on " + session.backend.describe() + " (run redisha up)");
             }
-            FailoverTest.Options options = new FailoverTest.Options(fault, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
+            FailoverOptions options = new FailoverOptions(fault, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
             FailoverReport result = new FailoverTest(session.cluster, options).run();
             out.print(output.json() ? FailoverReports.json(result) : FailoverReports.text(result));
             out.flush();

@@ -29,17 +29,11 @@ import java.util.Optional;
  * {@link RoundChecks}, the writes in {@link RoundWrites}.
  */
 final class FailoverRound {
-    static final String CHECK_FAILOVER = "failover";
-    static final String CHECK_NEW_MASTER = "new master";
-    static final String CHECK_REJOINED = "old master rejoined";
-    static final String CHECK_READY = "ready";
-    static final String CHECK_WRITES = "writes";
-
     private static final Duration SUBSCRIBE_WAIT = Duration.ofSeconds(10);
     private static final Duration RECOVER_WAIT = Duration.ofSeconds(30);
 
     private final Cluster cluster;
-    private final FailoverTest.Options options;
+    private final FailoverOptions options;
     private final int number;
     private final String keyPrefix;
     private final Progress progress;
@@ -52,7 +46,7 @@ final class FailoverRound {
     private Node oldMaster;
     private String oldAddress;
 
-    FailoverRound(Cluster cluster, FailoverTest.Options options, int number, String runId) {
+    FailoverRound(Cluster cluster, FailoverOptions options, int number, String runId) {
         this.cluster = cluster;
         this.options = options;
         this.number = number;
@@ -157,11 +151,11 @@ final class FailoverRound {
         RoundChecks verify = new RoundChecks(cluster, expected, progress, oldMaster, origin, keyPrefix + "probe",
                 writes.keyTtlSeconds(), options.timeout().toSeconds());
         List<Check> checks = new ArrayList<>();
-        checks.add(new Check(CHECK_FAILOVER, Status.PASS, "Sentinel promoted " + newName + ": +switch-master from "
+        checks.add(new Check(RoundChecks.CHECK_FAILOVER, Status.PASS, "Sentinel promoted " + newName + ": +switch-master from "
                 + switched.sentinel() + " after " + Phases.seconds(switched.nanos() - origin) + " s"));
         checks.add(verify.newMaster(newAddress, newName, sentinels, deadline));
         Check rejoined = newMaster == null
-                ? new Check(CHECK_REJOINED, Status.FAIL, newAddress + " is not a node of this deployment")
+                ? new Check(RoundChecks.CHECK_REJOINED, Status.FAIL, newAddress + " is not a node of this deployment")
                 : verify.rejoined(newMaster, deadline);
         checks.add(rejoined);
         if (rejoined.status() == Status.PASS) {
@@ -208,8 +202,8 @@ final class FailoverRound {
         }
         Writes accounted = writes.finish(origin);
         List<Check> checks = new ArrayList<>();
-        checks.add(new Check(CHECK_FAILOVER, Status.FAIL, reason));
-        for (String name : List.of(CHECK_NEW_MASTER, CHECK_REJOINED, CHECK_READY)) {
+        checks.add(new Check(RoundChecks.CHECK_FAILOVER, Status.FAIL, reason));
+        for (String name : List.of(RoundChecks.CHECK_NEW_MASTER, RoundChecks.CHECK_REJOINED, RoundChecks.CHECK_READY)) {
             checks.add(new Check(name, Status.SKIP, "no failover"));
         }
         writes.check(accounted).ifPresent(checks::add);

@@ -1,18 +1,15 @@
 package io.redisha.failover;
 
-import io.redisha.backend.FaultKind;
 import io.redisha.cluster.Cluster;
 import io.redisha.failover.FailoverReport.Outcome;
 import io.redisha.failover.FailoverReport.Round;
 import io.redisha.topology.Topology;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -22,26 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class FailoverTest {
 
-    /**
-     * @param writeRate writes per second during each round; 0 for none
-     * @param maxLost   acknowledged writes that may be lost before the writes check fails; null for no check
-     * @param timeout   bound of each round, from the fault to the deployment ready again
-     */
-    public record Options(FaultKind fault, int rounds, int writeRate, Integer maxLost, Duration timeout) {
-        public Options {
-            Objects.requireNonNull(fault, "fault");
-            Objects.requireNonNull(timeout, "timeout");
-            if (rounds < 1 || writeRate < 0 || (maxLost != null && maxLost < 0) || timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("invalid failover-test options " + rounds + "/" + writeRate + "/"
-                        + maxLost + "/" + timeout);
-            }
-        }
-    }
-
     private final Cluster cluster;
-    private final Options options;
+    private final FailoverOptions options;
 
-    public FailoverTest(Cluster cluster, Options options) {
+    public FailoverTest(Cluster cluster, FailoverOptions options) {
         this.cluster = cluster;
         this.options = options;
     }

@@ -29,6 +29,12 @@ import java.util.concurrent.TimeUnit;
  * check remembers when it first held.
  */
 final class RoundChecks {
+    static final String CHECK_FAILOVER = "failover";
+    static final String CHECK_NEW_MASTER = "new master";
+    static final String CHECK_REJOINED = "old master rejoined";
+    static final String CHECK_READY = "ready";
+    static final String CHECK_WRITES = "writes";
+
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration RECOVER_WAIT = Duration.ofSeconds(30);
 
@@ -79,10 +85,10 @@ final class RoundChecks {
     Check newMaster(String address, String name, List<Node> sentinels, long deadline) {
         Poll<Void> ok = every().until(deadline, () -> Poll.unless(newMasterProblem(address, name, sentinels)));
         return ok.done()
-                ? new Check(FailoverRound.CHECK_NEW_MASTER, Status.PASS, name + " reports role:master, accepted a write "
+                ? new Check(CHECK_NEW_MASTER, Status.PASS, name + " reports role:master, accepted a write "
                         + Phases.seconds(probeNanos - origin) + " s after the fault, and all " + sentinels.size()
                         + " Sentinels name it")
-                : new Check(FailoverRound.CHECK_NEW_MASTER, Status.FAIL, ok.missing());
+                : new Check(CHECK_NEW_MASTER, Status.FAIL, ok.missing());
     }
 
     private String newMasterProblem(String address, String name, List<Node> sentinels) {
@@ -119,14 +125,14 @@ final class RoundChecks {
     Check rejoined(Node newMaster, long deadline) {
         Poll<Void> ok = every().until(deadline, () -> Poll.unless(rejoinProblem(newMaster)));
         if (!ok.done()) {
-            return new Check(FailoverRound.CHECK_REJOINED, Status.FAIL, ok.missing() + " " + timeoutSeconds
+            return new Check(CHECK_REJOINED, Status.FAIL, ok.missing() + " " + timeoutSeconds
                     + " s after the fault");
         }
         rejoinedNanos = System.nanoTime();
         String detail = oldMaster.name() + " replicates from " + newMaster.name() + " with its link up, "
                 + Phases.seconds(rejoinedNanos - origin) + " s after the fault";
         progress.step(detail);
-        return new Check(FailoverRound.CHECK_REJOINED, Status.PASS, detail);
+        return new Check(CHECK_REJOINED, Status.PASS, detail);
     }
 
     private String rejoinProblem(Node newMaster) {
@@ -165,10 +171,10 @@ final class RoundChecks {
         try {
             ClusterStatus status = cluster.waitReady(expected, Duration.ofNanos(left));
             readyNanos = System.nanoTime();
-            return new Check(FailoverRound.CHECK_READY, Status.PASS, "every replica's link is up to " + status.master()
+            return new Check(CHECK_READY, Status.PASS, "every replica's link is up to " + status.master()
                     + ", every Sentinel names it, knows all replicas and Sentinels, and CKQUORUM passes");
         } catch (NotReadyException e) {
-            return new Check(FailoverRound.CHECK_READY, Status.FAIL, e.getMessage());
+            return new Check(CHECK_READY, Status.FAIL, e.getMessage());
         }
     }
 

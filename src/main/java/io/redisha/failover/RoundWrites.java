@@ -29,7 +29,7 @@ final class RoundWrites {
     private static final int READ_BACK_BATCH = 500;
 
     private final RedisNodes redis;
-    private final FailoverTest.Options options;
+    private final FailoverOptions options;
     private final String keyPrefix;
     private final Supplier<Deployment> nodes;
     private final List<String> notes;
@@ -40,7 +40,7 @@ final class RoundWrites {
      * @param nodes reads the deployment's nodes again
      * @param notes where to note what went wrong along the way
      */
-    RoundWrites(RedisNodes redis, FailoverTest.Options options, String keyPrefix, Supplier<Deployment> nodes,
+    RoundWrites(RedisNodes redis, FailoverOptions options, String keyPrefix, Supplier<Deployment> nodes,
                 List<String> notes) {
         this.redis = redis;
         this.options = options;
@@ -153,11 +153,11 @@ final class RoundWrites {
             return Optional.empty();
         }
         if (writes.lost() == null) {
-            return Optional.of(new Check(FailoverRound.CHECK_WRITES, Status.FAIL, "lost writes unknown: " + writes.verifyError()));
+            return Optional.of(new Check(RoundChecks.CHECK_WRITES, Status.FAIL, "lost writes unknown: " + writes.verifyError()));
         }
         String detail = writes.lost() + " of " + writes.acknowledged() + " acknowledged writes lost (--max-lost "
                 + options.maxLost() + ")";
-        return Optional.of(new Check(FailoverRound.CHECK_WRITES,
+        return Optional.of(new Check(RoundChecks.CHECK_WRITES,
                 writes.lost() <= options.maxLost() ? Status.PASS : Status.FAIL, detail));
     }
 }

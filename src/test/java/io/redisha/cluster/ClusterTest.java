@@ -1,0 +1,206 @@
+package io.redisha.cluster;
+
+import io.redisha.backend.BackendException;
+import io.redisha.backend.Naming;
+import io.redisha.backend.NodeState;
+import io.redisha.backend.Service;
+import io.redisha.sentinel.SentinelContext;
+import io.redisha.topology.Secrets;
+import io.redisha.topology.Topology;
+import io.redisha.topology.TopologyLoader;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What {@code up} decides to create, start, hold back, repair and leave alone, over a backend in memory. */
+class ClusterTest {
+    private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+    private final List<String> progress = new ArrayList<>();
+
+    private static Topology topology(String yaml) throws Exception {
+        return TopologyLoader.parse("project: p\n" + yaml, "test").topology();
+    }
+
+    private Cluster cluster(FakeBackend fake, Topology topology) {
+        return new Cluster(fake, topology, SentinelContext.locate(null), progress::add, Secrets.none(), fake);
+    }
+
+    private static FakeBackend deployed(NodeState master, NodeState replica1, NodeState replica2) {
+        FakeBackend fake = new FakeBackend("p");
+        fake.add(Service.MASTER, 1, master);
+        fake.add(Service.REPLICA, 1, replica1);
+        fake.add(Service.REPLICA, 2, replica2);
+        for (int i = 1; i <= 3; i++) {
+            fake.add(Service.SENTINEL, i, NodeState.RUNNING);
+        }
+        return fake;
+    }
+
+    private static List<String> changes(FakeBackend fake) {
+        return fake.calls().stream().filter(c -> !c.startsWith("buildImage")).toList();
+    }
+
+    @Test
+    void aFreshDeploymentCreatesTheMasterFirstThenTheReplicasThenTheSentinels() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            ClusterStatus status = cluster.up(TIMEOUT);
+            assertTrue(status.ready(), status.notReady()::toString);
+            assertEquals("p-master-1", status.master());
+        }
+        List<String> calls = fake.calls();
+        assertEquals(List.of("buildImage " + Naming.sentinelImage("p"), "createNetwork", "create p-master-1"),
+                calls.subList(0, 3));
+        assertEquals(List.of("create p-replica-1", "create p-replica-2"), calls.subList(3, 5).stream().sorted().toList());
+        assertEquals(List.of("create p-sentinel-1", "create p-sentinel-2", "create p-sentinel-3"),
+                calls.subList(5, 8).stream().sorted().toList());
+        assertEquals(8, calls.size(), calls::toString);
+        String replicaConf = new String(fake.files("p-replica-1").get(Naming.REDIS_CONFIG_PATH), StandardCharsets.UTF_8);
+        assertTrue(replicaConf.contains("replicaof " + Naming.MASTER_ALIAS + " 6379"), replicaConf);
+    }
+
+    @Test
+    void aReadyDeploymentIsLeftAlone() throws Exception {
+        FakeBackend fake = deployed(NodeState.RUNNING, NodeState.RUNNING, NodeState.RUNNING);
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            assertTrue(cluster.up(TIMEOUT).ready());
+        }
+        assertEquals(List.of(), changes(fake));
+    }
+
+    @Test
+    void pausedStoppedHalfCreatedAndDetachedNodesAreRepaired() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        fake.add(Service.MASTER, 1, NodeState.RUNNING);
+        fake.add(Service.REPLICA, 1, NodeState.PAUSED);
+        fake.add(Service.REPLICA, 2, NodeState.EXITED);
+        fake.add(Service.SENTINEL, 1, NodeState.RUNNING);
+        fake.add(Service.SENTINEL, 2, NodeState.CREATED);
+        fake.detach(fake.add(Service.SENTINEL, 3, NodeState.RUNNING));
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            assertTrue(cluster.up(TIMEOUT).ready());
+        }
+        List<String> changes = changes(fake);
+        assertEquals(List.of("reattach p-sentinel-3", "remove p-sentinel-2", "resume p-replica-1", "start p-replica-2"),
+                changes.subList(0, 4).stream().sorted().toList());
+        // the half-created Sentinel comes back as a new one, after the repairs
+        assertEquals(List.of("create p-sentinel-2"), changes.subList(4, changes.size()));
+    }
+
+    @Test
+    void aStoppedMasterWithoutAofStaysDownUntilSentinelPromotesThenFollowsTheNewMaster() throws Exception {
+        FakeBackend fake = deployed(NodeState.EXITED, NodeState.RUNNING, NodeState.RUNNING);
+        fake.promote = "p-replica-1";
+        fake.promoteAfterAsks = 6;
+        try (Cluster cluster = cluster(fake, topology("persistence: off\n"))) {
+            ClusterStatus status = cluster.up(TIMEOUT);
+            assertTrue(status.ready(), status.notReady()::toString);
+            assertEquals("p-replica-1", status.master());
+        }
+        assertEquals(List.of("startWith p-master-1"), changes(fake));
+        String conf = new String(fake.files("p-master-1").get(Naming.REDIS_CONFIG_PATH), StandardCharsets.UTF_8);
+        assertTrue(conf.contains("replicaof p-replica-1 6379"), conf);
+        assertTrue(progress.stream().anyMatch(p -> p.startsWith("not starting p-master-1 yet")), progress::toString);
+    }
+
+    @Test
+    void aStoppedMasterIsHeldWithRdbToo() throws Exception {
+        FakeBackend fake = deployed(NodeState.EXITED, NodeState.RUNNING, NodeState.RUNNING);
+        fake.promote = "p-replica-2";
+        fake.promoteAfterAsks = 6;
+        try (Cluster cluster = cluster(fake, topology("persistence: rdb\n"))) {
+            assertEquals("p-replica-2", cluster.up(TIMEOUT).master());
+        }
+        assertEquals(List.of("startWith p-master-1"), changes(fake));
+    }
+
+    @Test
+    void aStoppedMasterWithAofStartsAtOnce() throws Exception {
+        FakeBackend fake = deployed(NodeState.EXITED, NodeState.RUNNING, NodeState.RUNNING);
+        try (Cluster cluster = cluster(fake, topology("persistence: aof\n"))) {
+            assertEquals("p-master-1", cluster.up(TIMEOUT).master());
+        }
+        assertEquals(List.of("start p-master-1"), changes(fake));
+    }
+
+    @Test
+    void aStoppedReplicaStartsAtOnceWhileTheMasterRuns() throws Exception {
+        FakeBackend fake = deployed(NodeState.RUNNING, NodeState.EXITED, NodeState.RUNNING);
+        try (Cluster cluster = cluster(fake, topology("persistence: off\n"))) {
+            assertTrue(cluster.up(TIMEOUT).ready());
+        }
+        assertEquals(List.of("start p-replica-1"), changes(fake));
+    }
+
+    @Test
+    void noPromotionInTimeLeavesTheHeldMasterStoppedAndSaysWhy() throws Exception {
+        FakeBackend fake = deployed(NodeState.EXITED, NodeState.RUNNING, NodeState.RUNNING);
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            NotReadyException e = assertThrows(NotReadyException.class, () -> cluster.up(Duration.ofSeconds(1)));
+            assertTrue(e.getMessage().startsWith("did not start p-master-1: the master is among them and with"
+                    + " persistence: off"), e.getMessage());
+        }
+        assertEquals(List.of(), changes(fake));
+    }
+
+    @Test
+    void missingNodesAfterAFailoverFollowTheCurrentMaster() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        fake.add(Service.MASTER, 1, NodeState.RUNNING);
+        fake.add(Service.REPLICA, 1, NodeState.RUNNING);
+        for (int i = 1; i <= 3; i++) {
+            fake.add(Service.SENTINEL, i, NodeState.RUNNING);
+        }
+        fake.master = "p-replica-1";
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            assertEquals("p-replica-1", cluster.up(TIMEOUT).master());
+        }
+        assertEquals(List.of("create p-replica-2"), changes(fake));
+        String conf = new String(fake.files("p-replica-2").get(Naming.REDIS_CONFIG_PATH), StandardCharsets.UTF_8);
+        assertTrue(conf.contains("replicaof p-replica-1 6379"), conf);
+    }
+
+    @Test
+    void aTakenFixedPortIsRefusedBeforeAnythingIsCreated() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        try (Cluster cluster = cluster(fake, topology("replicas:\n  host-ports: [7001, 6666]\n"))) {
+            PreflightException e = assertThrows(PreflightException.class, () -> cluster.up(TIMEOUT));
+            assertEquals("replicas.host-ports[1]: port 6666 on 127.0.0.1 is already in use (nothing was created)",
+                    e.getMessage());
+        }
+        assertEquals(List.of(), fake.calls());
+    }
+
+    @Test
+    void aMissingImageIsRefusedBeforeAnythingIsCreated() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        try (Cluster cluster = cluster(fake, topology("image: missing:1\n"))) {
+            BackendException e = assertThrows(BackendException.class, () -> cluster.up(TIMEOUT));
+            assertTrue(e.getMessage().startsWith("image missing:1 (topology `image`) is not on the engine at fake://p"),
+                    e.getMessage());
+        }
+        assertEquals(List.of(), fake.calls());
+        assertFalse(fake.exists());
+    }
+
+    @Test
+    void downRemovesEveryNodeAndTheNetworkAndKeepsTheImage() throws Exception {
+        FakeBackend fake = deployed(NodeState.RUNNING, NodeState.EXITED, NodeState.PAUSED);
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            assertEquals(6, cluster.down(false, false).containers());
+        }
+        assertEquals(List.of("remove p-master-1", "remove p-replica-1", "remove p-replica-2", "remove p-sentinel-1",
+                "remove p-sentinel-2", "remove p-sentinel-3"), fake.calls().subList(0, 6).stream().sorted().toList());
+        assertEquals(List.of("removeNetwork"), fake.calls().subList(6, 7));
+        assertFalse(fake.exists());
+    }
+}

@@ -1,0 +1,303 @@
+package io.redisha.cluster;
+
+import io.redisha.backend.Backend;
+import io.redisha.backend.Endpoint;
+import io.redisha.backend.FaultKind;
+import io.redisha.backend.Node;
+import io.redisha.backend.NodeSpec;
+import io.redisha.backend.NodeState;
+import io.redisha.backend.ProjectLock;
+import io.redisha.backend.Service;
+import io.redisha.sentinel.Probe;
+import io.redisha.sentinel.ReplicationInfo;
+import io.redisha.sentinel.SentinelView;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A backend held in memory, for unit tests of the orchestrator's decisions: it records every call
+ * that changes something ("create p-master-1", "start p-replica-2"), and, as a {@link Probe},
+ * answers for the Redis servers and Sentinels the way a healthy deployment would: the master is
+ * {@link #master} (the master service's node unless a test promotes another), every other running
+ * server replicates from it with its link up, every running Sentinel names it and knows every
+ * other running node.
+ */
+final class FakeBackend implements Backend, Probe {
+    static final FaultKind FREEZE = new FaultKind("freeze", "frozen", "thawed", false, "a fake fault");
+
+    private final String project;
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, Map<String, byte[]>> files = new LinkedHashMap<>();
+    private int nextIp = 2;
+    private boolean network;
+    /** Name of the node that answers role:master; null: the master service's node. */
+    volatile String master;
+    /**
+     * Sentinel's part in the model: once the Sentinels have been asked this many times while the
+     * master is down, they promote {@link #promote}; 0 for never.
+     */
+    volatile int promoteAfterAsks;
+    volatile String promote;
+    private int sentinelAsks;
+
+    FakeBackend(String project) {
+        this.project = project;
+    }
+
+    /** Adds a node as it would be found on the engine, without recording a call. */
+    synchronized Node add(Service service, int index, NodeState state) {
+        String name = project + "-" + service.label() + "-" + index;
+        int ip = nextIp++;
+        boolean attached = state == NodeState.RUNNING || state == NodeState.PAUSED;
+        Node node = new Node("id-" + name, name, service, index, state, attached ? "10.9.0." + ip : null,
+                state == NodeState.RUNNING ? new Endpoint("127.0.0.1", 40000 + ip) : null, "redis:7", null);
+        nodes.put(name, node);
+        network = true;
+        return node;
+    }
+
+    /** Every call that changed something, in order. */
+    List<String> calls() {
+        synchronized (calls) {
+            return List.copyOf(calls);
+        }
+    }
+
+    /** The files last put into a node, by path. */
+    synchronized Map<String, byte[]> files(String name) {
+        return files.get(name);
+    }
+
+    private synchronized void set(Node n, NodeState state) {
+        Node old = nodes.get(n.name());
+        String ip = state == NodeState.RUNNING ? (old.networkIp() != null ? old.networkIp() : "10.9.0." + nextIp++) : null;
+        Endpoint dial = state == NodeState.RUNNING ? new Endpoint("127.0.0.1", 40000 + Integer.parseInt(ip.substring(7)))
+                : null;
+        nodes.put(n.name(), new Node(old.id(), old.name(), old.service(), old.index(), state, ip, dial, old.image(), null));
+    }
+
+    // ---- Backend ---------------------------------------------------------------------------
+
+    @Override
+    public String describe() {
+        return "fake://" + project;
+    }
+
+    @Override
+    public synchronized List<Node> nodes() {
+        return nodes.values().stream().sorted(Comparator.comparing(Node::service).thenComparingInt(Node::index)).toList();
+    }
+
+    @Override
+    public synchronized boolean exists() {
+        return !nodes.isEmpty() || network;
+    }
+
+    @Override
+    public String create(NodeSpec spec) {
+        calls.add("create " + spec.name());
+        synchronized (this) {
+            files.put(spec.name(), spec.files());
+            return add(spec.service(), spec.index(), NodeState.RUNNING).id();
+        }
+    }
+
+    @Override
+    public void start(Node node) {
+        calls.add("start " + node.name());
+        set(node, NodeState.RUNNING);
+    }
+
+    @Override
+    public void stop(Node node) {
+        calls.add("stop " + node.name());
+        set(node, NodeState.EXITED);
+    }
+
+    @Override
+    public void remove(Node node) {
+        calls.add("remove " + node.name());
+        synchronized (this) {
+            nodes.remove(node.name());
+        }
+    }
+
+    @Override
+    public void resume(Node node) {
+        calls.add("resume " + node.name());
+        set(node, NodeState.RUNNING);
+    }
+
+    @Override
+    public void reattach(Node node) {
+        calls.add("reattach " + node.name());
+        synchronized (this) {
+            Node old = nodes.get(node.name());
+            nodes.put(old.name(), new Node(old.id(), old.name(), old.service(), old.index(), old.state(),
+                    "10.9.0." + nextIp++, old.dial(), old.image(), null));
+        }
+    }
+
+    /** Detaches a running node from the network, as a fault would. */
+    synchronized void detach(Node node) {
+        Node old = nodes.get(node.name());
+        nodes.put(old.name(), new Node(old.id(), old.name(), old.service(), old.index(), old.state(), null,
+                old.dial(), old.image(), null));
+    }
+
+    @Override
+    public void startWith(Node node, Map<String, byte[]> newFiles) {
+        calls.add("startWith " + node.name());
+        synchronized (this) {
+            files.put(node.name(), newFiles);
+        }
+        set(node, NodeState.RUNNING);
+    }
+
+    @Override
+    public List<String> logs(Node node, int lines) {
+        return List.of("log of " + node.name());
+    }
+
+    @Override
+    public boolean imageExists(String image) {
+        return !image.startsWith("missing");
+    }
+
+    @Override
+    public void buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
+        calls.add("buildImage " + tag);
+    }
+
+    @Override
+    public void removeImage(String tag) {
+        calls.add("removeImage " + tag);
+    }
+
+    @Override
+    public synchronized void ensureNetwork() {
+        if (!network) {
+            calls.add("createNetwork");
+            network = true;
+        }
+    }
+
+    @Override
+    public synchronized void removeNetwork() {
+        calls.add("removeNetwork");
+        network = false;
+    }
+
+    @Override
+    public List<String> volumes() {
+        return List.of();
+    }
+
+    @Override
+    public void removeVolume(String name) {
+        calls.add("removeVolume " + name);
+    }
+
+    @Override
+    public boolean hostPortFree(String bind, int port) {
+        return port != 6666;
+    }
+
+    @Override
+    public ProjectLock lock(String command) {
+        throw new UnsupportedOperationException("the fake has no lock");
+    }
+
+    @Override
+    public List<FaultKind> faults() {
+        return List.of(FREEZE);
+    }
+
+    @Override
+    public void inject(FaultKind fault, Node target) {
+        calls.add("inject " + fault.name() + " " + target.name());
+    }
+
+    @Override
+    public boolean heal(FaultKind fault, Node target) {
+        calls.add("heal " + fault.name() + " " + target.name());
+        return true;
+    }
+
+    @Override
+    public Backend reopen() {
+        return this;
+    }
+
+    @Override
+    public void close() {
+    }
+
+    // ---- Probe: a healthy deployment -------------------------------------------------------
+
+    private synchronized Optional<Node> masterNode() {
+        return nodes.values().stream().filter(n -> master == null ? n.service() == Service.MASTER
+                : n.name().equals(master)).findFirst();
+    }
+
+    private synchronized Node running(Endpoint address) {
+        Node n = nodes.get(address.host());
+        if (n == null || !n.isRunning()) {
+            throw new IllegalStateException("connection refused: " + address);
+        }
+        return n;
+    }
+
+    @Override
+    public synchronized ReplicationInfo replication(Endpoint address) {
+        Node n = running(address);
+        Node m = masterNode().orElse(null);
+        if (n.equals(m)) {
+            StringBuilder info = new StringBuilder("role:master\r\n");
+            int i = 0;
+            for (Node r : nodes.values()) {
+                if (r.service().isRedis() && r.isRunning() && !r.equals(m)) {
+                    info.append("slave").append(i++).append(":ip=").append(r.networkIp())
+                            .append(",port=6379,state=online,offset=1,lag=0\r\n");
+                }
+            }
+            return ReplicationInfo.parse(info.toString());
+        }
+        boolean up = m != null && m.isRunning() && m.networkIp() != null;
+        return ReplicationInfo.parse("role:slave\r\nmaster_host:" + (m == null ? "?" : m.networkIp())
+                + "\r\nmaster_port:6379\r\nmaster_link_status:" + (up ? "up" : "down") + "\r\n");
+    }
+
+    @Override
+    public synchronized SentinelView sentinelView(Endpoint address) {
+        Node self = running(address);
+        sentinelAsks++;
+        if (promoteAfterAsks > 0 && sentinelAsks > promoteAfterAsks && masterNode().map(m -> !m.isRunning()).orElse(true)) {
+            master = promote;
+        }
+        Node m = masterNode().orElse(null);
+        List<SentinelView.Instance> replicas = new ArrayList<>();
+        List<SentinelView.Instance> sentinels = new ArrayList<>();
+        for (Node n : nodes.values()) {
+            if (!n.isRunning() || n.networkIp() == null || n.equals(m) || n.equals(self)) {
+                continue;
+            }
+            String a = n.networkAddress();
+            if (n.service().isRedis()) {
+                replicas.add(new SentinelView.Instance(a, a, "slave"));
+            } else {
+                sentinels.add(new SentinelView.Instance("run-" + n.name(), a, "sentinel"));
+            }
+        }
+        String masterAddress = m == null || m.networkIp() == null ? null : m.networkAddress();
+        return new SentinelView(masterAddress, "master", replicas, sentinels, true, "OK 3 usable Sentinels", false, null);
+    }
+}
