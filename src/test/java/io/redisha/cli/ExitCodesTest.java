@@ -40,11 +40,13 @@ class ExitCodesTest {
         int heading = lines.indexOf("### Exit codes");
         assertTrue(heading >= 0, "README.md has no '### Exit codes' section");
         List<String> documented = new ArrayList<>();
-        // the table starts right below the heading and ends at the first line that is not a row
+        // the section's first table, up to its first line that is not a row; code spans read as plain text
+        boolean inTable = false;
         for (String line : lines.subList(heading + 1, lines.size())) {
-            if (!line.startsWith("|")) {
+            if (line.startsWith("#") || (inTable && !line.startsWith("|"))) {
                 break;
             }
+            inTable = line.startsWith("|");
             Matcher row = ROW.matcher(line);
             if (row.matches()) {
                 documented.add(row.group(1) + " " + row.group(2).replace("`", ""));
