@@ -1,5 +1,6 @@
 package io.redisha.it;
 
+import java.io.IOException;
 import java.io.Writer;
 
 /**
@@ -25,18 +26,18 @@ final class Transcript {
         TEXT.append("$ ").append(command).append('\n');
         return new Writer() {
             @Override
-            public void write(char[] chars, int offset, int length) throws java.io.IOException {
+            public void write(char[] chars, int offset, int length) throws IOException {
                 stderr.write(chars, offset, length);
                 TEXT.append(chars, offset, length);
             }
 
             @Override
-            public void flush() throws java.io.IOException {
+            public void flush() throws IOException {
                 stderr.flush();
             }
 
             @Override
-            public void close() throws java.io.IOException {
+            public void close() throws IOException {
                 stderr.close();
             }
         };
