@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "down", description = "Remove the project's containers and network; nothing else on the engine is touched.")
+@Command(name = "down", mixinStandardHelpOptions = true,
+        description = "Remove the project's containers and network; nothing else on the engine is touched.")
 public class DownCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

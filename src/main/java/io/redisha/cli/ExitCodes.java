@@ -1,26 +1,39 @@
 package io.redisha.cli;
 
-/** redisha's exit codes; documented in the README and in --help. */
+import java.util.List;
+
+/**
+ * redisha's exit codes. {@link #ALL} is the one list of what they mean: --help shows it, and a
+ * unit test holds the README's "Exit codes" table to it.
+ */
 public final class ExitCodes {
     public static final int OK = 0;
-    /** An unexpected error (a bug or an environment problem not listed below). */
     public static final int ERROR = 1;
-    /** The command line is wrong. */
     public static final int USAGE = 2;
-    /** The topology file is missing, unreadable or invalid; nothing was created. */
     public static final int INVALID_TOPOLOGY = 3;
-    /** The Docker engine is unreachable or refused an operation. */
     public static final int DOCKER = 4;
-    /** The deployment did not become ready within the timeout. */
     public static final int NOT_READY = 5;
-    /** The request was refused as unsafe or impossible (scale below the quorum, deployment not up); nothing changed. */
     public static final int REFUSED = 6;
-    /** failover-test: Sentinel did not promote a new master within the timeout. */
     public static final int NO_FAILOVER = 7;
-    /** failover-test: a failover happened but a check failed (or writes were lost beyond --max-lost). */
     public static final int CHECKS_FAILED = 8;
-    /** Another redisha command is changing the same project. */
     public static final int BUSY = 9;
+
+    /** An exit code and what it means to the user. */
+    public record Meaning(int code, String text) {
+    }
+
+    /** Every exit code, in order, with its meaning. */
+    public static final List<Meaning> ALL = List.of(
+            new Meaning(OK, "success"),
+            new Meaning(ERROR, "unexpected error (stack trace printed)"),
+            new Meaning(USAGE, "invalid command line"),
+            new Meaning(INVALID_TOPOLOGY, "invalid topology file, or a fixed host port already in use; nothing created"),
+            new Meaning(DOCKER, "Docker engine unreachable, image missing, or an engine operation failed"),
+            new Meaning(NOT_READY, "deployment not ready within the timeout (or status of an unready deployment)"),
+            new Meaning(REFUSED, "refused: unsafe or impossible request, or project not deployed; nothing changed"),
+            new Meaning(NO_FAILOVER, "failover-test: no failover within the timeout"),
+            new Meaning(CHECKS_FAILED, "failover-test: a check failed (or more than --max-lost writes were lost)"),
+            new Meaning(BUSY, "another redisha command is changing this project"));
 
     private ExitCodes() {
     }

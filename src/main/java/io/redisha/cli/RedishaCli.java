@@ -4,14 +4,22 @@ import io.redisha.backend.BackendException;
 import io.redisha.backend.ProjectBusyException;
 import io.redisha.cluster.NotReadyException;
 import io.redisha.cluster.PreflightException;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
 
 @Command(name = "redisha",
         mixinStandardHelpOptions = true,
@@ -19,19 +27,7 @@ import java.nio.charset.StandardCharsets;
         description = "Deploys a highly available Redis (master, replicas, Sentinels) on Docker and proves its failover.",
         subcommands = {UpCommand.class, ScaleCommand.class, StatusCommand.class, DownCommand.class,
                 FailoverTestCommand.class,
-                CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {
-                " 0:success",
-                " 1:unexpected error",
-                " 2:invalid command line",
-                " 3:invalid topology file (nothing created)",
-                " 4:Docker engine unreachable or an engine operation failed",
-                " 5:deployment not ready within the timeout",
-                " 6:refused (unsafe or impossible request, or nothing deployed); nothing changed",
-                " 7:failover-test: no failover within the timeout",
-                " 8:failover-test: a check failed",
-                " 9:another redisha command is changing this project"})
+                CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public class RedishaCli {
     @Option(names = "--stacktrace", hidden = true, scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
@@ -50,10 +46,29 @@ public class RedishaCli {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(new ErrorHandler(root));
+        describeEveryCommand(cli);
         int code = cli.execute(args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * What every command shares: redisha's version for -V, and the exit codes in the usage help
+     * (not in that of help and generate-completion, which only print).
+     */
+    private static void describeEveryCommand(CommandLine cli) {
+        Map<String, String> exitCodes = new LinkedHashMap<>();
+        ExitCodes.ALL.forEach(m -> exitCodes.put(String.format("%2d", m.code()), m.text()));
+        CommandSpec root = cli.getCommandSpec();
+        root.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            CommandSpec spec = sub.getCommandSpec();
+            spec.versionProvider(root.versionProvider());
+            if (!spec.helpCommand()) {
+                spec.usageMessage().exitCodeListHeading("%nExit codes:%n").exitCodeList(exitCodes);
+            }
+        }
     }
 
     /** One "error: ..." line (plus the failing container's log lines), and the mapped exit code. */
@@ -104,12 +119,28 @@ public class RedishaCli {
         }
     }
 
-    /** The version from the jar manifest. */
+    /**
+     * The project version, from a resource Maven filters at build time: the same in the shaded jar,
+     * in target/classes and in tests.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = RedishaCli.class.getPackage().getImplementationVersion();
-            return new String[]{"redisha " + (v == null ? "(development build)" : v)};
+            return new String[]{"redisha " + projectVersion()};
+        }
+
+        static String projectVersion() {
+            try (InputStream in = RedishaCli.class.getResourceAsStream("version.properties")) {
+                Properties properties = new Properties();
+                if (in != null) {
+                    properties.load(in);
+                }
+                String version = properties.getProperty("version", "");
+                // unfiltered (compiled outside Maven): say so rather than print a placeholder
+                return version.isBlank() || version.startsWith("${") ? "(development build)" : version;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read redisha's version resource", e);
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "scale", description = {
+@Command(name = "scale", mixinStandardHelpOptions = true, description = {
         "Change the number of Sentinels and replicas of a deployed project, both ways, and wait until it is ready.",
         "Removed Sentinels and replicas are forgotten by the survivors (SENTINEL RESET, one Sentinel at a time); "
                 + "the current master is never removed. The new counts are written to the topology file."})

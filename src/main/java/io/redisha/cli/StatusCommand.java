@@ -9,7 +9,8 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "status", description = "Show every node by actual role, and the Sentinels' view. "
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "Show every node by actual role, and the Sentinels' view. "
         + "Exit 0 when ready, 5 when not, 6 when nothing is deployed.")
 public class StatusCommand implements Callable<Integer> {
     @Spec

@@ -11,7 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-@Command(name = "up", description = "Create or repair the deployment and wait until it is ready; print its status.")
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Create or repair the deployment and wait until it is ready; print its status.")
 public class UpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -6,6 +6,7 @@ import io.redisha.cli.RedishaCli;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -87,10 +88,13 @@ public final class Cli {
         return runRaw(all.toArray(String[]::new));
     }
 
+    /** Runs redisha; its stderr also goes to the {@link Transcript}, for a test that exceeds its time limit. */
     public static Result runRaw(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int code = RedishaCli.run(new PrintWriter(out), new PrintWriter(err), args);
+        Writer recorded = Transcript.started("redisha " + String.join(" ", args), err);
+        int code = RedishaCli.run(new PrintWriter(out), new PrintWriter(recorded), args);
+        Transcript.ended(code);
         return new Result(code, out.toString(), err.toString());
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -33,6 +36,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * is checked against the engine and plain Jedis, not against redisha's own code.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(ProgressOnTimeout.class)
 class FailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static Cli cli;
@@ -106,6 +111,7 @@ class FailoverIT {
     // ---- one healthy deployment, failed over with every fault ------------------------------
 
     @BeforeAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     static void up() throws Exception {
         Engine.client();
         cli = Cli.project("it-fo", "");
@@ -114,6 +120,7 @@ class FailoverIT {
     }
 
     @AfterAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     static void cleanup() {
         cli.cleanup();
     }
@@ -199,6 +206,7 @@ class FailoverIT {
 
     @Test
     @Order(4)
+    @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void threeRoundsInARowPassEachFromTheMasterOfTheMoment() throws Exception {
         readyMaster();
         Cli.Result result = cli.run("failover-test", "--rounds", "3", "--output", "json");

@@ -3,6 +3,8 @@ package io.redisha.it;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.model.Container;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
@@ -27,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Failure and crash behaviour on the real engine: bad environments, crashes, concurrent commands. */
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(ProgressOnTimeout.class)
 class HardeningIT {
     private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
 
@@ -35,6 +39,7 @@ class HardeningIT {
         List<String> command = new java.util.ArrayList<>(List.of("java", "-jar", JAR.toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("-f", cli.topology().toString()));
+        Transcript.line("$ " + String.join(" ", command) + " (a separate process: only the stderr lines read are shown)");
         return new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
@@ -43,6 +48,7 @@ class HardeningIT {
         BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = err.readLine()) != null) {
+            Transcript.line(line);
             if (line.contains(marker)) {
                 return;
             }

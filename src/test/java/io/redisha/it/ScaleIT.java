@@ -10,6 +10,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Files;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
@@ -31,12 +34,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * `up` that converges downwards.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(ProgressOnTimeout.class)
 class ScaleIT {
     private static final String TOPOLOGY = "# comments survive scaling\nreplicas: 2   # the replicas\nsentinels:\n"
             + "  count: 3   # the sentinels\n  quorum: 2\n";
     private static Cli cli;
 
     @BeforeAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     static void deploy() throws Exception {
         Engine.client();
         cli = Cli.project("it-scale", TOPOLOGY);
@@ -45,6 +51,7 @@ class ScaleIT {
     }
 
     @AfterAll
+    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     static void cleanup() {
         if (cli != null) {
             cli.cleanup();
