@@ -3,6 +3,7 @@ package io.redisha.backend;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * What the orchestrator needs from an engine, for one project. A backend finds the project's
@@ -43,6 +44,20 @@ public interface Backend extends AutoCloseable {
 
     /** The node's last log lines, for error messages; empty when they cannot be read. */
     List<String> logs(Node node, int lines);
+
+    /**
+     * Reads the node's log into {@code onLine}, one line at a time and in order, on a thread of the
+     * backend's: the last {@code tail} lines (all of them when negative), then, when {@code follow},
+     * each new line as the node writes it until the returned stream is closed or the node stops.
+     * This default reads the last lines once and cannot follow.
+     */
+    default LogStream streamLogs(Node node, int tail, boolean follow, Consumer<String> onLine) {
+        if (follow) {
+            throw new BackendException("following a log is not supported on " + describe());
+        }
+        logs(node, tail < 0 ? Integer.MAX_VALUE : tail).forEach(onLine);
+        return LogStream.ended();
+    }
 
     // ---- infrastructure --------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.LogStream;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
@@ -26,6 +27,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One Docker engine, the host this process runs on: every node a container on the project's
@@ -161,6 +163,11 @@ public final class SingleEngineBackend implements Backend {
     @Override
     public List<String> logs(Node node, int lines) {
         return engine.tailLogs(node.id(), lines);
+    }
+
+    @Override
+    public LogStream streamLogs(Node node, int tail, boolean follow, Consumer<String> onLine) {
+        return engine.streamLogs(node.id(), tail, follow, onLine);
     }
 
     // ---- infrastructure --------------------------------------------------------------------
