@@ -26,7 +26,7 @@ import java.util.Properties;
         versionProvider = RedishaCli.Version.class,
         description = "Deploys a highly available Redis (master, replicas, Sentinels) on Docker and proves its failover.",
         subcommands = {UpCommand.class, ScaleCommand.class, StatusCommand.class, DownCommand.class,
-                FailoverTestCommand.class,
+                FailoverTestCommand.class, LogsCommand.class, CliCommand.class, ConnectCommand.class,
                 CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
 public class RedishaCli {
     @Option(names = "--stacktrace", hidden = true, scope = CommandLine.ScopeType.INHERIT,
