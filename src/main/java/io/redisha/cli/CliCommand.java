@@ -67,7 +67,7 @@ public class CliCommand implements Callable<Integer> {
                 }
                 return reply instanceof Reply.Error ? ExitCodes.COMMAND_FAILED : ExitCodes.OK;
             } catch (NoSuchNodeException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             } catch (JedisConnectionException e) {
                 throw new UserException(ExitCodes.COMMAND_FAILED, "connection to "
                         + (args.node() == null ? "the node" : args.node()) + " lost: " + e.getMessage(), e);

@@ -54,7 +54,7 @@ public class LogsCommand implements Callable<Integer> {
             try {
                 nodes = NodeSelector.of(session.cluster.refresh(), session.cluster.redis()).select(names);
             } catch (NoSuchNodeException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
             }
             LogPrinter printer = new LogPrinter(out, nodes, output.json());
             if (!follow) {

@@ -88,6 +88,16 @@ public final class Cli {
         return runRaw(all.toArray(String[]::new));
     }
 
+    /**
+     * Runs a command with the topology file right after the command's name, as --file: for cli, whose
+     * words after the node are the Redis command's, and logs, whose -f means follow.
+     */
+    public Result runFileFirst(String command, String... rest) {
+        List<String> all = new ArrayList<>(List.of(command, "--file", topology.toString()));
+        all.addAll(List.of(rest));
+        return runRaw(all.toArray(String[]::new));
+    }
+
     /** Runs redisha; its stderr also goes to the {@link Transcript}, for a test that exceeds its time limit. */
     public static Result runRaw(String... args) {
         StringWriter out = new StringWriter();
