@@ -15,8 +15,9 @@ class ReadmeExampleTest {
         Path dir = Path.of(System.getProperty("redisha.project.dir", "."));
         String source = Files.readString(dir.resolve("src/test/java/io/redisha/it/ConnectExample.java"), StandardCharsets.UTF_8);
         String begin = "    // README example begin\n";
-        String example = source.substring(source.indexOf(begin) + begin.length(), source.indexOf("    // README example end"))
-                .stripIndent();
+        // without its final line break: an empty last line would count as unindented for stripIndent
+        String example = source.substring(source.indexOf(begin) + begin.length(),
+                source.indexOf("\n    // README example end")).stripIndent() + "\n";
         String readme = Files.readString(dir.resolve("README.md"), StandardCharsets.UTF_8);
         assertTrue(readme.contains(example), "README.md lacks the example of ConnectExample.java, as it is:\n" + example);
     }
