@@ -81,6 +81,7 @@ public class CliCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "no COMMAND given, and no terminal for an interactive prompt");
         }
+        node.connect();
         Prompt.Target target = new Prompt.Target() {
             @Override
             public String label() {

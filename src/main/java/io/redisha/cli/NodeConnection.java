@@ -72,7 +72,12 @@ final class NodeConnection implements AutoCloseable {
         }
     }
 
-    private void connect() {
+    /**
+     * Connects now rather than at the first command (the prompt then names the node at once).
+     *
+     * @throws UserException (exit 10) when the node cannot be reached or refuses the password
+     */
+    void connect() {
         if (connection != null) {
             return;
         }
@@ -82,9 +87,10 @@ final class NodeConnection implements AutoCloseable {
         }
         RedisNodes redis = session.cluster.redis();
         JedisClientConfig config = node.service() == Service.SENTINEL
-                ? redis.sentinelConfig(CONNECT_MILLIS, replyMillis) : redis.redisConfig(CONNECT_MILLIS, replyMillis);
+                ? redis.sentinelConfig(CONNECT_MILLIS, CONNECT_MILLIS) : redis.redisConfig(CONNECT_MILLIS, CONNECT_MILLIS);
         try {
-            connection = new CommandConnection(node.nameAddress(), config);
+            // a paused node accepts the connection but never answers AUTH: that wait is bounded
+            connection = new CommandConnection(node.nameAddress(), config, replyMillis);
         } catch (JedisException e) {
             throw new UserException(ExitCodes.COMMAND_FAILED, "cannot reach " + node.name() + ": " + e.getMessage(), e);
         }

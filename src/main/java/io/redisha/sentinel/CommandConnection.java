@@ -18,13 +18,16 @@ public final class CommandConnection implements AutoCloseable {
     private final TypedConnection connection;
 
     /**
-     * Connects and authenticates.
+     * Connects and authenticates within the config's timeouts; replies are then awaited up to
+     * {@code replyMillis}.
      *
-     * @param config from {@link RedisNodes#redisConfig(int, int)} or {@link RedisNodes#sentinelConfig(int, int)}
+     * @param config      from {@link RedisNodes#redisConfig(int, int)} or {@link RedisNodes#sentinelConfig(int, int)}
+     * @param replyMillis longest wait for a reply once connected, 0 for no limit (a blocking command may wait long)
      * @throws redis.clients.jedis.exceptions.JedisException when the node cannot be reached or refuses the password
      */
-    public CommandConnection(Endpoint networkAddress, JedisClientConfig config) {
+    public CommandConnection(Endpoint networkAddress, JedisClientConfig config, int replyMillis) {
         this.connection = new TypedConnection(RedisNodes.hostAndPort(networkAddress), config);
+        this.connection.setSoTimeout(replyMillis);
         this.connection.typed = true;
     }
 
