@@ -8,7 +8,8 @@
 # go to @FLAVOUR@-server; as root, @FLAVOUR@-server and @FLAVOUR@-sentinel drop to the '@USER@'
 # user after handing it the working directory; protected mode is turned off unless a config
 # file given as first argument sets it, because the host reaches the server through a port
-# published by Docker.
+# published by Docker. Informational options (--version, --help...) go to the binary untouched,
+# since the server reads them only as its first argument.
 set -e
 
 if [ "${1#-}" != "$1" ] || [ "${1%.conf}" != "$1" ]; then
@@ -18,6 +19,9 @@ fi
 case "$1" in
   @FLAVOUR@-server|@FLAVOUR@-sentinel) server=$1 ;;
   *) server= ;;
+esac
+case "${2:-}" in
+  -v|--version|-h|--help|--test-memory|--check-system) server= ;;
 esac
 
 if [ -n "$server" ] && [ "$(id -u)" = '0' ]; then
