@@ -14,9 +14,6 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -154,8 +151,10 @@ class VersionsIT {
     void anImageWithoutARedisOrValkeyServerIsRefusedAndNothingIsCreated() throws Exception {
         Cli cli = Cli.project("it-v-noserver", "");
         String image = "redisha-it-noserver:" + cli.project();
-        Engine.client().createImageCmd("redisha-it-noserver", new ByteArrayInputStream(tarOfOneFile("hello.txt",
-                "no server here\n"))).withTag(cli.project()).exec();
+        Path context = Files.createTempDirectory("redisha-noserver-image");
+        Files.writeString(context.resolve("hello.txt"), "no server here\n");
+        Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY hello.txt /\nCMD [\"/hello\"]\n");
+        build(context, image, cli.project());
         Files.writeString(cli.topology(), "project: " + cli.project() + "\nimage: " + image + "\n");
         try {
             Cli.Result up = cli.run("up");
@@ -179,9 +178,7 @@ class VersionsIT {
                 + "\nENV REDIS_VERSION=6.0.16\nCMD [\"redis-server\"]\n"
                 + "RUN printf '#!/bin/sh\\necho \"Redis server v=6.0.16 sha=00000000:0 malloc=jemalloc-5.2.1 bits=64\"\\n'"
                 + " > /usr/local/bin/redis-server && chmod 755 /usr/local/bin/redis-server\n");
-        Engine.client().buildImageCmd(context.toFile()).withTags(Set.of(image)).withPull(false)
-                .withLabels(Map.of(Engine.PROJECT_LABEL, cli.project()))
-                .exec(new BuildImageResultCallback()).awaitImageId(2, TimeUnit.MINUTES);
+        build(context, image, cli.project());
         Files.writeString(cli.topology(), "project: " + cli.project() + "\nimage: " + image + "\n");
         try {
             Cli.Result up = cli.run("up");
@@ -196,17 +193,9 @@ class VersionsIT {
         }
     }
 
-    /** A tar archive holding one file: the root file system of an image with no server in it. */
-    private static byte[] tarOfOneFile(String name, String content) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (var tar = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(out)) {
-            byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
-            var entry = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(name);
-            entry.setSize(bytes.length);
-            tar.putArchiveEntry(entry);
-            tar.write(bytes);
-            tar.closeArchiveEntry();
-        }
-        return out.toByteArray();
+    private static void build(Path context, String image, String project) {
+        Engine.client().buildImageCmd(context.toFile()).withTags(Set.of(image)).withPull(false)
+                .withLabels(Map.of(Engine.PROJECT_LABEL, project))
+                .exec(new BuildImageResultCallback()).awaitImageId(2, TimeUnit.MINUTES);
     }
 }
