@@ -63,6 +63,15 @@ public interface Backend extends AutoCloseable {
 
     boolean imageExists(String image);
 
+    /** What the image says about itself (default command, environment, labels); empty when it is not on the engine. */
+    java.util.Optional<ImageFacts> imageFacts(String image);
+
+    /**
+     * Runs a program of the image once, in place of the image's entrypoint and without a network,
+     * and returns what it printed; empty when the image has no such program. Nothing is left behind.
+     */
+    java.util.Optional<String> runOnce(String image, String program, List<String> args);
+
     /** Builds an image from a directory holding a Dockerfile, labelled as the project's; never pulls. */
     void buildImage(File contextDir, String tag, Map<String, String> buildArgs);
 

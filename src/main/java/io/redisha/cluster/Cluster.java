@@ -45,6 +45,7 @@ public final class Cluster implements AutoCloseable {
     private final ReadyWait readyWait;
     private final Shrink shrink;
     private final HoldBack holdBack;
+    private volatile ServerImage server;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this(backend, topology, context, progress, secrets, null);
@@ -61,7 +62,7 @@ public final class Cluster implements AutoCloseable {
         this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
                 secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS);
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
-        this.factory = new NodeFactory(topology, secrets, context);
+        this.factory = new NodeFactory(topology, secrets, context, this::server);
         this.resets = new SentinelResets(observer, redis, progress);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
@@ -98,6 +99,20 @@ public final class Cluster implements AutoCloseable {
         return backend.exists();
     }
 
+    /**
+     * The server of the topology's image (found once, from the image itself).
+     *
+     * @throws PreflightException when the image has no Redis or Valkey server that redisha can run
+     */
+    public ServerImage server() {
+        ServerImage s = server;
+        if (s == null) {
+            s = ServerImage.detect(backend, topology.image());
+            server = s;
+        }
+        return s;
+    }
+
     // ---- up --------------------------------------------------------------------------------
 
     /** Creates what is missing, repairs what an interrupted run left behind, and waits until ready. */
@@ -106,6 +121,7 @@ public final class Cluster implements AutoCloseable {
             throw new BackendException("image " + topology.image() + " (topology `image`) is not on the engine at "
                     + backend.describe() + "; run scripts/setup, or pull or load it");
         }
+        progress.step("image " + topology.image() + " runs " + server().describe());
         Expected expected = Expected.of(topology);
         Deployment before = refresh();
         PortPreflight.check(backend, topology, expected.missing(Repair.withoutHalfCreated(before)));

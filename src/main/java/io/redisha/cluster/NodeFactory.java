@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Builds the container spec of each node: labels, name, published port, volume, memory limit and
@@ -24,12 +25,15 @@ import java.util.Map;
 final class NodeFactory {
     private final Topology topology;
     private final Secrets secrets;
+    private final Supplier<ServerImage> server;
     private final Template sentinelTemplate;
     private final Template redisTemplate;
 
-    NodeFactory(Topology topology, Secrets secrets, SentinelContext context) {
+    /** @param server the server of the topology's image, found when the first node is made */
+    NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
         this.topology = topology;
         this.secrets = secrets;
+        this.server = server;
         this.sentinelTemplate = context.sentinelTemplate();
         this.redisTemplate = SentinelContext.redisTemplate();
     }
@@ -48,7 +52,7 @@ final class NodeFactory {
         Integer hostPort = service == Service.MASTER ? topology.master().hostPort() : topology.replicas().hostPort(index);
         String name = Naming.container(topology.project(), service, index);
         String volume = topology.persistence() == Persistence.OFF ? null : Naming.dataVolume(name);
-        return spec(service, index, topology.image(), List.of("redis-server", Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes());
+        return spec(service, index, topology.image(), List.of(server.get().binary(), Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes());
     }
 
     List<String> redisDirectives(Service service, int index) {
@@ -107,7 +111,7 @@ final class NodeFactory {
         values.put("directives", sentinelDirectives());
         String config = sentinelTemplate.render(values);
         return spec(Service.SENTINEL, index, Naming.sentinelImage(topology.project()),
-                List.of("redis-server", Naming.SENTINEL_CONFIG_PATH, "--sentinel"), s.hostPort(index),
+                List.of(server.get().binary(), Naming.SENTINEL_CONFIG_PATH, "--sentinel"), s.hostPort(index),
                 Naming.SENTINEL_CONFIG_PATH, config, null, null);
     }
 

@@ -69,7 +69,10 @@ public final class Cli {
         String project = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
         Path dir = Files.createTempDirectory("redisha-it");
         Path file = dir.resolve("topology.yml");
-        Files.writeString(file, "project: " + project + "\n" + yamlBody);
+        String image = System.getenv("REDISHA_IT_IMAGE");
+        boolean ownImage = yamlBody.lines().anyMatch(l -> l.startsWith("image:"));
+        String imageLine = image == null || image.isBlank() || ownImage ? "" : "image: " + image + "\n";
+        Files.writeString(file, "project: " + project + "\n" + imageLine + yamlBody);
         return new Cli(file, project);
     }
 

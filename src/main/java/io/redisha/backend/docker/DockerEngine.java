@@ -159,6 +159,40 @@ final class DockerEngine implements AutoCloseable {
         });
     }
 
+    /** Config of the image: Cmd, Entrypoint, Env, Labels; null when the image is not on the engine. */
+    com.github.dockerjava.api.model.ContainerConfig imageConfig(String image) {
+        return call("inspecting image " + image, () -> {
+            try {
+                return client.inspectImageCmd(image).exec().getConfig();
+            } catch (NotFoundException e) {
+                return null;
+            }
+        });
+    }
+
+    /**
+     * Runs a program of the image once with no network and returns its output; null when the
+     * image has no such program (the engine refuses to start it). The container is removed.
+     */
+    String runOnce(String image, String program, List<String> args, Map<String, String> labels) {
+        String id = call("creating a container of " + image + " to run " + program, () -> client.createContainerCmd(image)
+                .withEntrypoint(program).withCmd(args).withLabels(labels).withNetworkDisabled(true).exec().getId());
+        try {
+            try {
+                client.startContainerCmd(id).exec();
+            } catch (com.github.dockerjava.api.exception.BadRequestException e) {
+                log.debug("{} has no {}: {}", image, program, e.getMessage());
+                return null;
+            }
+            call("waiting for " + program + " of " + image, () -> client.waitContainerCmd(id)
+                    .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
+                    .awaitStatusCode(30, TimeUnit.SECONDS));
+            return String.join("\n", tailLogs(id, 100));
+        } finally {
+            remove(id);
+        }
+    }
+
     // ---- networks --------------------------------------------------------------------------
 
     List<Network> networks(Map<String, String> labels) {

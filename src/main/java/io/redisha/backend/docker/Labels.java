@@ -10,6 +10,8 @@ final class Labels {
     static final String PROJECT = "io.redisha.project";
     static final String SERVICE = "io.redisha.service";
     static final String INDEX = "io.redisha.index";
+    /** A short-lived container that runs one program of an image (e.g. its server's --version). */
+    static final String PROBE = "io.redisha.probe";
 
     private Labels() {
     }
