@@ -52,7 +52,8 @@ public class CliCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--timeout must be 0 or more seconds, got " + timeoutSeconds);
         }
         PrintWriter out = spec.commandLine().getOut();
-        try (Session session = Session.open(project, spec.commandLine().getErr()).requireDeployed()) {
+        try (Session session = Session.open(project, spec.commandLine().getErr())) {
+            session.requireDeployed();
             CliArguments args = CliArguments.parse(words, session.loaded.topology().project());
             try (NodeConnection node = new NodeConnection(session, args.node(), args.forSentinel(), timeoutSeconds * 1000)) {
                 if (args.command().isEmpty()) {

@@ -34,7 +34,8 @@ public class ConnectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (Session session = Session.open(project, spec.commandLine().getErr()).requireDeployed()) {
+        try (Session session = Session.open(project, spec.commandLine().getErr())) {
+            session.requireDeployed();
             ClientAccess access = ClientAccess.of(session.cluster.refresh(), session.loaded.topology(),
                     PasswordSources.of(session.loaded));
             if (access.sentinels().isEmpty()) {

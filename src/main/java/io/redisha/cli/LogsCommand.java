@@ -49,7 +49,8 @@ public class LogsCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         int lines = tailLines();
         PrintWriter out = spec.commandLine().getOut();
-        try (Session session = Session.open(ProjectOptions.of(file), spec.commandLine().getErr()).requireDeployed()) {
+        try (Session session = Session.open(ProjectOptions.of(file), spec.commandLine().getErr())) {
+            session.requireDeployed();
             List<Node> nodes;
             try {
                 nodes = NodeSelector.of(session.cluster.refresh(), session.cluster.redis()).select(names);

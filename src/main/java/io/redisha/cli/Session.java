@@ -72,12 +72,11 @@ final class Session implements AutoCloseable {
     }
 
     /** For commands that need a deployment: refuses (exit 6) when nothing of the project exists. */
-    Session requireDeployed() {
+    void requireDeployed() {
         if (!cluster.exists()) {
             throw new UserException(ExitCodes.REFUSED, "project " + loaded.topology().project()
                     + " is not deployed on " + backend.describe() + " (run redisha up)");
         }
-        return this;
     }
 
     /** Progress lines on stderr, stamped with the seconds since the command started. */

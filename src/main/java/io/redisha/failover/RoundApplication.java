@@ -232,15 +232,15 @@ final class RoundApplication implements AutoCloseable {
     }
 
     /**
-     * SIGTERM to the command's processes (the shell's children first: a shell that dies first would
-     * leave them running), then SIGKILL to what is left.
+     * SIGTERM to the shell, then to every process it had started (listed before, so that none is
+     * missed when the shell dies first), then SIGKILL to what is left.
      */
     private void terminate() {
         terminated = true;
         progress.step("the application did not exit in time; stopping it");
         List<ProcessHandle> tree = process.descendants().toList();
-        tree.forEach(ProcessHandle::destroy);
         process.destroy();
+        tree.forEach(ProcessHandle::destroy);
         if (!waitFor(TERMINATE_WAIT)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             tree.forEach(ProcessHandle::destroyForcibly);
@@ -262,8 +262,9 @@ final class RoundApplication implements AutoCloseable {
     public void close() {
         if (process != null && process.isAlive()) {
             closeInput();
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            List<ProcessHandle> tree = process.descendants().toList();
             process.destroyForcibly();
+            tree.forEach(ProcessHandle::destroyForcibly);
         }
     }
 }

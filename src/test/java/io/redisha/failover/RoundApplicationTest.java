@@ -89,9 +89,10 @@ class RoundApplicationTest {
     }
 
     @Test
-    void aCommandThatDoesNotExitWithinTheGraceIsTerminatedAndFails() {
+    void aCommandThatDoesNotExitWithinTheGraceIsTerminatedAndFailsAndNothingItStartedOutlivesIt() throws Exception {
         long started = System.nanoTime();
-        try (RoundApplication app = application("echo ready; sleep 30; echo never", 1)) {
+        long child;
+        try (RoundApplication app = application("sleep 30 & echo \"child $!\"; wait; echo never", 1)) {
             app.start(Map.of());
             long origin = System.nanoTime();
             Check check = app.finish(origin).orElseThrow();
@@ -99,9 +100,15 @@ class RoundApplicationTest {
             assertTrue(check.detail().startsWith("did not exit within 1 s after its input was closed"), check::toString);
             Application report = app.report(origin);
             assertTrue(report.terminated());
-            assertFalse(texts(report).contains("never"), "its sleep was stopped, not the shell only");
+            assertFalse(texts(report).contains("never"), texts(report)::toString);
+            child = Long.parseLong(texts(report).get(0).substring("child ".length()));
         }
         assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(15), "stopped within the grace and the term wait");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ProcessHandle.of(child).map(ProcessHandle::isAlive).orElse(false)) {
+            assertTrue(System.nanoTime() < deadline, "the command's sleep " + child + " outlived it");
+            Thread.sleep(50);
+        }
     }
 
     @Test

@@ -112,6 +112,18 @@ class EverydayCommandsIT {
     // ---- logs ------------------------------------------------------------------------------
 
     @Test
+    @Order(0)
+    void aProjectThatIsNotDeployedIsRefusedByEachAndNothingIsCreated() throws Exception {
+        Cli none = Cli.project("it-none", "");
+        for (String[] args : new String[][]{{"logs"}, {"cli", "GET", "k"}, {"connect"}}) {
+            Cli.Result r = none.runFileFirst(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
+            assertEquals(6, r.exitCode(), r::toString);
+            assertTrue(r.err().startsWith("error: project " + none.project() + " is not deployed"), r::toString);
+        }
+        Engine.assertNothingOf(none.project());
+    }
+
+    @Test
     @Order(1)
     void logsShowEveryNodeEachLinePrefixedWithItsName() throws Exception {
         Cli.Result r = cli.runFileFirst("logs");
