@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "cli", mixinStandardHelpOptions = true, modelTransformer = CliCommand.WordsAfterTheNode.class,
+        customSynopsis = {"redisha cli [-hVv] [--raw] [-f=FILE] [-o=FORMAT] [--timeout=SECONDS]",
+                "                   [NODE] [COMMAND [ARG...]]"},
         description = {"Run one Redis or Sentinel command on a node and print the reply as redis-cli does; with no "
                 + "COMMAND, on a terminal, an interactive prompt (quit or Ctrl-D to leave).",
                 "NODE is master (the node the Sentinels name master now; the default), master-1, replica-2, "
@@ -42,8 +44,8 @@ public class CliCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
             description = "Longest wait for a reply, 0 for no limit as redis-cli (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
-    @Parameters(paramLabel = "[NODE] [COMMAND [ARG...]]", arity = "0..*",
-            description = "The node, then the command and its arguments.")
+    @Parameters(paramLabel = "NODE COMMAND ARG", arity = "0..*",
+            description = "The node (optional), then the command and its arguments.")
     List<String> words = new ArrayList<>();
 
     @Override
