@@ -36,12 +36,13 @@ public class FailoverTestCommand implements Callable<Integer> {
     OutputOption output;
     @Mixin
     LoggingMixin logging;
-    @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "pause", completionCandidates = Faults.class,
+    @Option(names = "--fault", paramLabel = "FAULT", completionCandidates = Faults.class,
             converter = Faults.class,
-            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
-                    + "pause = docker pause; stop = graceful stop; kill = SIGKILL, started again after the failover; "
-                    + "disconnect = cut off the project's network.")
-    FaultKind fault;
+            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
+                    + "Swarm). One engine: pause = docker pause; stop = graceful stop; kill = SIGKILL, started again "
+                    + "after the failover; disconnect = cut off the project's network. Swarm (platform: swarm): stop = "
+                    + "the master's service scaled to 0; drain = the master's host drained.")
+    String fault;
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
             description = "Fail over N times in a row, each from the master of the moment (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -68,7 +69,8 @@ public class FailoverTestCommand implements Callable<Integer> {
                 throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
                         + " is not deployed on " + session.backend.describe() + " (run redisha up)");
             }
-            FailoverOptions options = new FailoverOptions(fault, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
+            FaultKind kind = Faults.resolve(fault, session.backend);
+            FailoverOptions options = new FailoverOptions(kind, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
             FailoverReport result = new FailoverTest(session.cluster, options).run();
             out.print(output.json() ? FailoverReports.json(result) : FailoverReports.text(result));
             out.flush();
