@@ -382,26 +382,30 @@ public final class SwarmBackend implements Backend {
                                     Map<String, String> labels, int index, Service service) {
         List<ContainerSpecConfig> configs = new ArrayList<>();
         List<ContainerSpecSecret> secrets = new ArrayList<>();
+        // apply SOURCE TARGET MARKER ID: copies when the config object changed (a new deployment, or
+        // startWith), not when the same task restarts, so what Redis or Sentinel rewrote survives
         StringBuilder script = new StringBuilder("set -e\n"
-                + "apply() { if [ \"$(cat \"$1\")\" != \"$(cat \"$3\" 2>/dev/null)\" ]; then cp \"$1\" \"$2\"; cp \"$1\" \"$3\"; fi; }\n");
+                + "apply() { if [ \"$(cat \"$3\" 2>/dev/null)\" != \"$4\" ]; then cat \"$1\" > \"$2\"; echo \"$4\" > \"$3\"; fi;"
+                + " chmod 600 \"$2\"; }\n");
         for (var file : new TreeMap<>(files).entrySet()) {
             String base = file.getKey().substring(file.getKey().lastIndexOf('/') + 1);
             String objectName = objectName(name, file.getKey(), file.getValue());
             String mounted;
+            String id;
             if (holdsPassword(file.getValue())) {
-                String id = ensureSecret(objectName, file.getValue(), labels);
+                id = ensureSecret(objectName, file.getValue(), labels);
                 secrets.add(new ContainerSpecSecret().withSecretId(id).withSecretName(objectName)
                         .withFile(new ContainerSpecFile().withName(base).withUid("0").withGid("0").withMode(0400L)));
                 mounted = SECRET_DIR + base;
             } else {
-                String id = ensureConfig(objectName, file.getValue(), labels);
+                id = ensureConfig(objectName, file.getValue(), labels);
                 configs.add(new ContainerSpecConfig().withConfigID(id).withConfigName(objectName)
                         .withFile(new ContainerSpecFile().withName(CONFIG_DIR + base).withUid("0").withGid("0").withMode(0444L)));
                 mounted = CONFIG_DIR + base;
             }
             String dir = file.getKey().substring(0, file.getKey().lastIndexOf('/') + 1);
             script.append("apply ").append(mounted).append(' ').append(file.getKey()).append(' ')
-                    .append(dir).append(".redisha-applied-").append(base).append('\n');
+                    .append(dir).append(".redisha-applied-").append(base).append(' ').append(id).append('\n');
         }
         script.append("exec \"$@\"\n");
         List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "redisha-start"));
