@@ -86,7 +86,7 @@ final class Session implements AutoCloseable {
         // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
         Duration restartDelay = Duration.ofMillis(s.downAfterMillis() + s.failoverTimeoutMillis()).plusSeconds(10);
         return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
-                platform.acceptRisk(), restartDelay));
+                platform.acceptRisk(), restartDelay, s.masterName(), s.count()));
     }
 
     /** Progress lines on stderr, stamped with the seconds since the command started. */

@@ -168,7 +168,7 @@ class SwarmIT {
             master.waitReplicas(2, 5000);
         }
         useManagerOtherThan(old);
-        lab("stop-host", Integer.toString(old));
+        lab("stop-host", Integer.toString(old), "--wait");
         try {
             failsOverWhileTheHostIsDown(old, written);
         } finally {

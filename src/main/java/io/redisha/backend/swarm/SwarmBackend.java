@@ -94,7 +94,8 @@ public final class SwarmBackend implements Backend {
      *                     needs to promote a replica, so a master restarted without its data never
      *                     comes back while its replicas still follow it
      */
-    public record Options(String redisImage, Map<String, String> dial, boolean acceptRisk, Duration restartDelay) {
+    public record Options(String redisImage, Map<String, String> dial, boolean acceptRisk, Duration restartDelay,
+                          String masterName, int sentinels) {
     }
 
     private final SwarmApi api;
@@ -407,12 +408,38 @@ public final class SwarmBackend implements Backend {
             script.append("apply ").append(mounted).append(' ').append(file.getKey()).append(' ')
                     .append(dir).append(".redisha-applied-").append(base).append(' ').append(id).append('\n');
         }
+        if (service.isRedis()) {
+            script.append(followSentinels(files));
+        }
         script.append("exec \"$@\"\n");
         List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "redisha-start"));
         command.addAll(entrypoint(image));
         command.addAll(cmd);
         return new ContainerSpec().withImage(image).withLabels(labels).withCommand(command)
                 .withConfigs(configs).withSecrets(secrets).withStopGracePeriod(STOP_GRACE_NANOS);
+    }
+
+    /**
+     * A Redis task starts on a new overlay address, which no Sentinel knows: started as a master it
+     * would stay one, alone and empty. So before it starts it asks the Sentinels (by their service
+     * names on the overlay) for the current master and, when that is another node, follows it.
+     */
+    private String followSentinels(Map<String, byte[]> files) {
+        String config = files.keySet().stream().filter(f -> f.endsWith(".conf")).findFirst().orElse(null);
+        if (config == null) {
+            return "";
+        }
+        StringBuilder names = new StringBuilder();
+        for (int i = 1; i <= options.sentinels() + 2; i++) {
+            names.append(' ').append(Naming.container(project, Service.SENTINEL, i));
+        }
+        return "cli=$(command -v redis-cli || command -v valkey-cli || true)\n"
+                + "ask() { for s in" + names + "; do set -- $(\"$cli\" -h \"$s\" -p " + Service.SENTINEL.port()
+                + " --raw SENTINEL get-master-addr-by-name " + options.masterName() + " 2>/dev/null);"
+                + " if [ -n \"${2:-}\" ]; then echo \"$1 $2\"; return; fi; done; }\n"
+                + "follow() { [ -n \"${1:-}\" ] || return 0; for ip in $(awk '/32 host/ { print f } { f = $2 }' /proc/net/fib_trie);"
+                + " do [ \"$ip\" = \"$1\" ] && return 0; done; echo \"replicaof $1 $2\" >> " + config + "; }\n"
+                + "if [ -n \"$cli\" ]; then follow $(ask); fi\n";
     }
 
     private List<String> entrypoint(String image) {
