@@ -99,7 +99,7 @@ public class RedishaCli {
             if (e instanceof UserException u) {
                 return u.exitCode();
             }
-            if (e instanceof io.redisha.cluster.Scaler.RefusedException) {
+            if (e instanceof io.redisha.cluster.Scaler.RefusedException || e instanceof io.redisha.cluster.PlacementException) {
                 return ExitCodes.REFUSED;
             }
             if (e instanceof PreflightException) {

@@ -29,7 +29,7 @@ final class PortPreflight {
         if (!toCreate.isEmpty()) {
             backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
                     topology.sentinels().quorum()).ifPresent(problem -> {
-                        throw new Scaler.RefusedException("refused: " + problem + " (nothing was created)");
+                        throw new PlacementException("refused: " + problem + " (nothing was created)");
                     });
         }
     }
