@@ -97,6 +97,20 @@ public interface Backend extends AutoCloseable {
      */
     ProjectLock lock(String command);
 
+    /**
+     * Why the backend cannot place this many Redis servers and Sentinels so that the deployment
+     * survives what it promises to survive (for a multi-host backend: the loss of any one host);
+     * empty when it can. Asked before anything is created.
+     */
+    default java.util.Optional<String> placementProblem(int redisServers, int sentinels, int quorum) {
+        return java.util.Optional.empty();
+    }
+
+    /** Hosts of the project's nodes that cannot run them now ("host lab-host-2 is down"); empty on one engine. */
+    default List<String> hostProblems() {
+        return List.of();
+    }
+
     // ---- faults ----------------------------------------------------------------------------
 
     /** The faults this backend can inject, in the order to offer them; the first is the default. */

@@ -38,12 +38,13 @@ public class FailoverTestCommand implements Callable<Integer> {
     OutputOption output;
     @Mixin
     LoggingMixin logging;
-    @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "pause", completionCandidates = Faults.class,
+    @Option(names = "--fault", paramLabel = "FAULT", completionCandidates = Faults.class,
             converter = Faults.class,
-            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
-                    + "pause = docker pause; stop = graceful stop; kill = SIGKILL, started again after the failover; "
-                    + "disconnect = cut off the project's network.")
-    FaultKind fault;
+            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
+                    + "Swarm). One engine: pause = docker pause; stop = graceful stop; kill = SIGKILL, started again "
+                    + "after the failover; disconnect = cut off the project's network. Swarm (platform: swarm): stop = "
+                    + "the master's service scaled to 0; drain = the master's host drained.")
+    String fault;
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
             description = "Fail over N times in a row, each from the master of the moment (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -76,7 +77,8 @@ public class FailoverTestCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         try (Session session = Session.openExclusive(project, err, "failover-test")) {
             session.requireDeployed();
-            FailoverOptions options = new FailoverOptions(fault, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds),
+            FaultKind kind = Faults.resolve(fault, session.backend);
+            FailoverOptions options = new FailoverOptions(kind, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds),
                     whileCommand == null ? null : new FailoverOptions.WhileCommand(whileCommand,
                             Duration.ofSeconds(whileGraceSeconds), PasswordSources.of(session.loaded)));
             FailoverReport result = new FailoverTest(session.cluster, options).run();

@@ -99,6 +99,9 @@ public class RedishaCli {
             if (e instanceof UserException u) {
                 return u.exitCode();
             }
+            if (e instanceof io.redisha.cluster.Scaler.RefusedException || e instanceof io.redisha.cluster.PlacementException) {
+                return ExitCodes.REFUSED;
+            }
             if (e instanceof PreflightException) {
                 return ExitCodes.INVALID_TOPOLOGY;
             }
