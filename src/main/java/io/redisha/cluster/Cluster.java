@@ -132,6 +132,7 @@ public final class Cluster implements AutoCloseable {
         List<Node> held = HoldBack.held(before, topology.persistence(),
                 () -> observer.observe(before).replication().values());
         repair(Repair.plan(before, held));
+        backend.removeFaultLeftovers().forEach(progress::step);
         if (!held.isEmpty()) {
             holdBack.startAfterPromotion(held, expected, deadline);
         }

@@ -10,10 +10,20 @@ import java.util.List;
  *
  * @param downAfterMilliseconds Sentinel's {@code down-after-milliseconds}: no failover can be faster
  * @param outcome               PASS when every round passed; NO_FAILOVER when some round saw no failover
+ * @param partitionSeconds      how long a partition lasts (fault partition), or null for other faults
+ * @param waitReplicas          replicas WAIT confirms for each write, or null without WAIT
  */
 public record FailoverReport(String project, String fault, int roundsRequested, int writeRate, Integer maxLost,
                              long timeoutSeconds, int downAfterMilliseconds, int minReplicasToWrite,
-                             int minReplicasMaxLag, String startedAt, List<Round> rounds, Outcome outcome) {
+                             int minReplicasMaxLag, String startedAt, List<Round> rounds, Outcome outcome,
+                             Double partitionSeconds, Integer waitReplicas) {
+
+    public FailoverReport(String project, String fault, int roundsRequested, int writeRate, Integer maxLost,
+                          long timeoutSeconds, int downAfterMilliseconds, int minReplicasToWrite, int minReplicasMaxLag,
+                          String startedAt, List<Round> rounds, Outcome outcome) {
+        this(project, fault, roundsRequested, writeRate, maxLost, timeoutSeconds, downAfterMilliseconds,
+                minReplicasToWrite, minReplicasMaxLag, startedAt, rounds, outcome, null, null);
+    }
 
     public enum Outcome { PASS, FAIL, NO_FAILOVER }
 
@@ -42,10 +52,20 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param notes          what redisha did or saw beyond the plan (e.g. a Sentinel reset)
      * @param durationMs     from the fault to the end of the round's checks
      * @param application    the user's command run through the round (--while), or null
+     * @param sticky         the writes of the client that stayed with the old master, or null without writes
      */
     public record Round(int round, String fault, @JsonIgnore String injected, String oldMaster, String newMaster, Outcome outcome, String reason,
                         List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes, List<Event> events,
-                        List<String> notReadyBefore, List<String> notes, long durationMs, Application application) {
+                        List<String> notReadyBefore, List<String> notes, long durationMs, Application application,
+                        Writes sticky) {
+
+        public Round(int round, String fault, String injected, String oldMaster, String newMaster, Outcome outcome,
+                     String reason, List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes,
+                     List<Event> events, List<String> notReadyBefore, List<String> notes, long durationMs,
+                     Application application) {
+            this(round, fault, injected, oldMaster, newMaster, outcome, reason, phases, healedAtMs, checks, writes,
+                    events, notReadyBefore, notes, durationMs, application, null);
+        }
 
         public Round(int round, String fault, String injected, String oldMaster, String newMaster, Outcome outcome,
                      String reason, List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes,
@@ -84,10 +104,36 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param gapFromMs        where that window starts, from the fault
      * @param lostWrites       the first lost writes, for a look by hand
      * @param samples          every write's outcome over time (for the chart; not in the JSON)
+     * @param client           which client wrote: "sentinel" (follows Sentinel) or "sticky" (stays with the old master)
+     * @param waitReplicas     replicas WAIT had to confirm for a write to count as acknowledged, or null without WAIT
+     * @param unconfirmed      writes Redis applied but fewer than waitReplicas replicas confirmed in time (not acknowledged)
+     * @param unconfirmedApplied unconfirmed writes whose value is on the master afterwards
+     * @param afterSwitch      what the old master acknowledged after Sentinel promoted another node, or null without failover
      */
     public record Writes(int rate, long attempted, long acknowledged, long failed, long unknown, Long readBack,
                          Long lost, Long unknownApplied, String verifyError, long longestGapMs, long gapFromMs,
-                         long gapToMs, List<LostWrite> lostWrites, @JsonIgnore List<Sample> samples) {
+                         long gapToMs, List<LostWrite> lostWrites, @JsonIgnore List<Sample> samples, String client,
+                         Integer waitReplicas, long unconfirmed, Long unconfirmedApplied, AfterSwitch afterSwitch) {
+
+        public Writes(int rate, long attempted, long acknowledged, long failed, long unknown, Long readBack,
+                      Long lost, Long unknownApplied, String verifyError, long longestGapMs, long gapFromMs,
+                      long gapToMs, List<LostWrite> lostWrites, List<Sample> samples) {
+            this(rate, attempted, acknowledged, failed, unknown, readBack, lost, unknownApplied, verifyError,
+                    longestGapMs, gapFromMs, gapToMs, lostWrites, samples, "sentinel", null, 0, null, null);
+        }
+    }
+
+    /**
+     * Writes that the old master acknowledged after Sentinel had promoted another node: two nodes
+     * answered as master, and what the old one took is discarded when it is demoted.
+     *
+     * @param oldMaster    the node that was master when the fault began
+     * @param acknowledged writes it acknowledged after the first {@code +switch-master}
+     * @param survived     of them, read back afterwards (null when there was no read-back)
+     * @param lost         of them, missing afterwards (null when there was no read-back)
+     * @param lastAtMs     when it acknowledged the last of them, from the fault, or null when none
+     */
+    public record AfterSwitch(String oldMaster, long acknowledged, Long survived, Long lost, Long lastAtMs) {
     }
 
     /**

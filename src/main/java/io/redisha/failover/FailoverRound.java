@@ -8,13 +8,13 @@ import io.redisha.cluster.Expected;
 import io.redisha.cluster.NodeStatus;
 import io.redisha.cluster.NotReadyException;
 import io.redisha.cluster.Progress;
+import io.redisha.wait.Await;
 import io.redisha.failover.FailoverReport.Check;
 import io.redisha.failover.FailoverReport.Event;
 import io.redisha.failover.FailoverReport.Outcome;
 import io.redisha.failover.FailoverReport.Phase;
 import io.redisha.failover.FailoverReport.Round;
 import io.redisha.failover.FailoverReport.Status;
-import io.redisha.failover.FailoverReport.Writes;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ final class FailoverRound {
                 application.start(RoundApplication.environment(cluster, options.whileCommand(), number,
                         options.fault().name()));
             }
-            writes.start(sentinels);
+            writes.start(sentinels, oldMaster);
             origin = System.nanoTime();
             announcer.faultInjected(origin, oldAddress);
             guard.inject();
@@ -101,12 +101,31 @@ final class FailoverRound {
             // the kill fault must not be undone before Sentinel promoted another node: a restarted
             // master without persistence would hand its empty data set to the replicas
             guard.promoted();
+            if (options.fault().isPartition()) {
+                holdPartition();
+            }
             long healed = guard.heal();
             return afterSwitch(before, events, switched.get(), healed, sentinels, deadline);
         } finally {
             writes.stop();
             application.close();
         }
+    }
+
+    /** The partition lasts its set time from the fault, while both sides take writes. */
+    private void holdPartition() {
+        Duration length = partitionLength();
+        long end = origin + length.toNanos();
+        if (end - System.nanoTime() > 0) {
+            progress.step("the partition lasts " + Phases.seconds(length.toNanos()) + " s from the fault; "
+                    + oldMaster.name() + " keeps serving the clients on its side");
+            Await.sleep(Await.remaining(end));
+        }
+    }
+
+    private Duration partitionLength() {
+        return options.partitionLength(cluster.topology().sentinels().downAfterMillis(),
+                cluster.topology().sentinels().failoverTimeoutMillis());
     }
 
     private void onEvent(SentinelEvent e) {
@@ -171,8 +190,8 @@ final class FailoverRound {
         checks.add(verify.ready(deadline));
         application.finish(origin).ifPresent(checks::add);
         long end = System.nanoTime();
-        Writes accounted = writes.finish(origin);
-        writes.check(accounted).ifPresent(checks::add);
+        RoundWrites.Accounted accounted = writes.finish(origin, oldMaster.name(), switched.nanos());
+        writes.check(accounted == null ? null : accounted.sentinel()).ifPresent(checks::add);
         Phase firstWrite = Phases.firstWrite(writes.log(), newAddress, origin, verify.probeMs());
         List<Phase> phases = Phases.of(events.events(), origin, masterName, oldAddress, firstWrite,
                 verify.rejoinedMs(), verify.readyMs());
@@ -209,26 +228,28 @@ final class FailoverRound {
                     writes.keyTtlSeconds(), options.timeout().toSeconds()).masterBack().ifPresent(notes::add);
         }
         Optional<Check> applicationCheck = application.finish(origin);
-        Writes accounted = writes.finish(origin);
+        RoundWrites.Accounted accounted = writes.finish(origin, oldMaster.name(), null);
         List<Check> checks = new ArrayList<>();
         checks.add(new Check(RoundChecks.CHECK_FAILOVER, Status.FAIL, reason));
         for (String name : List.of(RoundChecks.CHECK_NEW_MASTER, RoundChecks.CHECK_REJOINED, RoundChecks.CHECK_READY)) {
             checks.add(new Check(name, Status.SKIP, "no failover"));
         }
         applicationCheck.ifPresent(checks::add);
-        writes.check(accounted).ifPresent(checks::add);
+        writes.check(accounted == null ? null : accounted.sentinel()).ifPresent(checks::add);
         List<Phase> phases = Phases.of(events.events(), origin, masterName, oldAddress,
                 Phases.firstWrite(List.of(), "", origin, null), null, null);
         return round(null, Outcome.NO_FAILOVER, reason, phases, healed, checks, accounted, events, before, end);
     }
 
     private Round round(String newMaster, Outcome outcome, String reason, List<Phase> phases, long healed,
-                        List<Check> checks, Writes accounted, SentinelEvents events, ClusterStatus before, long end) {
+                        List<Check> checks, RoundWrites.Accounted accounted, SentinelEvents events, ClusterStatus before,
+                        long end) {
         List<Event> timeline = events.events().stream().sorted(Comparator.comparingLong(SentinelEvent::nanos))
                 .map(e -> new Event(e.sentinel(), e.type(), Phases.ms(e.nanos() - origin), e.message())).toList();
         return new Round(number, options.fault().name(), options.fault().injected(), oldMaster.name(), newMaster,
-                outcome, reason, phases, Phases.ms(healed - origin), checks, accounted, timeline, before.notReady(),
-                List.copyOf(notes), Phases.ms(end - origin), application.report(origin));
+                outcome, reason, phases, Phases.ms(healed - origin), checks, accounted == null ? null : accounted.sentinel(),
+                timeline, before.notReady(), List.copyOf(notes), Phases.ms(end - origin), application.report(origin),
+                accounted == null ? null : accounted.sticky());
     }
 
     /** The master the Sentinels name; it must answer as master, or there is nothing to test. */

@@ -87,24 +87,8 @@ public final class FailoverHtml {
         }
         out.append("<tr><td>fault undone</td><td class=\"num\">").append(FailoverReports.seconds(round.healedAtMs()))
                 .append("</td><td>redisha</td></tr>\n</table>\n");
-        Writes w = round.writes();
-        if (w != null) {
-            out.append("<table>\n<caption>Writes at ").append(w.rate()).append("/s</caption>\n");
-            row(out, "attempted", Long.toString(w.attempted()));
-            row(out, "acknowledged", Long.toString(w.acknowledged()));
-            row(out, "failed", Long.toString(w.failed()));
-            row(out, "no reply (unknown)", w.unknown() + (w.unknownApplied() == null ? "" : " (" + w.unknownApplied() + " applied)"));
-            row(out, "read back", w.readBack() == null ? "-" : Long.toString(w.readBack()));
-            row(out, "acknowledged but lost", w.lost() == null ? "not known: " + w.verifyError() : Long.toString(w.lost()));
-            row(out, "longest window without a successful write",
-                    FailoverReports.seconds(w.longestGapMs()) + " s (" + FailoverReports.seconds(w.gapFromMs()) + " to "
-                            + FailoverReports.seconds(w.gapToMs()) + ")");
-            for (FailoverReport.LostWrite lost : w.lostWrites()) {
-                row(out, "lost: " + lost.key(), "acknowledged by " + lost.acknowledgedBy() + " at "
-                        + FailoverReports.seconds(lost.atMs()) + " s");
-            }
-            out.append("</table>\n");
-        }
+        writes(out, round.writes(), "Writes of redisha's client (follows Sentinel)");
+        writes(out, round.sticky(), "Writes of a sticky client (stays with " + round.oldMaster() + ")");
         out.append("</div>\n<table class=\"checks\">\n<caption>Checks</caption>\n");
         for (Check c : round.checks()) {
             out.append("<tr><td class=\"").append(c.status().name()).append("\">").append(c.status().name())
@@ -153,6 +137,39 @@ public final class FailoverHtml {
     }
 
     private record Marker(String label, long atMs, String color, String title) {
+    }
+
+    private static void writes(StringBuilder out, Writes w, String title) {
+        if (w == null) {
+            return;
+        }
+        out.append("<table>\n<caption>").append(esc(title)).append(", ").append(w.rate()).append("/s")
+                .append(w.waitReplicas() == null ? "" : ", WAIT " + w.waitReplicas()).append("</caption>\n");
+        row(out, "attempted", Long.toString(w.attempted()));
+        row(out, "acknowledged", Long.toString(w.acknowledged()));
+        row(out, "failed", Long.toString(w.failed()));
+        row(out, "no reply (unknown)", w.unknown() + (w.unknownApplied() == null ? "" : " (" + w.unknownApplied() + " applied)"));
+        if (w.waitReplicas() != null) {
+            row(out, "unconfirmed by WAIT (not acknowledged)", w.unconfirmed()
+                    + (w.unconfirmedApplied() == null ? "" : " (" + w.unconfirmedApplied() + " survived)"));
+        }
+        row(out, "read back", w.readBack() == null ? "-" : Long.toString(w.readBack()));
+        row(out, "acknowledged but lost", w.lost() == null ? "not known: " + w.verifyError()
+                : w.lost() + " (" + FailoverReports.percent(w.lost(), w.acknowledged()) + ")");
+        FailoverReport.AfterSwitch split = w.afterSwitch();
+        if (split != null) {
+            row(out, "acknowledged by " + split.oldMaster() + " after the new master was elected",
+                    split.acknowledged() + (split.survived() == null ? ""
+                            : " (" + split.survived() + " survived, " + split.lost() + " lost)"));
+        }
+        row(out, "longest window without a successful write",
+                FailoverReports.seconds(w.longestGapMs()) + " s (" + FailoverReports.seconds(w.gapFromMs()) + " to "
+                        + FailoverReports.seconds(w.gapToMs()) + ")");
+        for (FailoverReport.LostWrite lost : w.lostWrites()) {
+            row(out, "lost: " + lost.key(), "acknowledged by " + lost.acknowledgedBy() + " at "
+                    + FailoverReports.seconds(lost.atMs()) + " s");
+        }
+        out.append("</table>\n");
     }
 
     /** The round's SVG chart: x is seconds from the fault. */

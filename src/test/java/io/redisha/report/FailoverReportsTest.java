@@ -53,7 +53,7 @@ class FailoverReportsTest {
         assertTrue(Pattern.compile("detected by Sentinel \\(\\+sdown\\)\\s+5\\.21\\s+p-sentinel-1").matcher(text).find(), text);
         assertTrue(Pattern.compile("deployment ready again\\s+-").matcher(text).find(), text);
         assertTrue(text.contains("400 attempted, 350 acknowledged, 40 failed, 10 unknown"), text);
-        assertTrue(text.contains("acknowledged but lost: 1 (349 read back from the master)"), text);
+        assertTrue(text.contains("acknowledged but lost: 1 of 350 (0.3%; 349 read back from the master)"), text);
         assertTrue(text.contains("lost: redisha:ft:a:1:9, acknowledged by p-master-1 at 6.95 s"), text);
         assertTrue(text.contains("longest window without a successful write: 6.90 s (0.01 s to 6.91 s)"), text);
         assertTrue(text.contains("  PASS  failover: Sentinel promoted p-replica-1"), text);
