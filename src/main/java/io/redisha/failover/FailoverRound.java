@@ -119,7 +119,8 @@ final class FailoverRound {
         if (end - System.nanoTime() > 0) {
             progress.step("the partition lasts " + Phases.seconds(length.toNanos()) + " s from the fault; "
                     + oldMaster.name() + " keeps serving the clients on its side");
-            Await.sleep(Await.remaining(end));
+            // rounded up: a sleep counts whole milliseconds
+            Await.sleep(Await.remaining(end).plusMillis(1));
         }
     }
 
