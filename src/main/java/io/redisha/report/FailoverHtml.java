@@ -31,10 +31,10 @@ public final class FailoverHtml {
     private static final int LANE_GAP = 6;
     private static final double[] TICK_STEPS = {0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300};
     private static final Map<String, String> OUTCOME_COLORS = Map.of(
-            "ACK", "#2e7d32", "UNKNOWN", "#ef8f00", "FAILED", "#c62828");
+            "ACK", "#2e7d32", "UNKNOWN", "#ef8f00", "UNCONFIRMED", "#8d6e63", "FAILED", "#c62828");
     private static final List<String> LANES = List.of("ACK", "UNKNOWN", "FAILED");
     private static final Map<String, String> LANE_LABELS = Map.of(
-            "ACK", "acknowledged", "UNKNOWN", "no reply", "FAILED", "failed");
+            "ACK", "acknowledged", "UNKNOWN", "no reply/unconfirmed", "FAILED", "failed");
 
     private FailoverHtml() {
     }
@@ -193,8 +193,15 @@ public final class FailoverHtml {
                     "application exited with status " + app.exitStatus()));
         }
         markers.sort(Comparator.comparingLong(Marker::atMs));
-        List<Sample> samples = round.writes() == null || round.writes().samples() == null ? List.of()
-                : round.writes().samples();
+        // redisha's client's lanes, then the sticky client's
+        List<List<Sample>> clients = new ArrayList<>();
+        for (Writes client : new Writes[]{round.writes(), round.sticky()}) {
+            if (client != null && client.samples() != null) {
+                clients.add(client.samples());
+            }
+        }
+        List<Sample> samples = clients.stream().flatMap(List::stream).toList();
+        int lanes = LANES.size() * Math.max(1, clients.size());
         long min = -1000;
         long max = Math.max(round.durationMs(), 1000);
         for (Marker m : markers) {
@@ -213,7 +220,7 @@ public final class FailoverHtml {
             labelRows = Math.max(labelRows, r + 1);
         }
         int laneTop = labelRows * ROW_HEIGHT + 14;
-        int axisY = laneTop + 3 * (LANE_HEIGHT + LANE_GAP) + 4;
+        int axisY = laneTop + lanes * (LANE_HEIGHT + LANE_GAP) + 4;
         int height = axisY + 30;
 
         StringBuilder svg = new StringBuilder();
@@ -229,10 +236,12 @@ public final class FailoverHtml {
                     .append("\" fill=\"#fff3c4\"><title>longest window without a successful write: ")
                     .append(FailoverReports.seconds(w.longestGapMs())).append(" s</title></rect>\n");
         }
-        for (int i = 0; i < LANES.size(); i++) {
+        twoMasters(svg, round, x, laneTop, lanes);
+        for (int i = 0; i < lanes; i++) {
             int y = laneY(laneTop, i);
+            String label = (i >= LANES.size() ? "sticky: " : "") + LANE_LABELS.get(LANES.get(i % LANES.size()));
             svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(y + LANE_HEIGHT - 4)
-                    .append("\" text-anchor=\"end\" class=\"lane\">").append(esc(LANE_LABELS.get(LANES.get(i)))).append("</text>\n");
+                    .append("\" text-anchor=\"end\" class=\"lane\">").append(esc(label)).append("</text>\n");
             svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                     .append(y + LANE_HEIGHT).append("\" y2=\"").append(y + LANE_HEIGHT).append("\" stroke=\"#e0e0e0\"/>\n");
         }
@@ -240,14 +249,16 @@ public final class FailoverHtml {
             svg.append("<text x=\"").append(LEFT + 8).append("\" y=\"").append(laneY(laneTop, 1) + LANE_HEIGHT - 4)
                     .append("\" class=\"lane\">writes off</text>\n");
         }
-        for (Sample s : samples) {
-            int lane = LANES.indexOf(s.outcome());
-            if (lane < 0) {
-                continue;
+        for (int c = 0; c < clients.size(); c++) {
+            for (Sample s : clients.get(c)) {
+                int lane = LANES.indexOf("UNCONFIRMED".equals(s.outcome()) ? "UNKNOWN" : s.outcome());
+                if (lane < 0 || !OUTCOME_COLORS.containsKey(s.outcome())) {
+                    continue;
+                }
+                svg.append("<rect x=\"").append(fmt(x.at(s.atMs()) - 0.75)).append("\" y=\"")
+                        .append(laneY(laneTop, c * LANES.size() + lane)).append("\" width=\"1.5\" height=\"")
+                        .append(LANE_HEIGHT).append("\" fill=\"").append(OUTCOME_COLORS.get(s.outcome())).append("\"/>\n");
             }
-            svg.append("<rect x=\"").append(fmt(x.at(s.atMs()) - 0.75)).append("\" y=\"").append(laneY(laneTop, lane))
-                    .append("\" width=\"1.5\" height=\"").append(LANE_HEIGHT).append("\" fill=\"")
-                    .append(OUTCOME_COLORS.get(s.outcome())).append("\"/>\n");
         }
         for (int i = 0; i < markers.size(); i++) {
             Marker m = markers.get(i);
@@ -275,6 +286,29 @@ public final class FailoverHtml {
         }
         svg.append("</svg>\n");
         return svg.toString();
+    }
+
+    /**
+     * The window in which two nodes answered as master: from Sentinel's switch to the last write the
+     * old master acknowledged after it (a client that stayed with it saw that).
+     */
+    private static void twoMasters(StringBuilder svg, Round round, Scale x, int laneTop, int lanes) {
+        Phase switched = round.phase("switch");
+        Long last = null;
+        for (Writes client : new Writes[]{round.writes(), round.sticky()}) {
+            if (client != null && client.afterSwitch() != null && client.afterSwitch().lastAtMs() != null) {
+                last = last == null ? client.afterSwitch().lastAtMs() : Math.max(last, client.afterSwitch().lastAtMs());
+            }
+        }
+        if (switched == null || switched.atMs() == null || last == null) {
+            return;
+        }
+        svg.append("<rect x=\"").append(fmt(x.at(switched.atMs()))).append("\" y=\"").append(laneTop - 4)
+                .append("\" width=\"").append(fmt(Math.max(1, x.at(last) - x.at(switched.atMs()))))
+                .append("\" height=\"").append(lanes * (LANE_HEIGHT + LANE_GAP) + 2)
+                .append("\" fill=\"#fde0dc\" fill-opacity=\"0.7\"><title>two nodes answered as master: ")
+                .append(esc(round.oldMaster())).append(" acknowledged writes until ").append(FailoverReports.seconds(last))
+                .append(" s</title></rect>\n");
     }
 
     private static int laneY(int laneTop, int lane) {

@@ -142,4 +142,36 @@ class FailoverReportsTest {
         assertEquals(1, json.get("exitStatus").asInt());
         assertEquals("connected", json.get("output").get(0).get("text").asText());
     }
+
+    @Test
+    void theStickyClientAndWhatTheOldMasterAcknowledgedAfterTheSwitchAreInEveryReport() throws Exception {
+        FailoverReport base = report("m", Outcome.PASS);
+        Round r = base.rounds().get(0);
+        Writes sticky = new Writes(50, 600, 500, 90, 10, 100L, 400L, 2L, null, 12_000, 20_000, 32_000, List.of(),
+                List.of(new Sample(-500, "ACK"), new Sample(9000, "ACK"), new Sample(21_000, "FAILED")), "sticky", null,
+                0, null, new FailoverReport.AfterSwitch("p-master-1", 300, 0L, 300L, 19_990L));
+        Round withSticky = new Round(r.round(), "partition", "partitioned", r.oldMaster(), r.newMaster(), r.outcome(),
+                r.reason(), r.phases(), 20_000L, r.checks(), r.writes(), r.events(), r.notReadyBefore(), r.notes(),
+                r.durationMs(), null, sticky);
+        FailoverReport report = new FailoverReport(base.project(), "partition", 1, 50, null, 60, 5000, 0, 10,
+                base.startedAt(), List.of(withSticky), Outcome.PASS, 15.0, null);
+
+        String text = FailoverReports.text(report);
+        assertTrue(text.contains("partition 15.0 s"), text);
+        assertTrue(text.contains("writes of a sticky client (stays connected to p-master-1"), text);
+        assertTrue(text.contains("acknowledged but lost: 400 of 500 (80.0%; 100 read back from the master)"), text);
+        assertTrue(text.contains("acknowledged by p-master-1 after the new master was elected: 300 (the last at 19.99 s),"
+                + " 0 survived, 300 lost"), text);
+
+        String html = FailoverHtml.render(report);
+        assertTrue(html.contains("sticky: acknowledged"), "the sticky client's lanes on the timeline");
+        assertTrue(html.contains("two nodes answered as master"), "the split-brain window on the timeline");
+        assertTrue(html.contains("300 (0 survived, 300 lost)"), html);
+
+        JsonNode json = new ObjectMapper().readTree(FailoverReports.json(report));
+        assertEquals(15.0, json.get("partitionSeconds").asDouble());
+        JsonNode split = json.get("rounds").get(0).get("sticky").get("afterSwitch");
+        assertEquals(300, split.get("lost").asLong());
+        assertFalse(json.get("rounds").get(0).get("sticky").has("samples"), "samples stay out of the JSON");
+    }
 }
