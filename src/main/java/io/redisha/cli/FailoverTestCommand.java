@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "failover-test", mixinStandardHelpOptions = true,
@@ -38,9 +39,10 @@ public class FailoverTestCommand implements Callable<Integer> {
     OutputOption output;
     @Mixin
     LoggingMixin logging;
-    @Option(names = "--fault", paramLabel = "FAULT", completionCandidates = Faults.class,
+    @Option(names = "--fault", paramLabel = "FAULT[,FAULT...]", completionCandidates = Faults.class,
             converter = Faults.class,
-            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
+            description = "How to break the master; a comma-separated list is cycled over the rounds. "
+                    + "${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
                     + "Swarm). One engine: pause = docker pause; stop = graceful stop; kill = SIGKILL, started again "
                     + "after the failover; disconnect = cut off the project's network; partition = cut off the Sentinels "
                     + "and replicas while it keeps running and serving the host's clients, for --partition-seconds. Swarm (platform: swarm): stop = "
@@ -86,8 +88,8 @@ public class FailoverTestCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         try (Session session = Session.openExclusive(project, err, "failover-test")) {
             session.requireDeployed();
-            FaultKind kind = Faults.resolve(fault, session.backend);
-            FailoverOptions options = new FailoverOptions(kind, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds),
+            List<FaultKind> kinds = Faults.resolveAll(fault, session.backend);
+            FailoverOptions options = new FailoverOptions(kinds, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds),
                     whileCommand == null ? null : new FailoverOptions.WhileCommand(whileCommand,
                             Duration.ofSeconds(whileGraceSeconds), PasswordSources.of(session.loaded)),
                     partitionSeconds == null ? null : Duration.ofSeconds(partitionSeconds), waitReplicas);
@@ -125,7 +127,7 @@ public class FailoverTestCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--while-grace must be at least 1 second, got "
                     + whileGraceSeconds);
         }
-        if (partitionSeconds != null && !"partition".equals(fault)) {
+        if (partitionSeconds != null && (fault == null || !Faults.split(fault).contains("partition"))) {
             throw new ParameterException(spec.commandLine(), "--partition-seconds needs --fault partition");
         }
         if (partitionSeconds != null && (partitionSeconds < 1 || partitionSeconds >= timeoutSeconds)) {

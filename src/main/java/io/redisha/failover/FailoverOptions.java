@@ -4,12 +4,13 @@ import io.redisha.backend.FaultKind;
 import io.redisha.topology.PasswordSources;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * What failover-test is asked to do.
  *
- * @param fault     how to break the master, one of the backend's faults
+ * @param faults    how to break the master, one of the backend's faults per round, cycled over the rounds
  * @param rounds    failovers in a row
  * @param writeRate writes per second during each round; 0 for none
  * @param maxLost   acknowledged writes that may be lost before the writes check fails; null for no check
@@ -20,7 +21,7 @@ import java.util.Objects;
  * @param waitReplicas a write counts as acknowledged only once {@code WAIT waitReplicas} confirms that
  *                  many replicas have it; 0 for plain writes
  */
-public record FailoverOptions(FaultKind fault, int rounds, int writeRate, Integer maxLost, Duration timeout,
+public record FailoverOptions(List<FaultKind> faults, int rounds, int writeRate, Integer maxLost, Duration timeout,
                               WhileCommand whileCommand, Duration partition, int waitReplicas) {
 
     /** Margin of the default partition beyond Sentinel's own bounds. */
@@ -46,7 +47,26 @@ public record FailoverOptions(FaultKind fault, int rounds, int writeRate, Intege
 
     public FailoverOptions(FaultKind fault, int rounds, int writeRate, Integer maxLost, Duration timeout,
                            WhileCommand whileCommand) {
-        this(fault, rounds, writeRate, maxLost, timeout, whileCommand, null, 0);
+        this(List.of(fault), rounds, writeRate, maxLost, timeout, whileCommand, null, 0);
+    }
+
+    /** The first round's fault. */
+    public FaultKind fault() {
+        return faults.get(0);
+    }
+
+    /** The fault of round {@code round} (from 1): the list, cycled. */
+    public FaultKind faultOf(int round) {
+        return faults.get((round - 1) % faults.size());
+    }
+
+    /** The faults by name, as the user listed them: "pause,partition". */
+    public String faultNames() {
+        return String.join(",", faults.stream().map(FaultKind::name).toList());
+    }
+
+    public boolean partitions() {
+        return faults.stream().anyMatch(FaultKind::isPartition);
     }
 
     /**
@@ -60,7 +80,10 @@ public record FailoverOptions(FaultKind fault, int rounds, int writeRate, Intege
     }
 
     public FailoverOptions {
-        Objects.requireNonNull(fault, "fault");
+        faults = List.copyOf(faults);
+        if (faults.isEmpty()) {
+            throw new IllegalArgumentException("no fault");
+        }
         Objects.requireNonNull(timeout, "timeout");
         if (rounds < 1 || writeRate < 0 || (maxLost != null && maxLost < 0) || timeout.isNegative() || timeout.isZero()
                 || waitReplicas < 0 || (partition != null && (partition.isNegative() || partition.isZero()))) {

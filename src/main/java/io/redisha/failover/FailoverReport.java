@@ -1,8 +1,13 @@
 package io.redisha.failover;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a failover-test found: per round the phases timed from the fault, the write figures, the
@@ -172,5 +177,49 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
 
     public boolean passed() {
         return outcome == Outcome.PASS;
+    }
+
+    /**
+     * The rounds of one fault kind, summed up.
+     *
+     * @param medianSwitchMs median time from the fault to {@code +switch-master}, over the rounds that saw one
+     * @param worstSwitchMs  the longest of them
+     * @param acknowledged   acknowledged writes of redisha's client; lost: of them, lost (null when some round could not tell)
+     * @param stickyAcknowledged the same for the sticky client
+     */
+    public record Summary(String fault, int rounds, int passed, Long medianSwitchMs, Long worstSwitchMs,
+                          long acknowledged, Long lost, long stickyAcknowledged, Long stickyLost) {
+    }
+
+    /** Per fault kind, in the order they first ran. */
+    @JsonProperty("summary")
+    public List<Summary> summary() {
+        Map<String, List<Round>> byFault = new LinkedHashMap<>();
+        rounds.forEach(r -> byFault.computeIfAbsent(r.fault(), f -> new ArrayList<>()).add(r));
+        List<Summary> out = new ArrayList<>();
+        byFault.forEach((fault, list) -> {
+            List<Long> switches = list.stream().map(r -> r.phase("switch")).filter(Objects::nonNull)
+                    .map(Phase::atMs).filter(Objects::nonNull).sorted().toList();
+            out.add(new Summary(fault, list.size(), (int) list.stream().filter(r -> r.outcome() == Outcome.PASS).count(),
+                    switches.isEmpty() ? null : median(switches), switches.isEmpty() ? null : switches.get(switches.size() - 1),
+                    sum(list, Round::writes, Writes::acknowledged), sumLost(list, Round::writes),
+                    sum(list, Round::sticky, Writes::acknowledged), sumLost(list, Round::sticky)));
+        });
+        return out;
+    }
+
+    /** The lower middle value of a sorted list, so that it is one that was measured. */
+    static long median(List<Long> sorted) {
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static long sum(List<Round> rounds, java.util.function.Function<Round, Writes> client,
+                            java.util.function.ToLongFunction<Writes> figure) {
+        return rounds.stream().map(client).filter(Objects::nonNull).mapToLong(figure).sum();
+    }
+
+    private static Long sumLost(List<Round> rounds, java.util.function.Function<Round, Writes> client) {
+        List<Writes> all = rounds.stream().map(client).filter(Objects::nonNull).toList();
+        return all.stream().anyMatch(w -> w.lost() == null) ? null : all.stream().mapToLong(Writes::lost).sum();
     }
 }

@@ -1,5 +1,6 @@
 package io.redisha.failover;
 
+import io.redisha.backend.FaultKind;
 import io.redisha.backend.Node;
 import io.redisha.cluster.Cluster;
 import io.redisha.cluster.ClusterStatus;
@@ -34,6 +35,7 @@ final class FailoverRound {
 
     private final Cluster cluster;
     private final FailoverOptions options;
+    private final FaultKind fault;
     private final int number;
     private final String keyPrefix;
     private final Progress progress;
@@ -50,6 +52,7 @@ final class FailoverRound {
     FailoverRound(Cluster cluster, FailoverOptions options, int number, String runId) {
         this.cluster = cluster;
         this.options = options;
+        this.fault = options.faultOf(number);
         this.number = number;
         this.keyPrefix = "redisha:ft:" + runId + ":" + number + ":";
         this.progress = message -> cluster.progress().step("round " + number + ": " + message);
@@ -71,7 +74,7 @@ final class FailoverRound {
         List<Node> sentinels = deployment.sentinels().stream().filter(Node::isRunning).toList();
         // resources close in reverse: the fault is healed first, then the listeners stop
         try (SentinelEvents events = new SentinelEvents(cluster.redis().sentinelConfig(2000, 0), sentinels, this::onEvent);
-             FaultGuard guard = new FaultGuard(options.fault(), cluster.backend(), oldMaster, progress,
+             FaultGuard guard = new FaultGuard(fault, cluster.backend(), oldMaster, progress,
                      replicasWouldCopyARestartedMaster(before))) {
             events.start();
             List<String> deaf = events.awaitSubscribed(System.nanoTime() + SUBSCRIBE_WAIT.toNanos());
@@ -84,14 +87,14 @@ final class FailoverRound {
             }
             if (options.whileCommand() != null) {
                 application.start(RoundApplication.environment(cluster, options.whileCommand(), number,
-                        options.fault().name()));
+                        fault.name()));
             }
             writes.start(sentinels, oldMaster);
             origin = System.nanoTime();
             announcer.faultInjected(origin, oldAddress);
             guard.inject();
             long deadline = origin + options.timeout().toNanos();
-            progress.step(options.fault().injected() + " " + oldMaster.name() + " (master); waiting up to "
+            progress.step(fault.injected() + " " + oldMaster.name() + " (master); waiting up to "
                     + options.timeout().toSeconds() + " s for Sentinel to fail over");
             Optional<SentinelEvent> switched = events.await(
                     e -> e.isSwitchMaster() && e.concernsMaster(masterName, oldAddress), deadline);
@@ -101,7 +104,7 @@ final class FailoverRound {
             // the kill fault must not be undone before Sentinel promoted another node: a restarted
             // master without persistence would hand its empty data set to the replicas
             guard.promoted();
-            if (options.fault().isPartition()) {
+            if (fault.isPartition()) {
                 holdPartition();
             }
             long healed = guard.heal();
@@ -247,7 +250,7 @@ final class FailoverRound {
                         long end) {
         List<Event> timeline = events.events().stream().sorted(Comparator.comparingLong(SentinelEvent::nanos))
                 .map(e -> new Event(e.sentinel(), e.type(), Phases.ms(e.nanos() - origin), e.message())).toList();
-        return new Round(number, options.fault().name(), options.fault().injected(), oldMaster.name(), newMaster,
+        return new Round(number, fault.name(), fault.injected(), oldMaster.name(), newMaster,
                 outcome, reason, phases, Phases.ms(healed - origin), checks, accounted == null ? null : accounted.sentinel(),
                 timeline, before.notReady(), List.copyOf(notes), Phases.ms(end - origin), application.report(origin),
                 accounted == null ? null : accounted.sticky());

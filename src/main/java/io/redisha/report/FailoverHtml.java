@@ -58,6 +58,9 @@ public final class FailoverHtml {
                 .append("</b> (no failover can be faster) &middot; min-replicas-to-write ")
                 .append(report.minReplicasToWrite()).append(" (max lag ").append(report.minReplicasMaxLag())
                 .append(" s) &middot; started ").append(esc(report.startedAt())).append("</p>\n");
+        if (report.rounds().size() > 1) {
+            summary(out, report);
+        }
         for (Round round : report.rounds()) {
             round(out, round);
         }
@@ -130,6 +133,21 @@ public final class FailoverHtml {
                     .append('\n');
         }
         out.append("</pre>\n");
+    }
+
+    private static void summary(StringBuilder out, FailoverReport report) {
+        out.append("<table>\n<caption>Summary across rounds</caption>\n<tr><th>fault</th><th class=\"num\">rounds</th>"
+                + "<th class=\"num\">passed</th><th class=\"num\">switch, median (s)</th><th class=\"num\">switch, worst (s)</th>"
+                + "<th class=\"num\">lost (redisha)</th><th class=\"num\">lost (sticky)</th></tr>\n");
+        for (FailoverReport.Summary s : report.summary()) {
+            out.append("<tr><td>").append(esc(s.fault())).append("</td><td class=\"num\">").append(s.rounds())
+                    .append("</td><td class=\"num\">").append(s.passed()).append("</td><td class=\"num\">")
+                    .append(FailoverReports.seconds(s.medianSwitchMs())).append("</td><td class=\"num\">")
+                    .append(FailoverReports.seconds(s.worstSwitchMs())).append("</td><td class=\"num\">")
+                    .append(esc(FailoverReports.lost(s.lost(), s.acknowledged()))).append("</td><td class=\"num\">")
+                    .append(esc(FailoverReports.lost(s.stickyLost(), s.stickyAcknowledged()))).append("</td></tr>\n");
+        }
+        out.append("</table>\n");
     }
 
     private static void row(StringBuilder out, String name, String value) {

@@ -36,6 +36,9 @@ public final class FailoverReports {
         for (Round round : report.rounds()) {
             out.append(NL).append(round(round));
         }
+        if (report.rounds().size() > 1) {
+            out.append(NL).append(summary(report));
+        }
         out.append(NL).append("RESULT: ").append(result(report)).append(NL);
         return out.toString();
     }
@@ -83,6 +86,21 @@ public final class FailoverReports {
                     .append(c.detail()).append(NL);
         }
         return out.toString();
+    }
+
+    /** One line per fault kind: rounds, passes, time to the new master, writes lost by each client. */
+    static String summary(FailoverReport report) {
+        TextTable table = new TextTable("FAULT", "ROUNDS", "PASSED", "SWITCH MEDIAN (s)", "SWITCH WORST (s)",
+                "LOST (redisha)", "LOST (sticky)");
+        for (FailoverReport.Summary s : report.summary()) {
+            table.row(s.fault(), Integer.toString(s.rounds()), Integer.toString(s.passed()), seconds(s.medianSwitchMs()),
+                    seconds(s.worstSwitchMs()), lost(s.lost(), s.acknowledged()), lost(s.stickyLost(), s.stickyAcknowledged()));
+        }
+        return "summary across rounds" + NL + indent(table.toString());
+    }
+
+    static String lost(Long lost, long acknowledged) {
+        return lost == null ? "unknown" : lost + " of " + acknowledged + " (" + percent(lost, acknowledged) + ")";
     }
 
     private static String writes(Writes w, String title) {

@@ -174,4 +174,34 @@ class FailoverReportsTest {
         assertEquals(300, split.get("lost").asLong());
         assertFalse(json.get("rounds").get(0).get("sticky").has("samples"), "samples stay out of the JSON");
     }
+
+    @Test
+    void aRunOfSeveralRoundsIsSummedUpPerFaultKind() throws Exception {
+        Round pause = report("m", Outcome.PASS).rounds().get(0);
+        Writes sticky = new Writes(50, 600, 500, 90, 10, 100L, 400L, 2L, null, 12_000, 20_000, 32_000, List.of(),
+                List.of(), "sticky", null, 0, null, null);
+        Round partition = new Round(2, "partition", "partitioned", "p-replica-1", "p-master-1", Outcome.PASS, null,
+                List.of(new Phase("switch", "switch announced (+switch-master)", 9000L, "p-sentinel-2")), 20_000L,
+                pause.checks(), pause.writes(), List.of(), List.of(), List.of(), 30_000, null, sticky);
+        Round pause2 = new Round(3, "pause", "paused", "p-master-1", "p-replica-2", Outcome.PASS, null,
+                List.of(new Phase("switch", "switch announced (+switch-master)", 6000L, "p-sentinel-2")), 7000L,
+                pause.checks(), null, List.of(), List.of(), List.of(), 20_000, null, null);
+        Round pause3 = new Round(4, "pause", "paused", "p-replica-2", "p-master-1", Outcome.NO_FAILOVER, "none",
+                List.of(new Phase("switch", "switch announced (+switch-master)", null, null)), 60_000L,
+                pause.checks(), null, List.of(), List.of(), List.of(), 60_000, null, null);
+        FailoverReport report = new FailoverReport("p", "pause,partition", 4, 50, null, 60, 5000, 0, 10,
+                "2026-01-01T00:00:00Z", List.of(pause, partition, pause2, pause3), Outcome.NO_FAILOVER, 15.0, null);
+
+        List<FailoverReport.Summary> summary = report.summary();
+        assertEquals(List.of(
+                new FailoverReport.Summary("pause", 3, 2, 6000L, 7000L, 350, 1L, 0, 0L),
+                new FailoverReport.Summary("partition", 1, 1, 9000L, 9000L, 350, 1L, 500, 400L)), summary);
+        String text = FailoverReports.text(report);
+        assertTrue(text.contains("summary across rounds"), text);
+        assertTrue(text.contains("400 of 500 (80.0%)"), text);
+        assertTrue(FailoverHtml.render(report).contains("Summary across rounds"));
+        JsonNode json = new ObjectMapper().readTree(FailoverReports.json(report));
+        assertEquals("partition", json.get("summary").get(1).get("fault").asText(), json::toString);
+        assertEquals(400, json.get("summary").get(1).get("stickyLost").asLong());
+    }
 }
