@@ -3,6 +3,7 @@ package io.redisha.backend;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the orchestrator needs from an engine, for one project. A backend finds the project's
@@ -53,8 +54,12 @@ public interface Backend extends AutoCloseable {
 
     void removeImage(String tag);
 
-    /** The project's network, created when missing. */
-    void ensureNetwork();
+    /**
+     * The project's network, created when missing. Returns the addresses on it that the backend
+     * keeps for nodes that ask for a fixed one ({@link NodeSpec#address()}), or empty when the
+     * network has none (one created by an older redisha, or an engine that cannot fix addresses).
+     */
+    Optional<AddressRange> ensureNetwork();
 
     void removeNetwork();
 

@@ -4,6 +4,7 @@ import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
+import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
@@ -14,6 +15,8 @@ import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -32,6 +35,7 @@ import java.util.Optional;
  * bridge network, reached through a port published on the bind address.
  */
 public final class SingleEngineBackend implements Backend {
+    private static final Logger log = LoggerFactory.getLogger(SingleEngineBackend.class);
     public static final FaultKind PAUSE = new FaultKind("pause", "paused", "unpaused", false,
             "docker pause: frozen, its connections go silent (the recipe's fault)");
     public static final FaultKind STOP = new FaultKind("stop", "stopped", "started", true,
@@ -121,10 +125,13 @@ public final class SingleEngineBackend implements Backend {
 
     @Override
     public String create(NodeSpec spec) {
-        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(),
-                Labels.node(project, spec.service(), spec.index()), spec.cmd(), network,
-                Naming.aliases(spec.service()), spec.service().port(), spec.bind(), spec.hostPort(), spec.files(),
-                spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+        Map<String, String> labels = Labels.node(project, spec.service(), spec.index());
+        if (spec.address() != null) {
+            labels.put(Labels.ADDRESS, spec.address());
+        }
+        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, spec.cmd(), network,
+                Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(), spec.hostPort(),
+                spec.files(), spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
     }
 
     @Override
@@ -147,9 +154,11 @@ public final class SingleEngineBackend implements Backend {
         engine.unpause(node.id());
     }
 
+    /** With the node's fixed address, if it has one: the engine would otherwise pick another. */
     @Override
     public void reattach(Node node) {
-        engine.connect(node.id(), network, Naming.aliases(node.service()));
+        Map<String, String> labels = engine.inspect(node.id()).getConfig().getLabels();
+        engine.connect(node.id(), network, Naming.aliases(node.service()), labels == null ? null : labels.get(Labels.ADDRESS));
     }
 
     @Override
@@ -170,9 +179,16 @@ public final class SingleEngineBackend implements Backend {
         return engine.imageExists(image);
     }
 
+    /** Skipped when the image was built from the same inputs (Docker would only replay its layer cache). */
     @Override
     public void buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
-        engine.buildImage(contextDir, tag, buildArgs, Labels.project(project));
+        String digest = BuildInputs.digest(contextDir.toPath(), buildArgs, engine::imageId);
+        if (digest.equals(engine.imageLabel(tag, Labels.BUILD_DIGEST))) {
+            return;
+        }
+        Map<String, String> labels = Labels.project(project);
+        labels.put(Labels.BUILD_DIGEST, digest);
+        engine.buildImage(contextDir, tag, buildArgs, labels);
     }
 
     @Override
@@ -181,10 +197,43 @@ public final class SingleEngineBackend implements Backend {
     }
 
     @Override
-    public void ensureNetwork() {
-        if (engine.networks(Labels.project(project)).isEmpty()) {
-            engine.createNetwork(network, Labels.project(project));
+    public Optional<AddressRange> ensureNetwork() {
+        List<Network> existing = engine.networks(Labels.project(project));
+        if (!existing.isEmpty()) {
+            Optional<AddressRange> fixed = FixedAddresses.of(existing.get(0));
+            if (fixed.isPresent() || !nodes().isEmpty()) {
+                return fixed;
+            }
+            // an empty network of an older redisha: replaced by one that keeps fixed addresses
+            existing.forEach(engine::removeNetwork);
         }
+        return createNetwork();
+    }
+
+    /**
+     * The engine picks a free subnet (it knows the other networks and the host's routes), and the
+     * network is created again with that subnet given explicitly, which fixed addresses require.
+     * Another network can take the subnet in between: then it tries again; in the end it settles for a
+     * network without fixed addresses.
+     */
+    private Optional<AddressRange> createNetwork() {
+        Map<String, String> labels = Labels.project(project);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Network picked = engine.inspectNetwork(engine.createNetwork(network, labels, null));
+            Optional<Network.Ipam.Config> config = FixedAddresses.subnetAndGateway(picked)
+                    .flatMap(sg -> FixedAddresses.configFor(sg[0], sg[1]));
+            if (config.isEmpty()) {
+                return Optional.empty();
+            }
+            engine.removeNetwork(picked);
+            try {
+                return FixedAddresses.of(engine.inspectNetwork(engine.createNetwork(network, labels, config.get())));
+            } catch (BackendException e) {
+                log.debug("subnet {} taken meanwhile (attempt {})", config.get().getSubnet(), attempt, e);
+            }
+        }
+        engine.createNetwork(network, labels, null);
+        return Optional.empty();
     }
 
     @Override
