@@ -38,7 +38,8 @@ final class AddressPlan {
         if (range == null || index < 1) {
             return null;
         }
-        int redisSlots = range.size() / 2;
+        // the Sentinels start at a round address in the usual subnets: x.y.64.2 in a /16, .66 in a /24
+        int redisSlots = (range.size() + 2) / 2;
         int offset = switch (service) {
             case MASTER -> index == 1 ? 0 : -1;
             case REPLICA -> index < redisSlots ? index : -1;
