@@ -76,9 +76,9 @@ class ClusterTest {
         assertTrue(sentinel1.contains("sentinel myid " + NodeFactory.sentinelId("p", 1)), sentinel1);
         assertTrue(sentinel1.contains("sentinel known-replica mymaster 10.9.1.3 6379\n"
                 + "sentinel known-replica mymaster 10.9.1.4 6379\n"), sentinel1);
-        assertTrue(sentinel1.contains("sentinel known-sentinel mymaster 10.9.1.66 26379 " + NodeFactory.sentinelId("p", 2)
-                + "\nsentinel known-sentinel mymaster 10.9.1.67 26379 " + NodeFactory.sentinelId("p", 3)), sentinel1);
-        assertFalse(sentinel1.contains("10.9.1.65 26379"), "a Sentinel is not told about itself: " + sentinel1);
+        assertTrue(sentinel1.contains("sentinel known-sentinel mymaster 10.9.1.67 26379 " + NodeFactory.sentinelId("p", 2)
+                + "\nsentinel known-sentinel mymaster 10.9.1.68 26379 " + NodeFactory.sentinelId("p", 3)), sentinel1);
+        assertFalse(sentinel1.contains("10.9.1.66 26379"), "a Sentinel is not told about itself: " + sentinel1);
     }
 
     @Test
