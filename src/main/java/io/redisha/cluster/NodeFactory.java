@@ -29,14 +29,29 @@ import java.util.TreeMap;
 final class NodeFactory {
     private final Topology topology;
     private final Secrets secrets;
-    private final Template sentinelTemplate;
-    private final Template redisTemplate;
+    private final SentinelContext context;
+    /** Read when first needed: commands that create no node never read them. */
+    private Template sentinelTemplate;
+    private Template redisTemplate;
 
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context) {
         this.topology = topology;
         this.secrets = secrets;
-        this.sentinelTemplate = context.sentinelTemplate();
-        this.redisTemplate = SentinelContext.redisTemplate();
+        this.context = context;
+    }
+
+    private synchronized Template sentinelTemplate() {
+        if (sentinelTemplate == null) {
+            sentinelTemplate = context.sentinelTemplate();
+        }
+        return sentinelTemplate;
+    }
+
+    private synchronized Template redisTemplate() {
+        if (redisTemplate == null) {
+            redisTemplate = SentinelContext.redisTemplate();
+        }
+        return redisTemplate;
     }
 
     /**
@@ -58,7 +73,7 @@ final class NodeFactory {
         values.put("min_replicas_max_lag", topology.master().minReplicasMaxLag());
         values.put("replicaof", masterHost == null ? "" : "replicaof " + masterHost + " " + Service.MASTER.port());
         values.put("directives", redisDirectives(service, index));
-        String config = redisTemplate.render(values);
+        String config = redisTemplate().render(values);
         Integer hostPort = service == Service.MASTER ? topology.master().hostPort() : topology.replicas().hostPort(index);
         String name = Naming.container(topology.project(), service, index);
         String volume = topology.persistence() == Persistence.OFF ? null : Naming.dataVolume(name);
@@ -155,7 +170,7 @@ final class NodeFactory {
         values.put("parallel_syncs", s.parallelSyncs());
         values.put("directives", sentinelDirectives());
         values.put("known", knownDirectives(index, known));
-        String config = sentinelTemplate.render(values);
+        String config = sentinelTemplate().render(values);
         return spec(Service.SENTINEL, index, Naming.sentinelImage(topology.project()),
                 List.of("redis-server", Naming.SENTINEL_CONFIG_PATH, "--sentinel"), s.hostPort(index),
                 Naming.SENTINEL_CONFIG_PATH, config, null, null, address);

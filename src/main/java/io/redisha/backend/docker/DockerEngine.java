@@ -23,6 +23,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.EngineUnavailableException;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -44,6 +45,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * The single door to one Docker Engine API through docker-java. Every docker-java exception is
  * turned into a {@link BackendException} here, with the operation in its message.
@@ -51,6 +54,13 @@ import java.util.function.Supplier;
 final class DockerEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     private static final int STOP_TIMEOUT_SECONDS = 5;
+
+    /**
+     * For an engine reached without TLS (a unix socket, or plain TCP): without an SSL context of its
+     * own, the HTTP client would build the system's default one, reading and parsing every trusted CA
+     * certificate at each start, for a connection that never uses TLS.
+     */
+    private static final SSLConfig NO_TLS = () -> SSLContext.getInstance("TLS");
 
     private final DockerClient client;
     private final String host;
@@ -65,7 +75,7 @@ final class DockerEngine implements AutoCloseable {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NO_TLS)
                 .maxConnections(32)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(Duration.ofSeconds(120))
