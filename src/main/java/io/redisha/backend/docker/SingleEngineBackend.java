@@ -29,6 +29,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One Docker engine, the host this process runs on: every node a container on the project's
@@ -47,6 +50,8 @@ public final class SingleEngineBackend implements Backend {
     /** What this backend can inject; the CLI offers exactly these. */
     public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT);
 
+    private static final AtomicReference<CompletableFuture<DockerEngine>> AHEAD = new AtomicReference<>();
+
     private final DockerEngine engine;
     private final String project;
     private final String network;
@@ -59,7 +64,37 @@ public final class SingleEngineBackend implements Backend {
 
     /** Connects to the engine DOCKER_HOST names (or the default socket) and checks that it answers. */
     public static SingleEngineBackend connect(String project) {
-        return new SingleEngineBackend(DockerEngine.connect(), project);
+        CompletableFuture<DockerEngine> ahead = AHEAD.getAndSet(null);
+        if (ahead == null) {
+            return new SingleEngineBackend(DockerEngine.connect(), project);
+        }
+        try {
+            return new SingleEngineBackend(ahead.join(), project);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Begins connecting to the engine in the background (docker-java's HTTP client and JSON mapper take
+     * a good part of a short command's time), for the next {@link #connect}. A connection begun and not
+     * taken is closed when the next one begins.
+     */
+    public static void connectAhead() {
+        CompletableFuture<DockerEngine> ahead = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                ahead.complete(DockerEngine.connect());
+            } catch (RuntimeException e) {
+                ahead.completeExceptionally(e);
+            }
+        }, "redisha-connect");
+        t.setDaemon(true);
+        t.start();
+        CompletableFuture<DockerEngine> untaken = AHEAD.getAndSet(ahead);
+        if (untaken != null) {
+            untaken.thenAccept(DockerEngine::close);
+        }
     }
 
     @Override
