@@ -5,6 +5,7 @@ import io.redisha.backend.ProjectBusyException;
 import io.redisha.backend.docker.SingleEngineBackend;
 import io.redisha.cluster.NotReadyException;
 import io.redisha.cluster.PreflightException;
+import io.redisha.sentinel.RedisNodes;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,14 +67,16 @@ public class RedishaCli {
         if (named == null) {
             cli = commandLine(root);
         } else {
+            if (Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version"))) {
+                // docker-java and Jedis take a good part of a short command's time to get ready:
+                // they do meanwhile, while the command line and the topology are read
+                SingleEngineBackend.connectAhead();
+                RedisNodes.prepare();
+            }
             // picocli reflects over every command it is given, and a command named first needs no
             // other (its usage, errors and exit codes are the same)
             cli = new CommandLine(root);
             cli.addSubcommand(args[0], named);
-            if (Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version"))) {
-                // docker-java takes a good part of a short command's time: connected meanwhile
-                SingleEngineBackend.connectAhead();
-            }
         }
         cli.setOut(out);
         cli.setErr(err);
