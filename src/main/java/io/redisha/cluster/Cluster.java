@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The orchestrator: converges a backend to a topology and observes the result. It never prints;
@@ -244,7 +245,7 @@ public final class Cluster implements AutoCloseable {
             };
             tasks.add(() -> {
                 if (slot.service() == Service.SENTINEL) {
-                    sentinelImage.join();
+                    awaitImage(sentinelImage);
                 }
                 progress.step("creating " + spec.name());
                 backend.create(spec);
@@ -252,6 +253,15 @@ public final class Cluster implements AutoCloseable {
         }
         workers.runAll(tasks);
         refresh();
+    }
+
+    /** Waits for the Sentinel image; a failed build fails with its own exception. */
+    private static void awaitImage(CompletableFuture<Void> sentinelImage) {
+        try {
+            sentinelImage.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
     /**
