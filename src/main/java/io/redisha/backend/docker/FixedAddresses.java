@@ -37,19 +37,22 @@ final class FixedAddresses {
         if (network.getIpam() == null || network.getIpam().getConfig() == null) {
             return Optional.empty();
         }
-        for (Network.Ipam.Config config : network.getIpam().getConfig()) {
-            if (config.getSubnet() == null || config.getIpRange() == null) {
-                continue;
-            }
-            Optional<Network.Ipam.Config> expected = configFor(config.getSubnet(), config.getGateway());
-            if (expected.isPresent() && expected.get().getIpRange().equals(config.getIpRange())) {
-                int[] cidr = cidr(config.getSubnet()).orElseThrow();
-                int half = 1 << (32 - cidr[1] - 1);
-                // the network address and the gateway (the engine's default, the first host) are not for nodes
-                return Optional.of(new AddressRange(AddressRange.toDotted(cidr[0] + 2), half - 2));
-            }
+        return network.getIpam().getConfig().stream().map(FixedAddresses::of).flatMap(Optional::stream).findFirst();
+    }
+
+    /** The fixed addresses of an IPAM configuration made by {@link #configFor}; empty for any other. */
+    static Optional<AddressRange> of(Network.Ipam.Config config) {
+        if (config.getSubnet() == null || config.getIpRange() == null) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        Optional<Network.Ipam.Config> expected = configFor(config.getSubnet(), config.getGateway());
+        if (expected.isEmpty() || !expected.get().getIpRange().equals(config.getIpRange())) {
+            return Optional.empty();
+        }
+        int[] cidr = cidr(config.getSubnet()).orElseThrow();
+        int half = 1 << (32 - cidr[1] - 1);
+        // the network address and the gateway (the engine's default, the first host) are not for nodes
+        return Optional.of(new AddressRange(AddressRange.toDotted(cidr[0] + 2), half - 2));
     }
 
     /** The IPv4 subnet of an IPAM configuration the engine chose, with its gateway; empty for IPv6. */

@@ -262,7 +262,8 @@ public final class SingleEngineBackend implements Backend {
             }
             engine.removeNetwork(picked);
             try {
-                return FixedAddresses.of(engine.inspectNetwork(engine.createNetwork(network, labels, config.get())));
+                engine.createNetwork(network, labels, config.get());
+                return FixedAddresses.of(config.get());
             } catch (BackendException e) {
                 log.debug("subnet {} taken meanwhile (attempt {})", config.get().getSubnet(), attempt, e);
             }
