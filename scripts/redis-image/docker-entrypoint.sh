@@ -1,20 +1,35 @@
 #!/bin/sh
-# Entrypoint of the locally built redis image, behaving like the official image's:
-# arguments starting with '-' or a *.conf file go to redis-server; as root it drops to the
-# 'redis' user; protected mode is turned off unless the config file sets it, because the
-# host reaches Redis through a published port.
+# Entrypoint of a server image that scripts/setup builds locally from Debian packages. This file
+# is a template: scripts/setup replaces @FLAVOUR@ (the binaries' prefix, e.g. the one of
+# @FLAVOUR@-server and @FLAVOUR@-sentinel) and @USER@ (the service user) when it installs it, so an
+# image carries no other server's names.
+#
+# It behaves like the official image's entrypoint: arguments starting with '-' or a *.conf file
+# go to @FLAVOUR@-server; as root, @FLAVOUR@-server and @FLAVOUR@-sentinel drop to the '@USER@'
+# user after handing it the working directory; protected mode is turned off unless a config
+# file given as first argument sets it, because the host reaches the server through a port
+# published by Docker. Informational options (--version, --help...) go to the binary untouched,
+# since the server reads them only as its first argument.
 set -e
 
 if [ "${1#-}" != "$1" ] || [ "${1%.conf}" != "$1" ]; then
-  set -- redis-server "$@"
+  set -- @FLAVOUR@-server "$@"
 fi
 
-if [ "$1" = 'redis-server' ] && [ "$(id -u)" = '0' ]; then
-  find . \! -user redis -exec chown redis '{}' + 2>/dev/null || true
-  exec setpriv --reuid=redis --regid=redis --init-groups "$0" "$@"
+case "$1" in
+  @FLAVOUR@-server|@FLAVOUR@-sentinel) server=$1 ;;
+  *) server= ;;
+esac
+case "${2:-}" in
+  -v|--version|-h|--help|--test-memory|--check-system) server= ;;
+esac
+
+if [ -n "$server" ] && [ "$(id -u)" = '0' ]; then
+  find . \! -user @USER@ -exec chown @USER@ '{}' + 2>/dev/null || true
+  exec setpriv --reuid=@USER@ --regid=@USER@ --init-groups "$0" "$@"
 fi
 
-if [ "$1" = 'redis-server' ]; then
+if [ -n "$server" ]; then
   protected_mode=yes_add
   config_file=
   if [ -f "$2" ]; then
@@ -28,7 +43,7 @@ if [ "$1" = 'redis-server' ]; then
     if [ -n "$config_file" ]; then shift; fi
     set -- --protected-mode no "$@"
     if [ -n "$config_file" ]; then set -- "$config_file" "$@"; fi
-    set -- redis-server "$@"
+    set -- "$server" "$@"
   fi
 fi
 

@@ -70,8 +70,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void dockerJavaOnlyInsideTheDockerBackend() {
-        noClasses().that().resideOutsideOfPackage("io.redisha.backend.docker..")
+    void dockerJavaOnlyInsideTheEngineBackends() {
+        noClasses().that().resideOutsideOfPackages("io.redisha.backend.docker..", "io.redisha.backend.swarm..")
                 .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
                 .because("the orchestrator talks to engines through io.redisha.backend.Backend only")
                 .check(classes);

@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * What the orchestrator needs from an engine, for one project. A backend finds the project's
@@ -45,9 +46,32 @@ public interface Backend extends AutoCloseable {
     /** The node's last log lines, for error messages; empty when they cannot be read. */
     List<String> logs(Node node, int lines);
 
+    /**
+     * Reads the node's log into {@code onLine}, one line at a time and in order, on a thread of the
+     * backend's: the last {@code tail} lines (all of them when negative), then, when {@code follow},
+     * each new line as the node writes it until the returned stream is closed or the node stops.
+     * This default reads the last lines once and cannot follow.
+     */
+    default LogStream streamLogs(Node node, int tail, boolean follow, Consumer<String> onLine) {
+        if (follow) {
+            throw new BackendException("following a log is not supported on " + describe());
+        }
+        logs(node, tail < 0 ? Integer.MAX_VALUE : tail).forEach(onLine);
+        return LogStream.ended();
+    }
+
     // ---- infrastructure --------------------------------------------------------------------
 
     boolean imageExists(String image);
+
+    /** What the image says about itself (default command, environment, labels); empty when it is not on the engine. */
+    java.util.Optional<ImageFacts> imageFacts(String image);
+
+    /**
+     * Runs a program of the image once, in place of the image's entrypoint and without a network,
+     * and returns what it printed; empty when the image has no such program. Nothing is left behind.
+     */
+    java.util.Optional<String> runOnce(String image, String program, List<String> args);
 
     /** Builds an image from a directory holding a Dockerfile, labelled as the project's; never pulls. */
     void buildImage(File contextDir, String tag, Map<String, String> buildArgs);
@@ -77,6 +101,28 @@ public interface Backend extends AutoCloseable {
      * @throws ProjectBusyException when another command holds it
      */
     ProjectLock lock(String command);
+
+    /**
+     * Whether a node that comes back (rescheduled, on another host) may have another address on the
+     * network: then nodes must refer to each other by name, not by address.
+     */
+    default boolean addressesMove() {
+        return false;
+    }
+
+    /**
+     * Why the backend cannot place this many Redis servers and Sentinels so that the deployment
+     * survives what it promises to survive (for a multi-host backend: the loss of any one host);
+     * empty when it can. Asked before anything is created.
+     */
+    default java.util.Optional<String> placementProblem(int redisServers, int sentinels, int quorum) {
+        return java.util.Optional.empty();
+    }
+
+    /** Hosts of the project's nodes that cannot run them now ("host lab-host-2 is down"); empty on one engine. */
+    default List<String> hostProblems() {
+        return List.of();
+    }
 
     // ---- faults ----------------------------------------------------------------------------
 

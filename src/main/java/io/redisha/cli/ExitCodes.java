@@ -17,6 +17,7 @@ public final class ExitCodes {
     public static final int NO_FAILOVER = 7;
     public static final int CHECKS_FAILED = 8;
     public static final int BUSY = 9;
+    public static final int COMMAND_FAILED = 10;
 
     /** An exit code and what it means to the user. */
     public record Meaning(int code, String text) {
@@ -33,7 +34,8 @@ public final class ExitCodes {
             new Meaning(REFUSED, "refused: unsafe or impossible request, or project not deployed; nothing changed"),
             new Meaning(NO_FAILOVER, "failover-test: no failover within the timeout"),
             new Meaning(CHECKS_FAILED, "failover-test: a check failed (or more than --max-lost writes were lost)"),
-            new Meaning(BUSY, "another redisha command is changing this project"));
+            new Meaning(BUSY, "another redisha command is changing this project"),
+            new Meaning(COMMAND_FAILED, "cli: the node could not be reached, or it replied with an error"));
 
     private ExitCodes() {
     }

@@ -6,6 +6,7 @@ import io.redisha.failover.FailoverTest;
 import io.redisha.backend.FaultKind;
 import io.redisha.report.FailoverHtml;
 import io.redisha.report.FailoverReports;
+import io.redisha.topology.PasswordSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
         description = {"Break the current master on purpose and check that Sentinel fails over: a replica is promoted "
                 + "(seen in Sentinel's events), it answers role:master and accepts a write, every Sentinel names it, "
                 + "the old master rejoins as its replica once the fault is undone, and the deployment ends ready. "
-                + "A client writes throughout and every acknowledged write is read back.",
+                + "A client writes throughout and every acknowledged write is read back; with --while, your "
+                + "application runs through each round too.",
                 "Exit 0 when every check passed, 7 when no failover happened within the timeout, 8 when a check "
                         + "failed, 5 when there is no master to test."})
 public class FailoverTestCommand implements Callable<Integer> {
@@ -36,12 +38,13 @@ public class FailoverTestCommand implements Callable<Integer> {
     OutputOption output;
     @Mixin
     LoggingMixin logging;
-    @Option(names = "--fault", paramLabel = "FAULT", defaultValue = "pause", completionCandidates = Faults.class,
+    @Option(names = "--fault", paramLabel = "FAULT", completionCandidates = Faults.class,
             converter = Faults.class,
-            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). "
-                    + "pause = docker pause; stop = graceful stop; kill = SIGKILL, started again after the failover; "
-                    + "disconnect = cut off the project's network.")
-    FaultKind fault;
+            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
+                    + "Swarm). One engine: pause = docker pause; stop = graceful stop; kill = SIGKILL, started again "
+                    + "after the failover; disconnect = cut off the project's network. Swarm (platform: swarm): stop = "
+                    + "the master's service scaled to 0; drain = the master's host drained.")
+    String fault;
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
             description = "Fail over N times in a row, each from the master of the moment (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -54,6 +57,15 @@ public class FailoverTestCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "Bound of each round, from the fault to the deployment ready again (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+    @Option(names = "--while", paramLabel = "COMMAND",
+            description = "Run this shell command (sh -c) through each round, to prove that an application survives "
+                    + "the failover: started before the fault with the deployment's connection details in its "
+                    + "environment (as connect --output env), its input closed when the round is over; its exit "
+                    + "status is the check 'application survived the failover', its output goes into the report.")
+    String whileCommand;
+    @Option(names = "--while-grace", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long the --while command has to exit once its input is closed (default: ${DEFAULT-VALUE}).")
+    int whileGraceSeconds;
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "Also write a self-contained HTML report with each round's timeline.")
     Path report;
@@ -64,11 +76,11 @@ public class FailoverTestCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         try (Session session = Session.openExclusive(project, err, "failover-test")) {
-            if (!session.cluster.exists()) {
-                throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
-                        + " is not deployed on " + session.backend.describe() + " (run redisha up)");
-            }
-            FailoverOptions options = new FailoverOptions(fault, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds));
+            session.requireDeployed();
+            FaultKind kind = Faults.resolve(fault, session.backend);
+            FailoverOptions options = new FailoverOptions(kind, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds),
+                    whileCommand == null ? null : new FailoverOptions.WhileCommand(whileCommand,
+                            Duration.ofSeconds(whileGraceSeconds), PasswordSources.of(session.loaded)));
             FailoverReport result = new FailoverTest(session.cluster, options).run();
             out.print(output.json() ? FailoverReports.json(result) : FailoverReports.text(result));
             out.flush();
@@ -95,6 +107,13 @@ public class FailoverTestCommand implements Callable<Integer> {
         }
         if (maxLost != null && writes == 0) {
             throw new ParameterException(spec.commandLine(), "--max-lost needs writes: it cannot be used with --writes 0");
+        }
+        if (whileCommand != null && whileCommand.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--while needs a command");
+        }
+        if (whileGraceSeconds < 1) {
+            throw new ParameterException(spec.commandLine(), "--while-grace must be at least 1 second, got "
+                    + whileGraceSeconds);
         }
         if (timeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second, got " + timeoutSeconds);

@@ -17,6 +17,13 @@ public class ProjectOptions {
     @Option(names = {"-f", "--file"}, paramLabel = "FILE", description = "Topology file (default: ./topology.yml, else built-in defaults).")
     Path file;
 
+    /** For a command whose -f means something else (logs -f follows, as compose's): the file from --file. */
+    static ProjectOptions of(Path file) {
+        ProjectOptions options = new ProjectOptions();
+        options.file = file;
+        return options;
+    }
+
     /** Loads the topology and prints its warnings. */
     LoadedTopology load(PrintWriter err) {
         LoadedTopology loaded = load();

@@ -48,6 +48,9 @@ public class RedishaCli {
         ENGINE_COMMANDS.put("status", StatusCommand.class);
         ENGINE_COMMANDS.put("down", DownCommand.class);
         ENGINE_COMMANDS.put("failover-test", FailoverTestCommand.class);
+        ENGINE_COMMANDS.put("logs", LogsCommand.class);
+        ENGINE_COMMANDS.put("cli", CliCommand.class);
+        ENGINE_COMMANDS.put("connect", ConnectCommand.class);
     }
 
     /** Every command. */
@@ -133,6 +136,9 @@ public class RedishaCli {
         static int exitCode(Throwable e) {
             if (e instanceof UserException u) {
                 return u.exitCode();
+            }
+            if (e instanceof io.redisha.cluster.Scaler.RefusedException || e instanceof io.redisha.cluster.PlacementException) {
+                return ExitCodes.REFUSED;
             }
             if (e instanceof PreflightException) {
                 return ExitCodes.INVALID_TOPOLOGY;

@@ -3,6 +3,10 @@ package io.redisha.cli;
 import io.redisha.backend.Backend;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.docker.SingleEngineBackend;
+import io.redisha.backend.swarm.SwarmBackend;
+import io.redisha.topology.Platform;
+import io.redisha.topology.Sentinels;
+import io.redisha.topology.Topology;
 import io.redisha.cluster.Cluster;
 import io.redisha.cluster.Progress;
 import io.redisha.sentinel.SentinelContext;
@@ -12,6 +16,7 @@ import io.redisha.topology.TopologyException;
 import io.redisha.topology.TopologyLoader;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 
 /**
  * What every command that touches the engine needs: the loaded topology, the backend, the
@@ -55,7 +60,7 @@ final class Session implements AutoCloseable {
         } catch (TopologyException e) {
             throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
         }
-        Backend backend = SingleEngineBackend.connect(loaded.topology().project());
+        Backend backend = connect(loaded.topology());
         ProjectLock lock = null;
         try {
             lock = lockFor == null ? null : backend.lock(lockFor);
@@ -69,6 +74,27 @@ final class Session implements AutoCloseable {
             backend.close();
             throw e;
         }
+    }
+
+    /** For commands that need a deployment: refuses (exit 6) when nothing of the project exists. */
+    void requireDeployed() {
+        if (!cluster.exists()) {
+            throw new UserException(ExitCodes.REFUSED, "project " + loaded.topology().project()
+                    + " is not deployed on " + backend.describe() + " (run redisha up)");
+        }
+    }
+
+    /** The backend the topology's {@code platform} names. */
+    static Backend connect(Topology topology) {
+        Platform platform = topology.platform();
+        if (!platform.isSwarm()) {
+            return SingleEngineBackend.connect(topology.project());
+        }
+        Sentinels s = topology.sentinels();
+        // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
+        Duration restartDelay = Duration.ofMillis(s.downAfterMillis() + s.failoverTimeoutMillis()).plusSeconds(10);
+        return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
+                platform.acceptRisk(), restartDelay, s.masterName(), s.count()));
     }
 
     /** Progress lines on stderr, stamped with the seconds since the command started. */

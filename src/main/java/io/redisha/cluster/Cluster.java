@@ -52,6 +52,7 @@ public final class Cluster implements AutoCloseable {
     private final Shrink shrink;
     private final HoldBack holdBack;
     private volatile AddressPlan plan;
+    private volatile ServerImage server;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this(backend, topology, context, progress, secrets, null);
@@ -68,7 +69,7 @@ public final class Cluster implements AutoCloseable {
         this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
                 secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS);
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
-        this.factory = new NodeFactory(topology, secrets, context);
+        this.factory = new NodeFactory(topology, secrets, context, this::server);
         this.resets = new SentinelResets(observer, redis, progress);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
@@ -105,6 +106,20 @@ public final class Cluster implements AutoCloseable {
         return backend.exists();
     }
 
+    /**
+     * The server of the topology's image (found once, from the image itself).
+     *
+     * @throws PreflightException when the image has no Redis or Valkey server that redisha can run
+     */
+    public ServerImage server() {
+        ServerImage s = server;
+        if (s == null) {
+            s = ServerImage.detect(backend, topology.image());
+            server = s;
+        }
+        return s;
+    }
+
     // ---- up --------------------------------------------------------------------------------
 
     /** Creates what is missing, repairs what an interrupted run left behind, and waits until ready. */
@@ -114,6 +129,7 @@ public final class Cluster implements AutoCloseable {
                     + backend.describe() + "; run scripts/setup, or pull or load it");
         }
         long deadline = Await.deadline(timeout);
+        progress.step("image " + topology.image() + " runs " + server().describe());
         Expected expected = Expected.of(topology);
         Deployment before = refresh();
         List<Expected.Slot> missing = expected.missing(Repair.withoutHalfCreated(before));
@@ -232,7 +248,7 @@ public final class Cluster implements AutoCloseable {
         if (slots.isEmpty()) {
             return;
         }
-        String masterHost = master != null ? NodeFactory.masterHost(master)
+        String masterHost = master != null ? NodeFactory.masterHost(master, backend)
                 : Objects.requireNonNullElse(addresses.address(Service.MASTER, 1), Naming.MASTER_ALIAS);
         NodeFactory.Known known = addresses.fixed() ? known(slots, master, addresses) : NodeFactory.Known.NOTHING;
         List<Runnable> tasks = new ArrayList<>();

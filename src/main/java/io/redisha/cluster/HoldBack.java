@@ -101,7 +101,7 @@ final class HoldBack {
      * or not a Sentinel still knows their address to convert them.
      */
     private void startAsReplicas(List<Node> stopped, Node master) {
-        String masterHost = NodeFactory.masterHost(master);
+        String masterHost = NodeFactory.masterHost(master, backend);
         workers.runAll(stopped.stream().<Runnable>map(
                 n -> () -> backend.startWith(n, factory.redis(n.service(), n.index(), masterHost).files())).toList());
     }

@@ -329,7 +329,12 @@ public final class Inspector {
         return d.nameOf(address);
     }
 
+    /** The published address this process dials; on a multi-host backend prefixed by the node's host. */
     private static String hostAddress(Node n) {
-        return n.dial() == null ? null : n.dial().toString();
+        String dial = n.dial() == null ? null : n.dial().toString();
+        if (n.host() == null) {
+            return dial;
+        }
+        return dial == null ? n.host() : n.host() + " " + dial;
     }
 }

@@ -1,5 +1,6 @@
 package io.redisha.cluster;
 
+import io.redisha.backend.Backend;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Builds the container spec of each node: labels, name, published port, volume, memory limit and
@@ -30,13 +32,16 @@ final class NodeFactory {
     private final Topology topology;
     private final Secrets secrets;
     private final SentinelContext context;
+    private final Supplier<ServerImage> server;
     /** Read when first needed: commands that create no node never read them. */
     private Template sentinelTemplate;
     private Template redisTemplate;
 
-    NodeFactory(Topology topology, Secrets secrets, SentinelContext context) {
+    /** @param server the server of the topology's image, found when the first node is made */
+    NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
         this.topology = topology;
         this.secrets = secrets;
+        this.server = server;
         this.context = context;
     }
 
@@ -77,15 +82,16 @@ final class NodeFactory {
         Integer hostPort = service == Service.MASTER ? topology.master().hostPort() : topology.replicas().hostPort(index);
         String name = Naming.container(topology.project(), service, index);
         String volume = topology.persistence() == Persistence.OFF ? null : Naming.dataVolume(name);
-        return spec(service, index, topology.image(), List.of("redis-server", Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes(), address);
+        return spec(service, index, topology.image(), List.of(server.get().binary(), Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes(), address);
     }
 
     /**
      * How a new node refers to a running master: by its address on the network when it has one (a name
-     * can stop resolving while its container is down), else by the alias or the container name.
+     * can stop resolving while its container is down), else, or when the backend may move it to another
+     * address (Swarm), by the alias or the container name.
      */
-    static String masterHost(Node master) {
-        if (master.networkIp() != null) {
+    static String masterHost(Node master, Backend backend) {
+        if (master.networkIp() != null && !backend.addressesMove()) {
             return master.networkIp();
         }
         return master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
@@ -172,7 +178,7 @@ final class NodeFactory {
         values.put("known", knownDirectives(index, known));
         String config = sentinelTemplate().render(values);
         return spec(Service.SENTINEL, index, Naming.sentinelImage(topology.project()),
-                List.of("redis-server", Naming.SENTINEL_CONFIG_PATH, "--sentinel"), s.hostPort(index),
+                List.of(server.get().binary(), Naming.SENTINEL_CONFIG_PATH, "--sentinel"), s.hostPort(index),
                 Naming.SENTINEL_CONFIG_PATH, config, null, null, address);
     }
 

@@ -5,6 +5,8 @@ import io.redisha.backend.Naming;
 import io.redisha.sentinel.AddressMapper;
 import io.redisha.sentinel.Probe;
 
+import java.util.List;
+
 /**
  * Reads the deployment: its nodes from the backend (keeping the address mapper in step with them)
  * and what its Redis servers and Sentinels say, judged by the {@link Inspector}.
@@ -47,7 +49,15 @@ public final class Observer {
     }
 
     public ClusterStatus status(Expected expected) {
-        return inspector.inspect(refresh(), expected);
+        ClusterStatus status = inspector.inspect(refresh(), expected);
+        List<String> hosts = backend.hostProblems();
+        if (hosts.isEmpty()) {
+            return status;
+        }
+        List<String> notReady = new java.util.ArrayList<>(hosts);
+        notReady.addAll(status.notReady());
+        return new ClusterStatus(status.project(), status.network(), status.nodes(), status.sentinels(), status.master(),
+                status.sentinelsAgree(), false, List.copyOf(notReady));
     }
 
     /** Asks every node of the deployment as already read, and judges what they say. */

@@ -26,6 +26,12 @@ final class PortPreflight {
         if (!taken.isEmpty()) {
             throw new PreflightException(String.join("; ", taken) + " (nothing was created)");
         }
+        if (!toCreate.isEmpty()) {
+            backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
+                    topology.sentinels().quorum()).ifPresent(problem -> {
+                        throw new PlacementException("refused: " + problem + " (nothing was created)");
+                    });
+        }
     }
 
     static Integer fixedPort(Topology topology, Expected.Slot slot) {

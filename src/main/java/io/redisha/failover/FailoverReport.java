@@ -41,10 +41,18 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param notReadyBefore what kept the deployment from being ready before the fault (tested anyway)
      * @param notes          what redisha did or saw beyond the plan (e.g. a Sentinel reset)
      * @param durationMs     from the fault to the end of the round's checks
+     * @param application    the user's command run through the round (--while), or null
      */
     public record Round(int round, String fault, @JsonIgnore String injected, String oldMaster, String newMaster, Outcome outcome, String reason,
                         List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes, List<Event> events,
-                        List<String> notReadyBefore, List<String> notes, long durationMs) {
+                        List<String> notReadyBefore, List<String> notes, long durationMs, Application application) {
+
+        public Round(int round, String fault, String injected, String oldMaster, String newMaster, Outcome outcome,
+                     String reason, List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes,
+                     List<Event> events, List<String> notReadyBefore, List<String> notes, long durationMs) {
+            this(round, fault, injected, oldMaster, newMaster, outcome, reason, phases, healedAtMs, checks, writes,
+                    events, notReadyBefore, notes, durationMs, null);
+        }
 
         public Phase phase(String key) {
             return phases.stream().filter(p -> p.key().equals(key)).findFirst().orElse(null);
@@ -93,6 +101,27 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
 
     /** A write's outcome (ACK, FAILED, UNKNOWN) when it was known, from the fault. */
     public record Sample(long atMs, String outcome) {
+    }
+
+    /**
+     * The user's command of failover-test --while, as it ran through a round. Times from the fault.
+     *
+     * @param startedAtMs     when it was started (before the fault: negative)
+     * @param firstOutputAtMs its first line of output, or null
+     * @param inputClosedAtMs when the round ended and its input was closed, or null when it had exited before
+     * @param exitedAtMs      when it exited, or null when it could not be started
+     * @param exitStatus      its exit status (128 + N when a signal N ended it), or null
+     * @param terminated      whether redisha had to stop it because it did not exit in time
+     * @param output          its output (stdout and stderr), the last lines when there were more
+     * @param outputDropped   earlier lines left out
+     */
+    public record Application(String command, Long startedAtMs, Long firstOutputAtMs, Long inputClosedAtMs,
+                              Long exitedAtMs, Integer exitStatus, boolean terminated, List<OutputLine> output,
+                              int outputDropped) {
+    }
+
+    /** A line the application printed, when. */
+    public record OutputLine(long atMs, String text) {
     }
 
     public boolean passed() {

@@ -42,6 +42,7 @@ final class FailoverRound {
     private final List<String> notes = new ArrayList<>();
     private final RoundAnnouncer announcer;
     private final RoundWrites writes;
+    private final RoundApplication application;
     private long origin;
     private Node oldMaster;
     private String oldAddress;
@@ -56,6 +57,7 @@ final class FailoverRound {
         this.expected = Expected.of(cluster.topology());
         this.announcer = new RoundAnnouncer(progress, masterName);
         this.writes = new RoundWrites(cluster.redis(), options, keyPrefix, cluster::refresh, notes);
+        this.application = new RoundApplication(options.whileCommand(), progress);
     }
 
     Round run() {
@@ -80,6 +82,10 @@ final class FailoverRound {
             if (!deaf.isEmpty()) {
                 notes.add("no events from " + String.join(", ", deaf) + " (subscription failed)");
             }
+            if (options.whileCommand() != null) {
+                application.start(RoundApplication.environment(cluster, options.whileCommand(), number,
+                        options.fault().name()));
+            }
             writes.start(sentinels);
             origin = System.nanoTime();
             announcer.faultInjected(origin, oldAddress);
@@ -99,6 +105,7 @@ final class FailoverRound {
             return afterSwitch(before, events, switched.get(), healed, sentinels, deadline);
         } finally {
             writes.stop();
+            application.close();
         }
     }
 
@@ -162,6 +169,7 @@ final class FailoverRound {
             noteStaleSentinelEntries();
         }
         checks.add(verify.ready(deadline));
+        application.finish(origin).ifPresent(checks::add);
         long end = System.nanoTime();
         Writes accounted = writes.finish(origin);
         writes.check(accounted).ifPresent(checks::add);
@@ -200,12 +208,14 @@ final class FailoverRound {
             new RoundChecks(cluster, expected, progress, oldMaster, origin, keyPrefix + "probe",
                     writes.keyTtlSeconds(), options.timeout().toSeconds()).masterBack().ifPresent(notes::add);
         }
+        Optional<Check> applicationCheck = application.finish(origin);
         Writes accounted = writes.finish(origin);
         List<Check> checks = new ArrayList<>();
         checks.add(new Check(RoundChecks.CHECK_FAILOVER, Status.FAIL, reason));
         for (String name : List.of(RoundChecks.CHECK_NEW_MASTER, RoundChecks.CHECK_REJOINED, RoundChecks.CHECK_READY)) {
             checks.add(new Check(name, Status.SKIP, "no failover"));
         }
+        applicationCheck.ifPresent(checks::add);
         writes.check(accounted).ifPresent(checks::add);
         List<Phase> phases = Phases.of(events.events(), origin, masterName, oldAddress,
                 Phases.firstWrite(List.of(), "", origin, null), null, null);
@@ -218,7 +228,7 @@ final class FailoverRound {
                 .map(e -> new Event(e.sentinel(), e.type(), Phases.ms(e.nanos() - origin), e.message())).toList();
         return new Round(number, options.fault().name(), options.fault().injected(), oldMaster.name(), newMaster,
                 outcome, reason, phases, Phases.ms(healed - origin), checks, accounted, timeline, before.notReady(),
-                List.copyOf(notes), Phases.ms(end - origin));
+                List.copyOf(notes), Phases.ms(end - origin), application.report(origin));
     }
 
     /** The master the Sentinels name; it must answer as master, or there is nothing to test. */

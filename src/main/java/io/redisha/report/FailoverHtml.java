@@ -112,6 +112,9 @@ public final class FailoverHtml {
                     .append("</td></tr>\n");
         }
         out.append("</table>\n");
+        if (round.application() != null) {
+            application(out, round.application());
+        }
         if (!round.notReadyBefore().isEmpty() || !round.notes().isEmpty()) {
             out.append("<ul class=\"notes\">\n");
             round.notReadyBefore().forEach(n -> out.append("<li>not ready before the fault: ").append(esc(n)).append("</li>\n"));
@@ -126,6 +129,23 @@ public final class FailoverHtml {
                     .append(esc(e.message())).append("</td></tr>\n");
         }
         out.append("</table>\n</details>\n</section>\n");
+    }
+
+    /** The --while command and its own output, each line timed from the fault. */
+    private static void application(StringBuilder out, FailoverReport.Application app) {
+        out.append("<h3>Application</h3>\n<p class=\"meta\"><code>").append(esc(app.command())).append("</code>: ")
+                .append(esc(FailoverReports.applicationTimes(app))).append("</p>\n<pre class=\"app\">");
+        if (app.outputDropped() > 0) {
+            out.append("(").append(app.outputDropped()).append(" earlier lines left out)\n");
+        }
+        if (app.output().isEmpty()) {
+            out.append("(no output)\n");
+        }
+        for (FailoverReport.OutputLine line : app.output()) {
+            out.append(String.format("%8s", FailoverReports.seconds(line.atMs()))).append("  ").append(esc(line.text()))
+                    .append('\n');
+        }
+        out.append("</pre>\n");
     }
 
     private static void row(StringBuilder out, String name, String value) {
@@ -146,6 +166,14 @@ public final class FailoverHtml {
         }
         if (round.healedAtMs() != null) {
             markers.add(new Marker("undone", round.healedAtMs(), "#6a1b9a", "fault undone"));
+        }
+        FailoverReport.Application app = round.application();
+        if (app != null && app.startedAtMs() != null) {
+            markers.add(new Marker("app start", app.startedAtMs(), "#00695c", "application started"));
+        }
+        if (app != null && app.exitedAtMs() != null) {
+            markers.add(new Marker("app exit " + app.exitStatus(), app.exitedAtMs(), "#00695c",
+                    "application exited with status " + app.exitStatus()));
         }
         markers.sort(Comparator.comparingLong(Marker::atMs));
         List<Sample> samples = round.writes() == null || round.writes().samples() == null ? List.of()
@@ -328,5 +356,6 @@ public final class FailoverHtml {
             table.events td { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85em; }
             svg.timeline { max-width: 100%; height: auto; font-size: 11px; }
             svg .lane, svg .tick { fill: #555; }
+            pre.app { background: #f6f6f6; padding: .6em; overflow-x: auto; font-size: .85em; max-height: 40em; }
             """;
 }

@@ -1,6 +1,8 @@
 package io.redisha.report;
 
 import io.redisha.failover.FailoverReport;
+import io.redisha.failover.FailoverReport.Application;
+import io.redisha.failover.FailoverReport.OutputLine;
 import io.redisha.failover.FailoverReport.Check;
 import io.redisha.failover.FailoverReport.Phase;
 import io.redisha.failover.FailoverReport.Round;
@@ -84,10 +86,49 @@ public final class FailoverReports {
         for (String note : round.notes()) {
             out.append("  note: ").append(note).append(NL);
         }
+        if (round.application() != null) {
+            out.append(NL).append(application(round.application()));
+        }
         out.append(NL);
         for (Check c : round.checks()) {
             out.append("  ").append(String.format("%-4s", c.status())).append("  ").append(c.name()).append(": ")
                     .append(c.detail()).append(NL);
+        }
+        return out.toString();
+    }
+
+    /** The --while command: when it started and ended, then its own output, each line timed from the fault. */
+    private static String application(Application app) {
+        StringBuilder out = new StringBuilder();
+        out.append("  application: ").append(app.command()).append(NL);
+        out.append("    ").append(applicationTimes(app)).append(NL);
+        if (app.outputDropped() > 0) {
+            out.append("    (").append(app.outputDropped()).append(" earlier lines of output left out)").append(NL);
+        }
+        if (app.output().isEmpty()) {
+            out.append("    (no output)").append(NL);
+        }
+        for (OutputLine line : app.output()) {
+            out.append("    | ").append(String.format("%8s", seconds(line.atMs()))).append("  ").append(line.text())
+                    .append(NL);
+        }
+        return out.toString();
+    }
+
+    static String applicationTimes(Application app) {
+        if (app.startedAtMs() == null) {
+            return "could not be started";
+        }
+        StringBuilder out = new StringBuilder("started at ").append(seconds(app.startedAtMs())).append(" s");
+        if (app.firstOutputAtMs() != null) {
+            out.append(", first output at ").append(seconds(app.firstOutputAtMs())).append(" s");
+        }
+        if (app.inputClosedAtMs() != null) {
+            out.append(", input closed at ").append(seconds(app.inputClosedAtMs())).append(" s (round over)");
+        }
+        if (app.exitStatus() != null) {
+            out.append(app.terminated() ? ", terminated by redisha" : "").append(", exited with status ")
+                    .append(app.exitStatus()).append(" at ").append(seconds(app.exitedAtMs())).append(" s");
         }
         return out.toString();
     }

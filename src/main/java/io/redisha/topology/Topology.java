@@ -14,7 +14,7 @@ import java.util.Objects;
   */
 public record Topology(
         String project, String image, String bind, Master master, Replicas replicas, Sentinels sentinels,
-        Auth auth, Persistence persistence, Resources resources) {
+        Auth auth, Persistence persistence, Resources resources, Platform platform) {
 
     public static final String DEFAULT_PROJECT = "redisha";
     public static final String DEFAULT_IMAGE = "redis:7";
@@ -31,6 +31,13 @@ public record Topology(
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(persistence, "persistence");
         Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(platform, "platform");
+    }
+
+    /** On one Docker engine. */
+    public Topology(String project, String image, String bind, Master master, Replicas replicas,
+                    Sentinels sentinels, Auth auth, Persistence persistence, Resources resources) {
+        this(project, image, bind, master, replicas, sentinels, auth, persistence, resources, Platform.defaults());
     }
 
     /** No passwords, no persistence, no memory limits. */
@@ -48,7 +55,7 @@ public record Topology(
     /** A copy with another replica count; host ports and priorities are kept, so validate the result. */
     public Topology withReplicaCount(int count) {
         return new Topology(project, image, bind, master,
-                new Replicas(count, replicas.hostPorts(), replicas.priorities()), sentinels, auth, persistence, resources);
+                new Replicas(count, replicas.hostPorts(), replicas.priorities()), sentinels, auth, persistence, resources, platform);
     }
 
     /** A copy with another Sentinel count; quorum and host ports are kept, so validate the result. */
@@ -57,6 +64,6 @@ public record Topology(
         return new Topology(project, image, bind, master, replicas,
                 new Sentinels(count, s.quorum(), s.masterName(), s.downAfterMillis(),
                         s.failoverTimeoutMillis(), s.parallelSyncs(), s.hostPorts()),
-                auth, persistence, resources);
+                auth, persistence, resources, platform);
     }
 }

@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class TopologyReader {
 
     static final List<String> TOP_KEYS = List.of("project", "image", "bind", "master", "replicas", "sentinels",
-            "auth", "persistence", "resources");
+            "auth", "persistence", "resources", "platform", "swarm");
     static final List<String> MASTER_KEYS =
             List.of("host-port", "min-replicas-to-write", "min-replicas-max-lag");
     static final List<String> REPLICA_KEYS = List.of("count", "host-ports", "priorities");
@@ -38,6 +38,8 @@ final class TopologyReader {
     static final List<String> AUTH_KEYS =
             List.of("password-env", "password-file", "sentinel-password-env", "sentinel-password-file");
     static final List<String> RESOURCE_KEYS = List.of("memory", "maxmemory", "maxmemory-policy");
+    static final List<String> SWARM_KEYS = List.of("accept-risk", "dial");
+    static final List<String> PLATFORM_VALUES = List.of(Platform.DOCKER, Platform.SWARM);
     static final List<String> PERSISTENCE_VALUES = List.of("off", "rdb", "aof");
 
     static final String INLINE_PASSWORD =
@@ -122,7 +124,71 @@ final class TopologyReader {
                 sentinels(values.get("sentinels")),
                 auth(values.get("auth")),
                 persistence(values.get("persistence")),
-                resources(values.get("resources")));
+                resources(values.get("resources")),
+                platform(values));
+    }
+
+    private Platform platform(Map<String, Node> values) {
+        String name = string(values, "platform", Platform.DOCKER);
+        if (!PLATFORM_VALUES.contains(name) && !broken.contains("platform")) {
+            String suggestion = suggest(name, "platform", PLATFORM_VALUES);
+            fail("platform", lines.get("platform"), YamlDocument.quote(name) + " is not one of docker, swarm"
+                    + (suggestion == null ? "" : "; did you mean \"" + suggestion + "\"?"));
+            name = Platform.DOCKER;
+        }
+        MappingNode mapping = section(values.get("swarm"), "swarm", false);
+        if (mapping == null) {
+            return new Platform(name, false, Map.of());
+        }
+        Map<String, Node> swarm = entries(mapping, "swarm", SWARM_KEYS);
+        return new Platform(name, bool(swarm, "swarm.accept-risk", false), dial(swarm.get("dial")));
+    }
+
+    private boolean bool(Map<String, Node> values, String path, boolean defaultValue) {
+        Node node = values.get(lastKey(path));
+        Integer line = lines.get(path);
+        if (node == null || !plainTag(node, path, line) || isNull(node)) {
+            return defaultValue;
+        }
+        if (node instanceof ScalarNode scalar && Tag.BOOL.equals(scalar.getTag())) {
+            return Boolean.TRUE.equals(scalars.construct(scalar));
+        }
+        fail(path, line, "expected true or false, got " + describe(node));
+        return defaultValue;
+    }
+
+    /** Swarm node hostname to "ADDRESS" or "ADDRESS+OFFSET"; shapes here, values in {@link TopologyRules}. */
+    private Map<String, String> dial(Node node) {
+        String path = "swarm.dial";
+        Integer line = lines.get(path);
+        if (node == null || !plainTag(node, path, line) || isNull(node)) {
+            return Map.of();
+        }
+        if (!(node instanceof MappingNode mapping)) {
+            fail(path, line, "expected a mapping of swarm node hostnames to addresses, got " + describe(node));
+            return Map.of();
+        }
+        Map<String, String> dial = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            Node keyNode = tuple.getKeyNode();
+            if (!(keyNode instanceof ScalarNode key) || !Tag.STR.equals(key.getTag())) {
+                fail(path, line(keyNode), "hostnames must be plain strings, got " + describe(keyNode));
+                continue;
+            }
+            String itemPath = join(path, YamlDocument.pathKey(key.getValue()));
+            int itemLine = line(keyNode);
+            lines.put(itemPath, itemLine);
+            Node value = tuple.getValueNode();
+            if (dial.containsKey(key.getValue())) {
+                fail(itemPath, itemLine, "duplicate key");
+            } else if (value instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())) {
+                dial.put(key.getValue(), scalar.getValue());
+            } else {
+                fail(itemPath, itemLine, "expected ADDRESS or ADDRESS+OFFSET such as 127.0.0.1+100, got "
+                        + describe(value));
+            }
+        }
+        return dial;
     }
 
     private Master master(Node node) {

@@ -104,7 +104,30 @@ final class TopologyRules {
                     + " is not a Redis maxmemory policy" + (suggestion != null ? "; did you mean \"" + suggestion + "\"?"
                             : "; expected one of: " + String.join(", ", Resources.MAXMEMORY_POLICIES))));
         }
+        dial(findings, t.platform());
         return findings;
+    }
+
+    private static final Pattern HOSTNAME = Pattern.compile(
+            "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*");
+    private static final Pattern DIAL = Pattern.compile("([^+\\s]+)(?:\\+([0-9]{1,5}))?");
+
+    /** {@code swarm.dial}: hostnames to ADDRESS or ADDRESS+OFFSET, an address this machine can dial. */
+    private static void dial(List<Finding> findings, Platform platform) {
+        platform.dial().forEach((host, value) -> {
+            String path = "swarm.dial." + YamlDocument.pathKey(host);
+            if (!HOSTNAME.matcher(host).matches() || host.length() > 253) {
+                findings.add(new Finding(path, YamlDocument.quote(host) + " is not a hostname"));
+                return;
+            }
+            var m = DIAL.matcher(value);
+            if (!m.matches() || !(IPV4.matcher(m.group(1)).matches() || HOSTNAME.matcher(m.group(1)).matches())) {
+                findings.add(new Finding(path, YamlDocument.quote(value) + " is not ADDRESS or ADDRESS+OFFSET"
+                        + " (an IPv4 address or hostname, then optionally + a port offset), e.g. 127.0.0.1+100"));
+            } else if (m.group(2) != null && Integer.parseInt(m.group(2)) > 60000) {
+                findings.add(new Finding(path, "port offset " + m.group(2) + " is more than 60000"));
+            }
+        });
     }
 
     /**

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The conventions a user expects of any CLI: help, version, completion. No Docker engine needed. */
 class RedishaCliTest {
-    private static final Set<String> COMMANDS = Set.of("up", "scale", "status", "down", "failover-test");
+    private static final Set<String> COMMANDS = Set.of("up", "scale", "status", "down", "failover-test", "logs", "cli", "connect");
 
     private record Result(int code, String out, String err) {
     }

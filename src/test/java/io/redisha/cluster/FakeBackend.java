@@ -4,6 +4,7 @@ import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.ImageFacts;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
@@ -196,6 +197,26 @@ final class FakeBackend implements Backend, Probe {
     @Override
     public boolean imageExists(String image) {
         return !image.startsWith("missing");
+    }
+
+    /** Images other than the default (a Redis 7.0.15 image that declares itself); absent from the map: on the engine as default. */
+    final Map<String, ImageFacts> images = new java.util.HashMap<>();
+    /** What "image program" prints when run once; absent: the image has no such program. */
+    final Map<String, String> programs = new java.util.HashMap<>();
+
+    @Override
+    public Optional<ImageFacts> imageFacts(String image) {
+        if (image.startsWith("missing")) {
+            return Optional.empty();
+        }
+        return Optional.of(images.getOrDefault(image, new ImageFacts(List.of("redis-server"),
+                List.of("docker-entrypoint.sh"), Map.of("REDIS_VERSION", "7.0.15"), Map.of())));
+    }
+
+    @Override
+    public Optional<String> runOnce(String image, String program, List<String> args) {
+        calls.add("runOnce " + image + " " + program + " " + String.join(" ", args));
+        return Optional.ofNullable(programs.get(image + " " + program));
     }
 
     @Override

@@ -69,7 +69,10 @@ public final class Cli {
         String project = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
         Path dir = Files.createTempDirectory("redisha-it");
         Path file = dir.resolve("topology.yml");
-        Files.writeString(file, "project: " + project + "\n" + yamlBody);
+        String image = System.getenv("REDISHA_IT_IMAGE");
+        boolean ownImage = yamlBody.lines().anyMatch(l -> l.startsWith("image:"));
+        String imageLine = image == null || image.isBlank() || ownImage ? "" : "image: " + image + "\n";
+        Files.writeString(file, "project: " + project + "\n" + imageLine + yamlBody);
         return new Cli(file, project);
     }
 
@@ -85,6 +88,16 @@ public final class Cli {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("-f");
         all.add(topology.toString());
+        return runRaw(all.toArray(String[]::new));
+    }
+
+    /**
+     * Runs a command with the topology file right after the command's name, as --file: for cli, whose
+     * words after the node are the Redis command's, and logs, whose -f means follow.
+     */
+    public Result runFileFirst(String command, String... rest) {
+        List<String> all = new ArrayList<>(List.of(command, "--file", topology.toString()));
+        all.addAll(List.of(rest));
         return runRaw(all.toArray(String[]::new));
     }
 

@@ -112,4 +112,34 @@ class FailoverReportsTest {
         }
         return n;
     }
+
+    @Test
+    void theApplicationOfWhileIsShownWithItsOwnOutputInEveryReport() throws Exception {
+        FailoverReport base = report("m", Outcome.FAIL);
+        Round r = base.rounds().get(0);
+        FailoverReport.Application app = new FailoverReport.Application("java -jar shop.jar " + HOSTILE, -1200L, -900L,
+                21_500L, 21_700L, 1, false, List.of(new FailoverReport.OutputLine(-900, "connected"),
+                new FailoverReport.OutputLine(21_650, "LOST 12 writes " + HOSTILE)), 3);
+        Round withApp = new Round(r.round(), r.fault(), r.injected(), r.oldMaster(), r.newMaster(), r.outcome(), r.reason(),
+                r.phases(), r.healedAtMs(), r.checks(), r.writes(), r.events(), r.notReadyBefore(), r.notes(), r.durationMs(), app);
+        FailoverReport report = new FailoverReport(base.project(), base.fault(), 1, 50, null, 60, 5000, 0, 10,
+                base.startedAt(), List.of(withApp), Outcome.FAIL);
+
+        String text = FailoverReports.text(report);
+        assertTrue(text.contains("  application: java -jar shop.jar"), text);
+        assertTrue(text.contains("    started at -1.20 s, first output at -0.90 s, input closed at 21.50 s (round over), "
+                + "exited with status 1 at 21.70 s"), text);
+        assertTrue(text.contains("    (3 earlier lines of output left out)"), text);
+        assertTrue(text.contains("    |    -0.90  connected"), text);
+        assertTrue(text.contains("    |    21.65  LOST 12 writes"), text);
+
+        String html = FailoverHtml.render(report);
+        assertTrue(html.contains("LOST 12 writes &lt;script&gt;"), "escaped in the HTML");
+        assertFalse(html.contains("LOST 12 writes <script>"));
+        assertTrue(html.contains("app exit 1"), "the exit on the timeline");
+
+        JsonNode json = new ObjectMapper().readTree(FailoverReports.json(report)).get("rounds").get(0).get("application");
+        assertEquals(1, json.get("exitStatus").asInt());
+        assertEquals("connected", json.get("output").get(0).get("text").asText());
+    }
 }

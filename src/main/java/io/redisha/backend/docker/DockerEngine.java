@@ -17,6 +17,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
@@ -26,6 +27,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import com.github.dockerjava.transport.SSLConfig;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.EngineUnavailableException;
+import io.redisha.backend.LogStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
@@ -39,10 +41,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLContext;
@@ -63,25 +68,23 @@ final class DockerEngine implements AutoCloseable {
     private static final SSLConfig NO_TLS = () -> SSLContext.getInstance("TLS");
 
     private final DockerClient client;
+    private final DockerClientConfig config;
     private final String host;
+    /** A second client for logs that are followed: without a response timeout, a quiet log is not an error. */
+    private DockerClient streamingClient;
 
-    private DockerEngine(DockerClient client, String host) {
+    private DockerEngine(DockerClient client, DockerClientConfig config, String host) {
         this.client = client;
+        this.config = config;
         this.host = host;
     }
 
     /** Connects to the engine named by DOCKER_HOST (or the default socket) and checks that it answers. */
     static DockerEngine connect() {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NO_TLS)
-                .maxConnections(32)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofSeconds(120))
-                .build();
         String host = config.getDockerHost().toString();
-        DockerEngine engine = new DockerEngine(DockerClientImpl.getInstance(config, http), host);
+        DockerEngine engine = new DockerEngine(DockerClientImpl.getInstance(config, http(config, Duration.ofSeconds(120))),
+                config, host);
         try {
             engine.client.pingCmd().exec();
         } catch (RuntimeException e) {
@@ -90,6 +93,24 @@ final class DockerEngine implements AutoCloseable {
                     + rootMessage(e) + "); start it (scripts/setup does on Debian) or set DOCKER_HOST", e);
         }
         return engine;
+    }
+
+    /** @param responseTimeout longest silence of the engine within a response; zero for none */
+    private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
+        return new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NO_TLS)
+                .maxConnections(32)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(responseTimeout)
+                .build();
+    }
+
+    private synchronized DockerClient streamingClient() {
+        if (streamingClient == null) {
+            streamingClient = DockerClientImpl.getInstance(config, http(config, Duration.ZERO));
+        }
+        return streamingClient;
     }
 
     String host() {
@@ -169,6 +190,40 @@ final class DockerEngine implements AutoCloseable {
                 log.debug("image {} already gone", image);
             }
         });
+    }
+
+    /** Config of the image: Cmd, Entrypoint, Env, Labels; null when the image is not on the engine. */
+    com.github.dockerjava.api.model.ContainerConfig imageConfig(String image) {
+        return call("inspecting image " + image, () -> {
+            try {
+                return client.inspectImageCmd(image).exec().getConfig();
+            } catch (NotFoundException e) {
+                return null;
+            }
+        });
+    }
+
+    /**
+     * Runs a program of the image once with no network and returns its output; null when the
+     * image has no such program (the engine refuses to start it). The container is removed.
+     */
+    String runOnce(String image, String program, List<String> args, Map<String, String> labels) {
+        String id = call("creating a container of " + image + " to run " + program, () -> client.createContainerCmd(image)
+                .withEntrypoint(program).withCmd(args).withLabels(labels).withNetworkDisabled(true).exec().getId());
+        try {
+            try {
+                client.startContainerCmd(id).exec();
+            } catch (com.github.dockerjava.api.exception.BadRequestException e) {
+                log.debug("{} has no {}: {}", image, program, e.getMessage());
+                return null;
+            }
+            call("waiting for " + program + " of " + image, () -> client.waitContainerCmd(id)
+                    .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
+                    .awaitStatusCode(30, TimeUnit.SECONDS));
+            return String.join("\n", tailLogs(id, 100));
+        } finally {
+            remove(id);
+        }
     }
 
     // ---- networks --------------------------------------------------------------------------
@@ -410,10 +465,99 @@ final class DockerEngine implements AutoCloseable {
     }
 
 
+    /**
+     * Reads a container's log into {@code onLine}, line by line, on docker-java's thread; a negative
+     * tail reads it all. A followed log ends when the container stops or the stream is closed.
+     */
+    LogStream streamLogs(String containerId, int tail, boolean follow, Consumer<String> onLine) {
+        DockerClient c = follow ? streamingClient() : client;
+        LogCallback callback = new LogCallback(containerId, onLine);
+        run("reading the log of " + containerId, () -> {
+            var cmd = c.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(follow);
+            (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(callback);
+        });
+        return callback;
+    }
+
+    /** Cuts the engine's frames into lines, per output stream; completion is its own, so a timed wait never closes it. */
+    private static final class LogCallback extends ResultCallback.Adapter<Frame> implements LogStream {
+        private final String containerId;
+        private final Consumer<String> onLine;
+        private final Map<StreamType, ByteArrayOutputStream> partial = new EnumMap<>(StreamType.class);
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private volatile Throwable failure;
+
+        LogCallback(String containerId, Consumer<String> onLine) {
+            this.containerId = containerId;
+            this.onLine = onLine;
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            ByteArrayOutputStream line = partial.computeIfAbsent(frame.getStreamType(), t -> new ByteArrayOutputStream());
+            for (byte b : frame.getPayload()) {
+                if (b == '\n') {
+                    deliver(line);
+                } else {
+                    line.write(b);
+                }
+            }
+        }
+
+        private void deliver(ByteArrayOutputStream line) {
+            String text = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            onLine.accept(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+        }
+
+        @Override
+        public void onComplete() {
+            partial.values().stream().filter(b -> b.size() > 0).forEach(this::deliver);
+            ended.countDown();
+            super.onComplete();
+        }
+
+        /** Remembered for {@link #await}, not logged: the command reports it. */
+        @Override
+        public void onError(Throwable error) {
+            if (ended.getCount() > 0) {
+                failure = error;
+            }
+            close();
+        }
+
+        @Override
+        public boolean await(Duration timeout) throws InterruptedException {
+            boolean done = ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            Throwable f = failure;
+            if (f != null) {
+                throw new BackendException("reading the log of " + containerId + " failed: " + rootMessage(f), f);
+            }
+            return done;
+        }
+
+        @Override
+        public void close() {
+            ended.countDown();
+            try {
+                super.close();
+            } catch (IOException e) {
+                log.debug("closing the log of {}", containerId, e);
+            }
+        }
+    }
+
     @Override
     public void close() {
         try {
             client.close();
+            DockerClient streaming;
+            synchronized (this) {
+                streaming = streamingClient;
+            }
+            if (streaming != null) {
+                streaming.close();
+            }
         } catch (IOException e) {
             log.debug("closing the Docker client", e);
         }

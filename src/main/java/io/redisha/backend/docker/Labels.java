@@ -14,6 +14,8 @@ final class Labels {
     static final String ADDRESS = "io.redisha.address";
     /** What an image was built from (see {@link BuildInputs}), to skip building it again. */
     static final String BUILD_DIGEST = "io.redisha.build-digest";
+    /** A short-lived container that runs one program of an image (e.g. its server's --version). */
+    static final String PROBE = "io.redisha.probe";
 
     private Labels() {
     }

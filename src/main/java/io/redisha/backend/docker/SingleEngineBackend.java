@@ -2,6 +2,7 @@ package io.redisha.backend.docker;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
 import io.redisha.backend.AddressRange;
@@ -9,6 +10,8 @@ import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.ImageFacts;
+import io.redisha.backend.LogStream;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
@@ -26,12 +29,14 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 /**
  * One Docker engine, the host this process runs on: every node a container on the project's
@@ -207,11 +212,40 @@ public final class SingleEngineBackend implements Backend {
         return engine.tailLogs(node.id(), lines);
     }
 
+    @Override
+    public LogStream streamLogs(Node node, int tail, boolean follow, Consumer<String> onLine) {
+        return engine.streamLogs(node.id(), tail, follow, onLine);
+    }
+
     // ---- infrastructure --------------------------------------------------------------------
 
     @Override
     public boolean imageExists(String image) {
         return engine.imageExists(image);
+    }
+
+    @Override
+    public Optional<ImageFacts> imageFacts(String image) {
+        ContainerConfig config = engine.imageConfig(image);
+        if (config == null) {
+            return Optional.empty();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String entry : config.getEnv() == null ? new String[0] : config.getEnv()) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                env.put(entry.substring(0, eq), entry.substring(eq + 1));
+            }
+        }
+        return Optional.of(new ImageFacts(config.getCmd() == null ? null : List.of(config.getCmd()),
+                config.getEntrypoint() == null ? null : List.of(config.getEntrypoint()), env, config.getLabels()));
+    }
+
+    @Override
+    public Optional<String> runOnce(String image, String program, List<String> args) {
+        Map<String, String> labels = Labels.project(project);
+        labels.put(Labels.PROBE, "true");
+        return Optional.ofNullable(engine.runOnce(image, program, args, labels));
     }
 
     /** Skipped when the image was built from the same inputs (Docker would only replay its layer cache). */

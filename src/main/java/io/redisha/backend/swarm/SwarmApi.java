@@ -1,0 +1,144 @@
+package io.redisha.backend.swarm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
+import io.redisha.backend.BackendException;
+import io.redisha.backend.EngineUnavailableException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The door to a Swarm manager's Engine API: docker-java for what its model covers, and a raw GET of
+ * /tasks for the tasks' network addresses, which docker-java's Task model leaves out. Every failure
+ * becomes a {@link BackendException} naming the operation.
+ */
+final class SwarmApi implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    final DockerClient client;
+    private final DockerHttpClient http;
+    final String host;
+
+    private SwarmApi(DockerClient client, DockerHttpClient http, String host) {
+        this.client = client;
+        this.http = http;
+        this.host = host;
+    }
+
+    static SwarmApi connect() {
+        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
+                .dockerHost(config.getDockerHost())
+                .sslConfig(config.getSSLConfig())
+                .maxConnections(16)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .responseTimeout(Duration.ofSeconds(60))
+                .build();
+        SwarmApi api = new SwarmApi(DockerClientImpl.getInstance(config, http), http, config.getDockerHost().toString());
+        try {
+            api.client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            api.close();
+            throw new EngineUnavailableException("the Docker engine at " + api.host + " does not answer ("
+                    + rootMessage(e) + "); for platform: swarm set DOCKER_HOST to a Swarm manager", e);
+        }
+        return api;
+    }
+
+    /** One call; a failure says what was being done. Managers briefly without a leader are retried. */
+    <T> T call(String what, Supplier<T> action) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                return action.get();
+            } catch (BackendException e) {
+                throw e;
+            } catch (DockerException e) {
+                String message = e.getMessage() == null ? "" : e.getMessage();
+                if (message.contains("does not have a leader") && System.nanoTime() < deadline) {
+                    pause(500);
+                    continue;
+                }
+                throw new BackendException("the Swarm manager refused " + what + ": " + message.strip(), e);
+            } catch (RuntimeException e) {
+                throw new BackendException(what + " failed: " + rootMessage(e), e);
+            }
+        }
+    }
+
+    void run(String what, Runnable action) {
+        call(what, () -> {
+            action.run();
+            return null;
+        });
+    }
+
+    /** The tasks of the given services, as the Engine API returns them (with NetworksAttachments). */
+    List<JsonNode> tasks(List<String> serviceIds) {
+        if (serviceIds.isEmpty()) {
+            return List.of();
+        }
+        String filters = URLEncoder.encode(JSON.valueToTree(Map.of("service", serviceIds)).toString(),
+                StandardCharsets.UTF_8);
+        return call("listing tasks", () -> {
+            DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                    .method(DockerHttpClient.Request.Method.GET).path("/tasks?filters=" + filters).build();
+            try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
+                JsonNode tree = JSON.readTree(body);
+                if (response.getStatusCode() != 200 || !tree.isArray()) {
+                    String message = tree.path("message").asText("status " + response.getStatusCode());
+                    if (message.contains("does not have a leader")) {
+                        throw new com.github.dockerjava.api.exception.InternalServerErrorException(message);
+                    }
+                    throw new BackendException("the Swarm manager refused listing tasks: " + message);
+                }
+                List<JsonNode> tasks = new ArrayList<>();
+                tree.forEach(tasks::add);
+                return tasks;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BackendException("interrupted", e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            // closing a connection pool; nothing to undo
+        }
+    }
+}

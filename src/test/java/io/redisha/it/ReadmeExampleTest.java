@@ -1,0 +1,24 @@
+package io.redisha.it;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The README's Java example is the code EverydayCommandsIT runs across a failover (ConnectExample). */
+class ReadmeExampleTest {
+    @Test
+    void theReadmeShowsTheTestedExampleWordForWord() throws Exception {
+        Path dir = Path.of(System.getProperty("redisha.project.dir", "."));
+        String source = Files.readString(dir.resolve("src/test/java/io/redisha/it/ConnectExample.java"), StandardCharsets.UTF_8);
+        String begin = "    // README example begin\n";
+        // without its final line break: an empty last line would count as unindented for stripIndent
+        String example = source.substring(source.indexOf(begin) + begin.length(),
+                source.indexOf("\n    // README example end")).stripIndent() + "\n";
+        String readme = Files.readString(dir.resolve("README.md"), StandardCharsets.UTF_8);
+        assertTrue(readme.contains(example), "README.md lacks the example of ConnectExample.java, as it is:\n" + example);
+    }
+}

@@ -1,0 +1,238 @@
+package io.redisha.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import redis.clients.jedis.Jedis;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * redisha on the 3-host Swarm lab (scripts/swarm-lab), which the test brings up itself. Every claim
+ * is checked independently of redisha: each host's own engine (scripts/swarm-lab docker N) and plain
+ * Jedis connections to the ports each host publishes on this machine's loopback (port + 100*N).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@ExtendWith(ProgressOnTimeout.class)
+class SwarmIT {
+    private static final String LAB = "scripts/swarm-lab";
+    private static final String SWARM = "image: redis:7\nplatform: swarm\nreplicas: 2\nsentinels: 3\n"
+            + "swarm:\n  dial:\n    lab-host-1: 127.0.0.1+100\n    lab-host-2: 127.0.0.1+200\n    lab-host-3: 127.0.0.1+300\n";
+    private static Cli cli;
+    private static String previousDockerHost;
+
+    static String lab(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(LAB));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        int code = p.waitFor();
+        assertEquals(0, code, String.join(" ", command) + " failed:\n" + out);
+        return out;
+    }
+
+    /** What host N's own engine runs of the project: "service index" per running container. */
+    static List<String> onHost(int host) throws Exception {
+        String out = lab("docker", Integer.toString(host), "ps", "--filter", "label=io.redisha.project=" + cli.project(),
+                "--format", "{{.Label \"io.redisha.service\"}} {{.Label \"io.redisha.index\"}}");
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    static Jedis redisOn(int host) {
+        Jedis j = new Jedis("127.0.0.1", 6379 + 100 * host, 2000);
+        return j;
+    }
+
+    static String role(int host) {
+        try (Jedis j = redisOn(host)) {
+            return j.info("replication").lines().filter(l -> l.startsWith("role:")).findFirst().orElse("").substring(5).strip();
+        } catch (RuntimeException e) {
+            return "unreachable";
+        }
+    }
+
+    static int masterHost() {
+        for (int h = 1; h <= 3; h++) {
+            if ("master".equals(role(h))) {
+                return h;
+            }
+        }
+        return 0;
+    }
+
+    @BeforeAll
+    @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    static void labAndDeployment() throws Exception {
+        lab("up");
+        previousDockerHost = System.getProperty("DOCKER_HOST");
+        String env = lab("env");
+        managers = List.of(env.lines().filter(l -> l.startsWith("export REDISHA_LAB_MANAGER_HOSTS=")).findFirst()
+                .orElseThrow().replaceFirst("^[^=]*=\"?", "").replace("\"", "").strip().split("\\s+"));
+        useManagerOtherThan(0);
+        cli = Cli.project("it-sw", SWARM);
+    }
+
+    private static List<String> managers;
+
+    /** Points redisha at a manager on another host than {@code host}: what an operator does when a manager's host dies. */
+    static void useManagerOtherThan(int host) {
+        String manager = managers.stream().filter(m -> !m.contains("/lab-host-" + host + "/")).findFirst().orElseThrow();
+        System.setProperty("DOCKER_HOST", manager);
+    }
+
+    @AfterAll
+    @Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    static void cleanUp() throws Exception {
+        try {
+            for (int h = 1; h <= 3; h++) {
+                lab("start-host", Integer.toString(h)); // no-op for a running host
+            }
+            if (cli != null) {
+                cli.run("down");
+            }
+        } finally {
+            if (previousDockerHost == null) {
+                System.clearProperty("DOCKER_HOST");
+            } else {
+                System.setProperty("DOCKER_HOST", previousDockerHost);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aSwarmTooSmallForTheTopologyIsRefusedAndNothingIsCreated() throws Exception {
+        Cli big = Cli.project("it-sw-big", SWARM.replace("replicas: 2", "replicas: 3"));
+        Cli.Result result = big.run("up", "--timeout", "60");
+        assertEquals(6, result.exitCode(), result.toString());
+        assertTrue(result.err().contains("needs 4") && result.err().contains("nothing was created"), result.toString());
+        String services = lab("docker", "1", "service", "ls", "--filter", "label=io.redisha.project=" + big.project(), "-q");
+        String networks = lab("docker", "1", "network", "ls", "--filter", "label=io.redisha.project=" + big.project(), "-q");
+        assertEquals("", services.strip() + networks.strip(), "nothing of " + big.project() + " may exist");
+
+        Cli fragile = Cli.project("it-sw-fragile", SWARM.replace("sentinels: 3", "sentinels: 2"));
+        Cli.Result refused = fragile.run("up", "--timeout", "60");
+        assertEquals(6, refused.exitCode(), refused.toString());
+        assertTrue(refused.err().contains("swarm.accept-risk"), refused.toString());
+    }
+
+    @Test
+    @Order(2)
+    void upPlacesOneRedisServerAndOneSentinelOnEachHostAndConverges() throws Exception {
+        Cli.Result up = cli.run("up", "--timeout", "150");
+        assertEquals(0, up.exitCode(), up.toString());
+        for (int h = 1; h <= 3; h++) {
+            List<String> here = onHost(h);
+            assertEquals(2, here.size(), "host " + h + " runs " + here);
+            assertEquals(1, here.stream().filter(s -> s.startsWith("sentinel")).count(), "host " + h + " runs " + here);
+            assertEquals(1, here.stream().filter(s -> !s.startsWith("sentinel")).count(), "host " + h + " runs " + here);
+        }
+        assertTrue(masterHost() > 0, "one host's published Redis reports role:master");
+        String services = lab("docker", "1", "service", "ls", "--filter", "label=io.redisha.project=" + cli.project(),
+                "--format", "{{.ID}}");
+        Cli.Result again = cli.run("up");
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(!again.err().contains("creating"), "a second up creates nothing:\n" + again.err());
+        assertEquals(services, lab("docker", "1", "service", "ls", "--filter", "label=io.redisha.project="
+                + cli.project(), "--format", "{{.ID}}"), "same services");
+    }
+
+    @Test
+    @Order(3)
+    void losingTheMastersHostFailsOverAndLosesNoKey() throws Exception {
+        int old = masterHost();
+        assertTrue(old > 0);
+        Map<String, String> written = new HashMap<>();
+        try (Jedis master = redisOn(old)) {
+            for (int i = 0; i < 200; i++) {
+                master.set("k" + i, "v" + i);
+                written.put("k" + i, "v" + i);
+            }
+            master.waitReplicas(2, 5000);
+        }
+        useManagerOtherThan(old);
+        lab("stop-host", Integer.toString(old), "--wait");
+        try {
+            failsOverWhileTheHostIsDown(old, written);
+        } finally {
+            lab("start-host", Integer.toString(old));
+        }
+        Cli.Result up = cli.run("up", "--timeout", "150");
+        assertEquals(0, up.exitCode(), up.toString());
+        int now = masterHost();
+        try (Jedis master = redisOn(now)) {
+            written.forEach((k, v) -> assertEquals(v, master.get(k), k + " on the master after the host came back"));
+            assertEquals("yes", master.get("after-failover"));
+        }
+        assertEquals("slave", role(old).replace("replica", "slave"), "the old master's host runs a replica now");
+    }
+
+    private void failsOverWhileTheHostIsDown(int old, Map<String, String> written) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        int promoted = 0;
+        while (System.nanoTime() < deadline && promoted == 0) {
+            for (int h = 1; h <= 3; h++) {
+                if (h != old && "master".equals(role(h))) {
+                    promoted = h;
+                }
+            }
+            Thread.sleep(250);
+        }
+        assertTrue(promoted > 0, "a replica on another host was promoted");
+        // a Sentinel-aware write: ask a surviving Sentinel for the master, write there
+        int sentinelHost = old == 1 ? 2 : 1;
+        try (Jedis sentinel = new Jedis("127.0.0.1", 26379 + 100 * sentinelHost, 2000);
+             Jedis master = redisOn(promoted)) {
+            assertTrue(sentinel.sentinelGetMasterAddrByName("mymaster").get(0).startsWith("10."),
+                    "Sentinel names the new master by its overlay address");
+            assertEquals("OK", master.set("after-failover", "yes"));
+        }
+        Cli.Result status = cli.run("status");
+        assertEquals(5, status.exitCode(), status.toString());
+        assertTrue(status.out().contains("host lab-host-" + old + " is down"), status.toString());
+    }
+
+    @Test
+    @Order(4)
+    void failoverTestWithADrainedHostPasses() throws Exception {
+        Cli.Result result = cli.run("failover-test", "--fault", "drain", "--timeout", "150", "--output", "json");
+        assertEquals(0, result.exitCode(), result.toString());
+        JsonNode report = new ObjectMapper().readTree(result.out());
+        assertTrue(report.toString().contains("drain"), result.toString());
+        String nodes = lab("docker", "1", "node", "ls", "--format", "{{.Hostname}} {{.Availability}}");
+        assertTrue(nodes.lines().allMatch(l -> l.endsWith("Active")), "every host is active again:\n" + nodes);
+    }
+
+    @Test
+    @Order(5)
+    void downRemovesOnlyTheProjectsObjects() throws Exception {
+        Cli.Result down = cli.run("down");
+        assertEquals(0, down.exitCode(), down.toString());
+        String filter = "label=io.redisha.project=" + cli.project();
+        assertEquals("", (lab("docker", "1", "service", "ls", "--filter", filter, "-q")
+                + lab("docker", "1", "config", "ls", "--filter", filter, "-q")
+                + lab("docker", "1", "secret", "ls", "--filter", filter, "-q")).strip());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!lab("docker", "1", "network", "ls", "--filter", filter, "-q").isBlank() && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+        }
+        assertEquals("", lab("docker", "1", "network", "ls", "--filter", filter, "-q").strip());
+    }
+}
