@@ -93,6 +93,7 @@ public class FailoverTestCommand implements Callable<Integer> {
                     whileCommand == null ? null : new FailoverOptions.WhileCommand(whileCommand,
                             Duration.ofSeconds(whileGraceSeconds), PasswordSources.of(session.loaded)),
                     partitionSeconds == null ? null : Duration.ofSeconds(partitionSeconds), waitReplicas);
+            requirePartitionWithinTimeout(options, session.cluster.topology().sentinels());
             FailoverReport result = new FailoverTest(session.cluster, options).run();
             out.print(output.json() ? FailoverReports.json(result) : FailoverReports.text(result));
             out.flush();
@@ -142,6 +143,18 @@ public class FailoverTestCommand implements Callable<Integer> {
         }
         if (timeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
+    }
+
+    /** The default partition length follows from the topology: it too must end within the round's bound. */
+    private void requirePartitionWithinTimeout(FailoverOptions options, io.redisha.topology.Sentinels sentinels) {
+        if (options.partitions() && partitionSeconds == null) {
+            Duration length = options.partitionLength(sentinels.downAfterMillis(), sentinels.failoverTimeoutMillis());
+            if (length.compareTo(options.timeout()) >= 0) {
+                throw new ParameterException(spec.commandLine(), "--timeout " + timeoutSeconds + " is too short for the "
+                        + "default partition of " + length.toSeconds() + " s (down-after-milliseconds + failover-timeout"
+                        + " + 5 s): raise --timeout or set --partition-seconds");
+            }
         }
     }
 
