@@ -258,6 +258,37 @@ class PartitionIT {
 
     @Test
     @Order(3)
+    void aFaultListIsCycledOverTheRoundsAndSummedUpPerFault() throws Exception {
+        readyMaster();
+        List<String> faults = List.of("pause", "kill", "disconnect", "partition");
+        Cli.Result result = cli.run("failover-test", "--fault", String.join(",", faults), "--rounds", "4",
+                "--writes", "20", "--output", "json");
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode report = FailoverIT.json(result);
+        assertEquals("pause,kill,disconnect,partition", report.get("fault").asText());
+        for (int i = 0; i < faults.size(); i++) {
+            JsonNode round = report.get("rounds").get(i);
+            assertEquals(faults.get(i), round.get("fault").asText(), round::toString);
+            FailoverIT.assertPassedRound(round);
+            assertWritesAddUp(round.get("sticky"));
+        }
+        JsonNode summary = report.get("summary");
+        assertEquals(faults.size(), summary.size(), summary::toString);
+        for (int i = 0; i < faults.size(); i++) {
+            JsonNode row = summary.get(i);
+            assertEquals(faults.get(i), row.get("fault").asText());
+            assertEquals(1, row.get("rounds").asInt());
+            assertEquals(1, row.get("passed").asInt());
+            JsonNode round = report.get("rounds").get(i);
+            assertEquals(FailoverIT.phase(round, "switch"), row.get("medianSwitchMs").asLong());
+            assertEquals(round.get("sticky").get("lost").asLong(), row.get("stickyLost").asLong());
+        }
+        assertNothingLeftIsolated();
+        FailoverIT.assertNothingLeftBroken(cli.project());
+    }
+
+    @Test
+    @Order(4)
     void aSigkillDuringThePartitionIsHealedByTheNextUp() throws Exception {
         String masterId = readyMaster().getId();
         String address = networksOf(masterId).get(network()).getIpAddress();
