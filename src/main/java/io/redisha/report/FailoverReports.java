@@ -144,6 +144,10 @@ public final class FailoverReports {
                 }
             }
             out.append(NL);
+            if (split.lastAckMs() != null) {
+                out.append("    ").append(split.oldMaster()).append(" acknowledged its last write at ")
+                        .append(seconds(split.lastAckMs())).append(" s from the fault").append(NL);
+            }
         }
         out.append("    longest window without a successful write: ").append(seconds(w.longestGapMs())).append(" s (")
                 .append(seconds(w.gapFromMs())).append(" s to ").append(seconds(w.gapToMs())).append(" s)").append(NL);
