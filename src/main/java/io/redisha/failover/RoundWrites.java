@@ -81,8 +81,12 @@ final class RoundWrites {
         sticky.start();
         long deadline = System.nanoTime() + BASELINE_WAIT.toNanos();
         int baseline = Math.max(3, options.writeRate());
-        if (!workload.awaitAcks(baseline, deadline) || !sticky.awaitAcks(baseline, deadline)) {
+        if (!workload.awaitAcks(baseline, deadline)) {
             notes.add("the writes were not being acknowledged normally before the fault");
+        }
+        if (!sticky.awaitAcks(baseline, deadline)) {
+            notes.add("the sticky client's writes to " + master.name() + " were not being acknowledged normally before"
+                    + " the fault");
         }
     }
 
