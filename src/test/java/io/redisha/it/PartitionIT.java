@@ -287,8 +287,10 @@ class PartitionIT {
         JsonNode sticky = FailoverIT.json(result).get("rounds").get(0).get("sticky");
         assertWritesAddUp(sticky);
         long lastAck = sticky.get("afterSwitch").get("lastAckMs").asLong();
-        // replicas acknowledge the replication stream every second: the lag is noticed within about a second more
-        assertTrue(lastAck <= maxLag * 1000L + 2500, "the isolated master stopped acknowledging within the lag of "
+        // replicas acknowledge the replication stream every second, Redis counts the lag in whole seconds and
+        // recounts its good replicas once a second: the lag is noticed up to about three seconds late
+        // (60 s partitions with a lag of 10 s stopped 1.0 to 2.7 s after it)
+        assertTrue(lastAck <= maxLag * 1000L + 3500, "the isolated master stopped acknowledging within the lag of "
                 + maxLag + " s: its last acknowledged write was at " + lastAck + " ms");
         assertTrue(stickyLostWithoutMinReplicas > 0, "the partition without min-replicas-to-write ran first");
         assertTrue(sticky.get("lost").asLong() < stickyLostWithoutMinReplicas, "less is lost with min-replicas-to-write: "
