@@ -12,9 +12,12 @@ import java.util.Map;
  *                    configuration travels this way, never on the command line
  * @param volume      named volume holding the node's data directory (created when missing), or null
  * @param memoryBytes memory limit, or null for none
+ * @param settings    what the node is created from, recorded on it for a later run to compare
+ *                    ({@code io.redisha.settings}); null records nothing
  */
 public record NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
-                       Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes) {
+                       Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes,
+                       String settings) {
 
     public NodeSpec {
         cmd = List.copyOf(cmd);

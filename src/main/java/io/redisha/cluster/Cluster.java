@@ -45,6 +45,8 @@ public final class Cluster implements AutoCloseable {
     private final ReadyWait readyWait;
     private final Shrink shrink;
     private final HoldBack holdBack;
+    private final Planner planner;
+    private final Roll roll;
     private volatile ServerImage server;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
@@ -67,6 +69,10 @@ public final class Cluster implements AutoCloseable {
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
+        NodeSettings settings = new NodeSettings(topology, secrets);
+        this.planner = new Planner(topology, settings);
+        this.roll = new Roll(backend, observer, redis, settings, resets, readyWait,
+                (slot, master) -> create(List.of(slot), master), progress, topology.sentinels().failoverTimeoutMillis());
     }
 
     public Topology topology() {
@@ -117,11 +123,51 @@ public final class Cluster implements AutoCloseable {
 
     /** Creates what is missing, repairs what an interrupted run left behind, and waits until ready. */
     public ClusterStatus up(Duration timeout) {
-        if (!backend.imageExists(topology.image())) {
-            throw new BackendException("image " + topology.image() + " (topology `image`) is not on the engine at "
-                    + backend.describe() + "; run scripts/setup, or pull or load it");
+        return up(timeout, false);
+    }
+
+    /**
+     * What {@link #up} would do now, worked out from what runs; changes nothing.
+     *
+     * @throws BackendException when the topology's image is not on the engine
+     */
+    public Plan plan() {
+        requireImage();
+        Deployment d = refresh();
+        Inspector.Observation o = observer.observe(d);
+        Node master = d.nodes().isEmpty() ? null : Inspector.currentMaster(o).orElse(null);
+        List<Node> running = d.nodes().stream().filter(Node::isRunning).toList();
+        List<ServerImage> servers = running.stream().filter(n -> n.service().isRedis())
+                .map(n -> roll.runtime().server(n)).flatMap(Optional::stream).toList();
+        return planner.plan(d, master, roll.runtime().differences(running), servers, server());
+    }
+
+    /**
+     * Creates what is missing, repairs what an interrupted run left behind, changes the settings that
+     * differ from the topology (in place, or by replacing nodes one at a time: {@link Roll}) and waits
+     * until ready.
+     *
+     * @param timeout       how long each wait may take
+     * @param allowDowntime when the replacements cannot keep a writable master ({@link Plan#refusal()}),
+     *                      remove every node and create them again instead of refusing
+     * @throws Scaler.RefusedException (nothing changed) when they cannot and downtime is not allowed
+     */
+    public ClusterStatus up(Duration timeout, boolean allowDowntime) {
+        Plan plan = plan();
+        if (plan.refusal() != null && !allowDowntime) {
+            throw new Scaler.RefusedException("will not replace the nodes one at a time: " + plan.refusal()
+                    + " (nothing was changed; --allow-downtime removes and recreates every node instead)");
         }
         progress.step("image " + topology.image() + " runs " + server().describe());
+        if (plan.refusal() != null) {
+            progress.step("restart with downtime (" + plan.refusal() + "): removing every node");
+            for (Node n : refresh().nodes()) {
+                progress.step("removing " + n.name());
+                backend.remove(n);
+            }
+            plan = plan();
+        }
+        plan.steps().forEach(step -> progress.step("plan: " + step.describe()));
         Expected expected = Expected.of(topology);
         Deployment before = refresh();
         PortPreflight.check(backend, topology, expected.missing(Repair.withoutHalfCreated(before)));
@@ -141,7 +187,15 @@ public final class Cluster implements AutoCloseable {
         createMissing(expected.missing(d), master.orElse(null));
         // a file asking for fewer nodes than run (edited by hand, or a scale interrupted midway)
         shrink.removeExtras(expected, deadline);
-        return readyWait.await(expected, deadline);
+        ClusterStatus ready = readyWait.await(expected, deadline);
+        return roll.converge(expected, timeout) ? readyWait.await(expected, Await.deadline(timeout)) : ready;
+    }
+
+    private void requireImage() {
+        if (!backend.imageExists(topology.image())) {
+            throw new BackendException("image " + topology.image() + " (topology `image`) is not on the engine at "
+                    + backend.describe() + "; run scripts/setup, or pull or load it");
+        }
     }
 
     void buildSentinelImage() {

@@ -28,6 +28,7 @@ final class NodeFactory {
     private final Supplier<ServerImage> server;
     private final Template sentinelTemplate;
     private final Template redisTemplate;
+    private final NodeSettings settings;
 
     /** @param server the server of the topology's image, found when the first node is made */
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
@@ -36,6 +37,7 @@ final class NodeFactory {
         this.server = server;
         this.sentinelTemplate = context.sentinelTemplate();
         this.redisTemplate = SentinelContext.redisTemplate();
+        this.settings = new NodeSettings(topology, secrets);
     }
 
     /**
@@ -76,7 +78,7 @@ final class NodeFactory {
             lines.add("maxmemory " + resources.maxmemoryBytes());
             lines.add("maxmemory-policy " + resources.maxmemoryPolicy());
         }
-        int priority = service == Service.REPLICA ? topology.replicas().priority(index) : 100;
+        int priority = settings.replicaPriority(service, index);
         lines.add("replica-priority " + priority);
         if (secrets.redisPassword() != null) {
             lines.add("requirepass " + Template.quote(secrets.redisPassword()));
@@ -119,6 +121,6 @@ final class NodeFactory {
                           String configPath, String config, String volume, Long memoryBytes) {
         return new NodeSpec(Naming.container(topology.project(), service, index), service, index, image, cmd,
                 topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)), volume,
-                memoryBytes);
+                memoryBytes, settings.recorded(service, index));
     }
 }
