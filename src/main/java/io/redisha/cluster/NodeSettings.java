@@ -71,8 +71,13 @@ final class NodeSettings {
         Map<String, String> was = parse(node.settings());
         containerFields(node.service(), node.index()).forEach((field, value) -> {
             if (!hash(field, value).equals(was.get(field))) {
-                reasons.add(field.equals("image") && node.service() != Service.SENTINEL && node.image() != null
-                        ? "image " + node.image() + " -> " + value : field);
+                if (!field.equals("image")) {
+                    reasons.add(field);
+                } else if (node.service() == Service.SENTINEL || node.image() == null) {
+                    reasons.add("image -> " + value);
+                } else {
+                    reasons.add("image " + node.image() + " -> " + value);
+                }
             }
         });
         return reasons;
