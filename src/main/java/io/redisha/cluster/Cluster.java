@@ -150,12 +150,12 @@ public final class Cluster implements AutoCloseable {
      * @param timeout       how long each wait may take
      * @param allowDowntime when the replacements cannot keep a writable master ({@link Plan#refusal()}),
      *                      remove every node and create them again instead of refusing
-     * @throws Scaler.RefusedException (nothing changed) when they cannot and downtime is not allowed
+     * @throws ChangeRefusedException (nothing changed) when they cannot and downtime is not allowed
      */
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
         Plan plan = plan();
         if (plan.refusal() != null && !allowDowntime) {
-            throw new Scaler.RefusedException("will not replace the nodes one at a time: " + plan.refusal()
+            throw new ChangeRefusedException("will not replace the nodes one at a time: " + plan.refusal()
                     + " (nothing was changed; --allow-downtime removes and recreates every node instead)");
         }
         progress.step("image " + topology.image() + " runs " + server().describe());

@@ -145,7 +145,7 @@ final class Roll {
                 .filter(n -> settings.replicaPriority(n.service(), n.index()) > 0)
                 .min(Comparator.comparingInt((Node n) -> settings.replicaPriority(n.service(), n.index()))
                         .thenComparing(Node::name))
-                .orElseThrow(() -> new Scaler.RefusedException("no replica to switch over to: " + master.name()
+                .orElseThrow(() -> new ChangeRefusedException("no replica to switch over to: " + master.name()
                         + " is the master and no replica may be promoted"));
         List<Node> others = replicas.stream().filter(n -> !n.id().equals(target.id())).toList();
         List<Node> sentinels = d.sentinels().stream().filter(Node::isRunning).toList();
