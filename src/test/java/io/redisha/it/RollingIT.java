@@ -372,7 +372,10 @@ class RollingIT {
         }
     }
 
-    /** The loopback port of the container that has this address on the project's network. */
+    /**
+     * The loopback port of the container that has this address on the project's network; for an
+     * address no container has any more, a loopback port nothing listens on (never the private address).
+     */
     private static HostAndPort published(HostAndPort address) {
         for (Container c : Engine.containers(cli.project())) {
             if (c.getNetworkSettings() == null || c.getPorts() == null) {
@@ -388,6 +391,6 @@ class RollingIT {
                 }
             }
         }
-        return address;
+        return new HostAndPort("127.0.0.1", 1);
     }
 }
