@@ -62,14 +62,14 @@ final class Planner {
                 steps.add(replace(n, reasons));
             }
         });
-        String refusal = null;
+        String refusal = allAtOnce(outdated);
         if (master != null && outdated.containsKey(master)) {
             Optional<String> to = switchTarget(d, master, removed, missing);
-            if (to.isEmpty()) {
+            if (to.isEmpty() && refusal == null) {
                 refusal = "no replica to switch over to: " + master.name() + " is the master and "
                         + (topology.replicas().count() == 0 ? "the topology has no replica"
                         : "every replica has replica-priority 0");
-            } else {
+            } else if (to.isPresent()) {
                 steps.add(new Plan.Step(Plan.Action.SWITCHOVER, master.name(), "to " + to.get()));
             }
             steps.add(replace(master, outdated.get(master)));
@@ -84,6 +84,23 @@ final class Planner {
             refusal = downgrade(running, target);
         }
         return new Plan(d.project(), steps, refusal);
+    }
+
+    /**
+     * Settings that every node must change at the same moment, which a roll cannot do: with a new
+     * password a replaced replica could not authenticate to the old master (nor redisha to the old
+     * nodes), and a Sentinel under a new master name would not agree with the others.
+     */
+    private static String allAtOnce(Map<Node, List<String>> outdated) {
+        for (var e : outdated.entrySet()) {
+            if (e.getValue().contains("auth")) {
+                return "the passwords (auth) changed, and nodes with the new one cannot talk to nodes with the old one";
+            }
+            if (e.getValue().contains("master-name")) {
+                return "sentinels.master-name changed, and Sentinels under different names cannot agree";
+            }
+        }
+        return null;
     }
 
     private static Plan.Step replace(Node n, List<String> reasons) {

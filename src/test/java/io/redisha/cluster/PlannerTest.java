@@ -150,6 +150,17 @@ class PlannerTest {
     }
 
     @Test
+    void newPasswordsOrANewMasterNameCannotRollAndAreRefused() {
+        Deployment d = deployment(V7, 2, 3);
+        Plan plan = new Planner(V7, new NodeSettings(V7, new Secrets("new", null)))
+                .plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7), REDIS_7);
+        assertTrue(plan.refusal().startsWith("the passwords (auth) changed"), plan.refusal());
+        Topology renamed = new Topology("redisha", "redis:7", "127.0.0.1", V7.master(), V7.replicas(),
+                new Sentinels(3, 2, "other", 5000, 5000, 1, List.of()));
+        assertTrue(plan(renamed, d, List.of(), REDIS_7, REDIS_7).refusal().contains("master-name"));
+    }
+
+    @Test
     void replacingASentinelMayNotLeaveFewerThanTheQuorum() {
         Topology to = new Topology("redisha", "redis:8", "127.0.0.1", V8.master(), V8.replicas(),
                 new Sentinels(2, 2, "mymaster", 5000, 5000, 1, List.of()));
