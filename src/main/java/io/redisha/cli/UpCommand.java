@@ -45,7 +45,7 @@ public class UpCommand implements Callable<Integer> {
         if (dryRun) {
             try (Session session = Session.open(project, err)) {
                 Plan plan = session.cluster.plan();
-                out.print(output.json() ? PlanReport.json(plan) : PlanReport.text(plan));
+                out.print(output.json() ? PlanReport.json(plan) : PlanReport.text(plan, allowDowntime));
                 out.flush();
                 return plan.refusal() != null && !allowDowntime ? ExitCodes.REFUSED : ExitCodes.OK;
             }

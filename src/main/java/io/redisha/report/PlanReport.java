@@ -13,7 +13,8 @@ public final class PlanReport {
     private PlanReport() {
     }
 
-    public static String text(Plan plan) {
+    /** @param allowDowntime whether a refusal is overridden (up --allow-downtime) */
+    public static String text(Plan plan, boolean allowDowntime) {
         StringBuilder out = new StringBuilder();
         if (plan.isEmpty()) {
             out.append("nothing to do: project ").append(plan.project()).append(" matches the topology").append(NL);
@@ -22,7 +23,10 @@ public final class PlanReport {
         for (Plan.Step step : plan.steps()) {
             out.append(i++).append(". ").append(step.describe()).append(NL);
         }
-        if (plan.refusal() != null) {
+        if (plan.refusal() != null && allowDowntime) {
+            out.append("with downtime: ").append(plan.refusal())
+                    .append("; every node is removed first, then created again from the topology").append(NL);
+        } else if (plan.refusal() != null) {
             out.append("refused: ").append(plan.refusal()).append(" (up --allow-downtime removes and recreates every node)")
                     .append(NL);
         }
