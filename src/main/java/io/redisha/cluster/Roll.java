@@ -11,10 +11,12 @@ import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 
@@ -65,6 +67,7 @@ final class Roll {
      */
     boolean converge(Expected expected, Duration stepTimeout) {
         boolean changed = applyInPlace(observer.refresh().nodes());
+        Set<String> done = new HashSet<>();
         while (true) {
             long deadline = Await.deadline(stepTimeout);
             Node master = resets.awaitQuiet(expected, deadline);
@@ -72,18 +75,29 @@ final class Roll {
             Optional<Node> replica = outdated(d).filter(n -> n.service().isRedis() && !n.id().equals(master.id()))
                     .findFirst();
             if (replica.isPresent()) {
+                once(done, "replace " + replica.get().name());
                 replaceReplica(replica.get(), master, expected, deadline);
             } else if (!settings.differences(master).isEmpty()) {
+                once(done, "switch over from " + master.name());
                 switchOver(d, master, expected, deadline);
             } else {
                 Optional<Node> sentinel = outdated(d).filter(n -> n.service() == Service.SENTINEL).findFirst();
                 if (sentinel.isEmpty()) {
                     return changed;
                 }
+                once(done, "replace " + sentinel.get().name());
                 replace(sentinel.get(), master);
                 readyWait.await(expected, Await.deadline(stepTimeout));
             }
             changed = true;
+        }
+    }
+
+    /** A step the roll already took comes back only when the backend did not record the new settings. */
+    private static void once(Set<String> done, String step) {
+        if (!done.add(step)) {
+            throw new NotReadyException("cannot " + step + " again: its settings still differ from the topology after it was"
+                    + " done once");
         }
     }
 
