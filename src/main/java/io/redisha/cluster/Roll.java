@@ -113,7 +113,12 @@ final class Roll {
         changes.forEach((node, list) -> {
             progress.step("change " + node.name() + ": "
                     + list.stream().map(RuntimeSettings.Change::describe).collect(Collectors.joining(", ")));
-            runtime.apply(node, list);
+            try {
+                runtime.apply(node, list);
+            } catch (JedisException e) {
+                throw new NotReadyException("cannot change " + list.stream().map(RuntimeSettings.Change::setting)
+                        .collect(Collectors.joining(", ")) + " on " + node.name() + ": " + e.getMessage());
+            }
         });
         return !changes.isEmpty();
     }
