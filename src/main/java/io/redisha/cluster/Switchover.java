@@ -71,6 +71,8 @@ final class Switchover {
                     progress.step("SENTINEL FAILOVER " + redis.masterName() + " on " + sentinel.name());
                     try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
                         jedis.sentinelFailover(redis.masterName());
+                    } catch (JedisException e) {
+                        throw new NotReadyException("SENTINEL FAILOVER on " + sentinel.name() + " failed: " + e.getMessage());
                     }
                     Optional<SentinelEvent> switched = events.await(SentinelEvent::isSwitchMaster, writesDeadline);
                     if (switched.isEmpty()) {
