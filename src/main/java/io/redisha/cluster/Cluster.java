@@ -177,7 +177,7 @@ public final class Cluster implements AutoCloseable {
         }
         plan.steps().forEach(step -> progress.step("plan: " + step.describe()));
         Expected expected = Expected.of(topology);
-        Deployment before = refresh();
+        Deployment before = healFaultLeftovers();
         List<Expected.Slot> missing = expected.missing(Repair.withoutHalfCreated(before));
         PortPreflight.check(backend, topology, missing);
         ClusterStatus ready = missing.isEmpty() && !expected.hasExtras(before) && Repair.plan(before, List.of()).isEmpty()
@@ -278,6 +278,17 @@ public final class Cluster implements AutoCloseable {
                             .allMatch(n -> "master".equals(n.role()) || "up".equals(n.link())) ? null : "links"));
             create(sentinels, master, addresses, sentinelImage);
         }
+    }
+
+    /**
+     * The nodes, once what a killed failover-test left beyond the nodes' own state is undone (a
+     * partition's side network, with the old master on it): before anything else, since a node
+     * still on it may look healthy.
+     */
+    private Deployment healFaultLeftovers() {
+        List<String> healed = backend.removeFaultLeftovers();
+        healed.forEach(progress::step);
+        return refresh();
     }
 
     /** Puts nodes that an interrupted run or a fault left behind back into service, in parallel. */

@@ -19,6 +19,9 @@ final class Labels {
     /** What a node was created from ({@link io.redisha.backend.NodeSpec#settings()}). */
     static final String SETTINGS = "io.redisha.settings";
 
+    /** The side network of a partition fault, which only ever holds the isolated node. */
+    static final String PARTITION = "io.redisha.partition";
+
     private Labels() {
     }
 
@@ -26,6 +29,16 @@ final class Labels {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PROJECT, project);
         return labels;
+    }
+
+    static Map<String, String> partition(String project) {
+        Map<String, String> labels = project(project);
+        labels.put(PARTITION, "true");
+        return labels;
+    }
+
+    static boolean isPartition(Map<String, String> labels) {
+        return labels != null && "true".equals(labels.get(PARTITION));
     }
 
     static Map<String, String> node(String project, Service service, int index) {
