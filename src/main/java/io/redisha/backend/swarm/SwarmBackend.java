@@ -80,6 +80,8 @@ public final class SwarmBackend implements Backend {
     static final String INDEX = "io.redisha.index";
     private static final String CONFIG_DIR = "/run/redisha/";
     private static final String SECRET_DIR = "/run/secrets/";
+    /** The file, among a Redis task's secrets, holding Sentinel's password. */
+    private static final String SENTINEL_AUTH = "redisha-sentinel-auth";
     private static final Pattern PINNED = Pattern.compile("node\\.hostname\\s*==\\s*(\\S+)");
     private static final Pattern DIAL = Pattern.compile("([^+]+)(?:\\+([0-9]+))?");
     private static final long STOP_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
@@ -87,15 +89,27 @@ public final class SwarmBackend implements Backend {
     /**
      * How this backend is set up from the topology.
      *
-     * @param redisImage   the topology's image: Sentinels run it too (no image is built, see {@link #buildImage})
-     * @param dial         swarm hostname to ADDRESS or ADDRESS+OFFSET (topology swarm.dial)
-     * @param acceptRisk   topology swarm.accept-risk
-     * @param restartDelay how long Swarm waits before starting a failed task again: longer than Sentinel
-     *                     needs to promote a replica, so a master restarted without its data never
-     *                     comes back while its replicas still follow it
+     * @param redisImage       the topology's image: Sentinels run it too (no image is built, see {@link #buildImage})
+     * @param dial             swarm hostname to ADDRESS or ADDRESS+OFFSET (topology swarm.dial)
+     * @param acceptRisk       topology swarm.accept-risk
+     * @param restartDelay     how long Swarm waits before starting a failed task again: longer than Sentinel
+     *                         needs to promote a replica, so a master restarted without its data never
+     *                         comes back while its replicas still follow it
+     * @param sentinelPassword Sentinel's own password, or null: a Redis task needs it to ask the Sentinels
+     *                         at start (it reaches the task as a Swarm secret)
+     * @param holdBack         how long a starting Redis task waits while the Sentinels still name its own
+     *                         address as the master (no failover yet); zero when its data survives (AOF)
      */
     public record Options(String redisImage, Map<String, String> dial, boolean acceptRisk, Duration restartDelay,
-                          String masterName, int sentinels) {
+                          String masterName, int sentinels, String sentinelPassword, Duration holdBack) {
+
+        /** Never the password itself. */
+        @Override
+        public String toString() {
+            return "Options[redisImage=" + redisImage + ", dial=" + dial + ", acceptRisk=" + acceptRisk
+                    + ", restartDelay=" + restartDelay + ", masterName=" + masterName + ", sentinels=" + sentinels
+                    + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack + "]";
+        }
     }
 
     private final SwarmApi api;
@@ -409,7 +423,17 @@ public final class SwarmBackend implements Backend {
                     .append(dir).append(".redisha-applied-").append(base).append(' ').append(id).append('\n');
         }
         if (service.isRedis()) {
-            script.append(followSentinels(files));
+            String auth = null;
+            if (options.sentinelPassword() != null) {
+                byte[] password = options.sentinelPassword().getBytes(StandardCharsets.UTF_8);
+                String objectName = objectName(name, SENTINEL_AUTH, password);
+                secrets.add(new ContainerSpecSecret().withSecretId(ensureSecret(objectName, password, labels))
+                        .withSecretName(objectName).withFile(new ContainerSpecFile().withName(SENTINEL_AUTH)
+                                .withUid("0").withGid("0").withMode(0400L)));
+                auth = SECRET_DIR + SENTINEL_AUTH;
+            }
+            script.append(StartScript.followSentinels(files, sentinelNames(), options.masterName(),
+                    options.holdBack(), auth));
         }
         script.append("exec \"$@\"\n");
         List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "redisha-start"));
@@ -419,27 +443,13 @@ public final class SwarmBackend implements Backend {
                 .withConfigs(configs).withSecrets(secrets).withStopGracePeriod(STOP_GRACE_NANOS);
     }
 
-    /**
-     * A Redis task starts on a new overlay address, which no Sentinel knows: started as a master it
-     * would stay one, alone and empty. So before it starts it asks the Sentinels (by their service
-     * names on the overlay) for the current master and, when that is another node, follows it.
-     */
-    private String followSentinels(Map<String, byte[]> files) {
-        String config = files.keySet().stream().filter(f -> f.endsWith(".conf")).findFirst().orElse(null);
-        if (config == null) {
-            return "";
-        }
-        StringBuilder names = new StringBuilder();
+    /** The service names of the Sentinels a starting Redis task asks, a few beyond the count for a scale in progress. */
+    private List<String> sentinelNames() {
+        List<String> names = new ArrayList<>();
         for (int i = 1; i <= options.sentinels() + 2; i++) {
-            names.append(' ').append(Naming.container(project, Service.SENTINEL, i));
+            names.add(Naming.container(project, Service.SENTINEL, i));
         }
-        return "cli=$(command -v redis-cli || command -v valkey-cli || true)\n"
-                + "ask() { for s in" + names + "; do set -- $(\"$cli\" -h \"$s\" -p " + Service.SENTINEL.port()
-                + " --raw SENTINEL get-master-addr-by-name " + options.masterName() + " 2>/dev/null);"
-                + " if [ -n \"${2:-}\" ]; then echo \"$1 $2\"; return; fi; done; }\n"
-                + "follow() { [ -n \"${1:-}\" ] || return 0; for ip in $(awk '/32 host/ { print f } { f = $2 }' /proc/net/fib_trie);"
-                + " do [ \"$ip\" = \"$1\" ] && return 0; done; echo \"replicaof $1 $2\" >> " + config + "; }\n"
-                + "if [ -n \"$cli\" ]; then follow $(ask); fi\n";
+        return names;
     }
 
     private List<String> entrypoint(String image) {
