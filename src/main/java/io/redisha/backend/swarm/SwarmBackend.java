@@ -18,7 +18,6 @@ import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
 import com.github.dockerjava.api.model.ResourceRequirements;
 import com.github.dockerjava.api.model.ResourceSpecs;
-import com.github.dockerjava.api.model.SecretSpec;
 import com.github.dockerjava.api.model.ServiceModeConfig;
 import com.github.dockerjava.api.model.ServicePlacement;
 import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
@@ -49,7 +48,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.HashSet;
@@ -494,15 +492,10 @@ public final class SwarmBackend implements Backend {
     }
 
     private String ensureSecret(String name, byte[] content, Map<String, String> labels) {
-        return api.call("creating secret " + name, () -> {
-            var existing = api.client.listSecretsCmd().withNameFilter(List.of(name)).exec().stream()
-                    .filter(s -> name.equals(s.getSpec().getName())).findFirst();
-            if (existing.isPresent()) {
-                return existing.get().getId();
-            }
-            return api.client.createSecretCmd(new SecretSpec().withName(name).withLabels(labels)
-                    .withData(Base64.getEncoder().encodeToString(content))).exec().getId();
-        });
+        String existing = api.call("listing secret " + name, () -> api.client.listSecretsCmd()
+                .withNameFilter(List.of(name)).exec().stream().filter(s -> name.equals(s.getSpec().getName()))
+                .map(com.github.dockerjava.api.model.Secret::getId).findFirst().orElse(null));
+        return existing != null ? existing : api.createSecret(name, content, labels);
     }
 
     // ---- life cycle ------------------------------------------------------------------------
