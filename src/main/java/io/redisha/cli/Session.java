@@ -98,7 +98,8 @@ final class Session implements AutoCloseable {
         // a restarted master with its data (AOF) may start at once; without, it waits for the promotion
         Duration holdBack = topology.persistence() == Persistence.AOF ? Duration.ZERO : failover.plusSeconds(10);
         return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
-                platform.acceptRisk(), restartDelay, s.masterName(), s.count(), secrets.sentinelPassword(), holdBack));
+                platform.acceptRisk(), restartDelay, s.masterName(), s.count(), secrets.sentinelPassword(), holdBack,
+                platform.engines()));
     }
 
     /** Progress lines on stderr, stamped with the seconds since the command started. */

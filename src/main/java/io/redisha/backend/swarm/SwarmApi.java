@@ -41,7 +41,17 @@ final class SwarmApi implements AutoCloseable {
     }
 
     static SwarmApi connect() {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().build(),
+                "for platform: swarm set DOCKER_HOST to a Swarm manager");
+    }
+
+    /** The engine at this DOCKER_HOST value (one host of the swarm), with the environment's other settings. */
+    static SwarmApi connect(String dockerHost) {
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build(),
+                "check swarm.engines");
+    }
+
+    private static SwarmApi connect(DockerClientConfig config, String hint) {
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
@@ -55,7 +65,7 @@ final class SwarmApi implements AutoCloseable {
         } catch (RuntimeException e) {
             api.close();
             throw new EngineUnavailableException("the Docker engine at " + api.host + " does not answer ("
-                    + rootMessage(e) + "); for platform: swarm set DOCKER_HOST to a Swarm manager", e);
+                    + rootMessage(e) + "); " + hint, e);
         }
         return api;
     }

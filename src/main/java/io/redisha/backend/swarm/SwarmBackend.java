@@ -41,6 +41,8 @@ import io.redisha.backend.NodeState;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
 import io.redisha.backend.docker.SingleEngineBackend;
+import io.redisha.wait.Await;
+import io.redisha.wait.Poll;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -97,16 +99,20 @@ public final class SwarmBackend implements Backend {
      *                         at start (it reaches the task as a Swarm secret)
      * @param holdBack         how long a starting Redis task waits while the Sentinels still name its own
      *                         address as the master (no failover yet); zero when its data survives (AOF)
+     * @param engines          swarm hostname to that host's own engine (topology swarm.engines), where its
+     *                         data volumes are listed and removed
      */
     public record Options(String redisImage, Map<String, String> dial, boolean acceptRisk, Duration restartDelay,
-                          String masterName, int sentinels, String sentinelPassword, Duration holdBack) {
+                          String masterName, int sentinels, String sentinelPassword, Duration holdBack,
+                          Map<String, String> engines) {
 
         /** Never the password itself. */
         @Override
         public String toString() {
             return "Options[redisImage=" + redisImage + ", dial=" + dial + ", acceptRisk=" + acceptRisk
                     + ", restartDelay=" + restartDelay + ", masterName=" + masterName + ", sentinels=" + sentinels
-                    + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack + "]";
+                    + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack
+                    + ", engines=" + engines + "]";
         }
     }
 
@@ -317,8 +323,9 @@ public final class SwarmBackend implements Backend {
     public String create(NodeSpec spec) {
         String image = spec.service() == Service.SENTINEL ? options.redisImage() : spec.image();
         synchronized (placing) {
-            String host = chooseHost(spec.service());
-            int port = spec.hostPort() == null ? spec.service().port() : spec.hostPort();
+            Spot spot = chooseHost(spec.service());
+            String host = spot.host();
+            int port = spec.hostPort() == null ? spot.port() : spec.hostPort();
             Map<String, String> labels = labels(spec.service(), spec.index());
             ContainerSpec container = container(spec.name(), image, spec.cmd(), spec.files(), labels, spec.index(), spec.service())
                     .withMounts(List.of(new Mount().withType(MountType.VOLUME).withSource(Naming.dataVolume(spec.name()))
@@ -353,29 +360,48 @@ public final class SwarmBackend implements Backend {
         }
     }
 
-    /** The first usable host (by name) that runs no other node of the same kind (Redis server or Sentinel). */
-    private String chooseHost(Service kind) {
-        Set<String> taken = new HashSet<>();
+    /** A host for a new node, and the first port of its kind that no node of the project publishes there. */
+    record Spot(String host, int port) {
+    }
+
+    /**
+     * The usable host that runs the fewest nodes of the same kind (Redis server or Sentinel), the
+     * first by name among equals: the spread {@link Placement} assumes. A Redis server shares a host
+     * only when the topology accepts the risk.
+     */
+    private Spot chooseHost(Service kind) {
+        Map<String, Integer> load = new TreeMap<>();
+        Map<String, Set<Integer>> ports = new TreeMap<>();
         for (var s : services()) {
+            Optional<String> pinned = pinnedHost(s);
             Optional<Service> other = Service.fromLabel(s.getSpec().getLabels() == null ? null
                     : s.getSpec().getLabels().get(SERVICE));
-            if (other.isPresent() && other.get().isRedis() == kind.isRedis()) {
-                pinnedHost(s).ifPresent(taken::add);
+            if (pinned.isEmpty() || other.isEmpty()) {
+                continue;
+            }
+            ports.computeIfAbsent(pinned.get(), h -> new HashSet<>()).add(publishedPort(s, other.get()));
+            if (other.get().isRedis() == kind.isRedis()) {
+                load.merge(pinned.get(), 1, Integer::sum);
             }
         }
-        List<String> free = new ArrayList<>();
         Map<String, SwarmNode> hosts = hosts();
-        hosts.forEach((name, n) -> {
-            if (usable(n) && !taken.contains(name)) {
-                free.add(name);
+        String best = null;
+        for (var h : hosts.entrySet()) {
+            if (usable(h.getValue()) && (best == null || load.getOrDefault(h.getKey(), 0) < load.getOrDefault(best, 0))) {
+                best = h.getKey();
             }
-        });
-        if (free.isEmpty()) {
-            throw new BackendException("no usable swarm host is left for another " + (kind.isRedis() ? "Redis server"
-                    : "Sentinel") + ": each runs on a host of its own and " + taken + " are taken (hosts: "
-                    + hosts.keySet() + ")");
         }
-        return free.get(0);
+        if (best == null || (kind.isRedis() && load.getOrDefault(best, 0) > 0 && !options.acceptRisk())) {
+            throw new BackendException("no usable swarm host is left for another " + (kind.isRedis() ? "Redis server"
+                    : "Sentinel") + ": each Redis server runs on a host of its own and " + load.keySet() + " are taken"
+                    + " (hosts: " + hosts.keySet() + "; swarm.accept-risk: true lets two share a host)");
+        }
+        Set<Integer> used = ports.getOrDefault(best, Set.of());
+        int port = kind.port();
+        while (used.contains(port)) {
+            port++;
+        }
+        return new Spot(best, port);
     }
 
     private Map<String, String> labels(Service service, int index) {
@@ -527,11 +553,17 @@ public final class SwarmBackend implements Backend {
         }
     }
 
+    /** Scales the node's service to 0 and returns once its task no longer runs, as a stop on one engine does. */
     @Override
     public void stop(Node node) {
         scale(node, 0);
+        awaitNoTaskRunning(node);
     }
 
+    /**
+     * Removes the node's service and returns once its task no longer runs: Swarm stops it afterwards,
+     * and a Sentinel still running would announce itself again to Sentinels being reset.
+     */
     @Override
     public void remove(Node node) {
         api.run("removing service " + node.name(), () -> {
@@ -541,6 +573,26 @@ public final class SwarmBackend implements Backend {
                 // already gone
             }
         });
+        awaitNoTaskRunning(node);
+    }
+
+    /**
+     * Until no task of the node's service runs, at most the grace period and 20 s. Not when its host
+     * is down: the tasks there still read running, and stop when the host is back.
+     */
+    private void awaitNoTaskRunning(Node node) {
+        SwarmNode host = node.host() == null ? null : hosts().get(node.host());
+        if (host == null || host.getStatus() == null || host.getStatus().getState() != SwarmNodeState.READY) {
+            return;
+        }
+        Duration limit = Duration.ofNanos(STOP_GRACE_NANOS).plusSeconds(20);
+        Poll<Void> stopped = Await.quietly().until(Await.deadline(limit), () -> Poll.unless(
+                api.tasks(List.of(node.id())).stream().anyMatch(t -> "running".equals(t.path("Status").path("State").asText()))
+                        ? node.name() + " still runs" : null));
+        if (!stopped.done()) {
+            throw new BackendException("the task of " + node.name() + " on " + node.host() + " did not stop within "
+                    + limit.toSeconds() + " s");
+        }
     }
 
     /** Swarm has no pause: nothing to resume. */
@@ -679,14 +731,53 @@ public final class SwarmBackend implements Backend {
         }
     }
 
-    /** Data volumes live on each host, which only that host's engine can list or remove (README). */
+    /**
+     * The project's data volumes on every host whose own engine the topology names (swarm.engines), as
+     * {@code HOST:VOLUME}: a volume lives on its host, and only that host's engine can list or remove it.
+     */
     @Override
     public List<String> volumes() {
-        return List.of();
+        List<String> volumes = new ArrayList<>();
+        options.engines().forEach((host, engine) -> {
+            try (SwarmApi api = SwarmApi.connect(engine)) {
+                api.call("listing volumes on " + host, () -> api.client.listVolumesCmd()
+                        .withFilter("label", List.of(PROJECT + "=" + project)).exec().getVolumes()).stream()
+                        .map(v -> host + ":" + v.getName()).sorted().forEach(volumes::add);
+            }
+        });
+        return volumes;
     }
 
+    /** Removes {@code HOST:VOLUME} on that host's engine, once the removed tasks' containers have let go of it. */
     @Override
     public void removeVolume(String name) {
+        int colon = name.indexOf(':');
+        String host = name.substring(0, colon);
+        String volume = name.substring(colon + 1);
+        String engine = options.engines().get(host);
+        if (engine == null) {
+            throw new BackendException("cannot remove volume " + volume + " on " + host + ": no swarm.engines entry for it");
+        }
+        try (SwarmApi api = SwarmApi.connect(engine)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    api.client.removeVolumeCmd(volume).exec();
+                    return;
+                } catch (NotFoundException e) {
+                    return;
+                } catch (ConflictException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new BackendException("could not remove volume " + volume + " on " + host
+                                + ": still in use after 60 s", e);
+                    }
+                    SwarmApi.pause(500);
+                } catch (RuntimeException e) {
+                    throw new BackendException("removing volume " + volume + " on " + host + " failed: "
+                            + SwarmApi.rootMessage(e), e);
+                }
+            }
+        }
     }
 
     /** Swarm publishes on the hosts, not here; its scheduler keeps two tasks off one host port. */
