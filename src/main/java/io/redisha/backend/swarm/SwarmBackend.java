@@ -553,7 +553,10 @@ public final class SwarmBackend implements Backend {
         }
     }
 
-    /** Scales the node's service to 0 and returns once its task no longer runs, as a stop on one engine does. */
+    /**
+     * Scales the node's service to 0 and returns once its task no longer runs, as a stop on one engine
+     * does: a Sentinel still running would announce itself again to Sentinels being reset.
+     */
     @Override
     public void stop(Node node) {
         scale(node, 0);
@@ -561,8 +564,8 @@ public final class SwarmBackend implements Backend {
     }
 
     /**
-     * Removes the node's service and returns once its task no longer runs: Swarm stops it afterwards,
-     * and a Sentinel still running would announce itself again to Sentinels being reset.
+     * Removes the node's service; Swarm stops its task afterwards (and forgets it, so nothing can be
+     * awaited here): a node that must be gone first is stopped first, as a shrink does.
      */
     @Override
     public void remove(Node node) {
@@ -573,7 +576,6 @@ public final class SwarmBackend implements Backend {
                 // already gone
             }
         });
-        awaitNoTaskRunning(node);
     }
 
     /**
