@@ -3,6 +3,7 @@ package io.redisha.backend;
 import java.io.File;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -77,8 +78,12 @@ public interface Backend extends AutoCloseable {
 
     void removeImage(String tag);
 
-    /** The project's network, created when missing. */
-    void ensureNetwork();
+    /**
+     * The project's network, created when missing. Returns the addresses on it that the backend
+     * keeps for nodes that ask for a fixed one ({@link NodeSpec#address()}), or empty when the
+     * network has none (one created by an older redisha, or an engine that cannot fix addresses).
+     */
+    Optional<AddressRange> ensureNetwork();
 
     void removeNetwork();
 
@@ -96,6 +101,14 @@ public interface Backend extends AutoCloseable {
      * @throws ProjectBusyException when another command holds it
      */
     ProjectLock lock(String command);
+
+    /**
+     * Whether a node that comes back (rescheduled, on another host) may have another address on the
+     * network: then nodes must refer to each other by name, not by address.
+     */
+    default boolean addressesMove() {
+        return false;
+    }
 
     /**
      * Why the backend cannot place this many Redis servers and Sentinels so that the deployment

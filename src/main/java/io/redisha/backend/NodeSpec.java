@@ -12,9 +12,12 @@ import java.util.Map;
  *                    configuration travels this way, never on the command line
  * @param volume      named volume holding the node's data directory (created when missing), or null
  * @param memoryBytes memory limit, or null for none
+ * @param address     fixed address on the deployment's network, one of the {@link AddressRange} the
+ *                    backend keeps for them, which the node keeps across restarts and reconnections;
+ *                    null to let the backend pick one
  */
 public record NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
-                       Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes) {
+                       Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes, String address) {
 
     public NodeSpec {
         cmd = List.copyOf(cmd);

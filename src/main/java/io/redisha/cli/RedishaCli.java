@@ -2,8 +2,10 @@ package io.redisha.cli;
 
 import io.redisha.backend.BackendException;
 import io.redisha.backend.ProjectBusyException;
+import io.redisha.backend.docker.SingleEngineBackend;
 import io.redisha.cluster.NotReadyException;
 import io.redisha.cluster.PreflightException;
+import io.redisha.sentinel.RedisNodes;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +19,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -24,10 +27,7 @@ import java.util.Properties;
 @Command(name = "redisha",
         mixinStandardHelpOptions = true,
         versionProvider = RedishaCli.Version.class,
-        description = "Deploys a highly available Redis (master, replicas, Sentinels) on Docker and proves its failover.",
-        subcommands = {UpCommand.class, ScaleCommand.class, StatusCommand.class, DownCommand.class,
-                FailoverTestCommand.class, LogsCommand.class, CliCommand.class, ConnectCommand.class,
-                CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class})
+        description = "Deploys a highly available Redis (master, replicas, Sentinels) on Docker and proves its failover.")
 public class RedishaCli {
     @Option(names = "--stacktrace", hidden = true, scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors.")
@@ -39,10 +39,48 @@ public class RedishaCli {
         System.exit(run(out, err, args));
     }
 
+    /** The commands that talk to the engine, by name, in the order the usage lists them. */
+    private static final Map<String, Class<?>> ENGINE_COMMANDS = new LinkedHashMap<>();
+
+    static {
+        ENGINE_COMMANDS.put("up", UpCommand.class);
+        ENGINE_COMMANDS.put("scale", ScaleCommand.class);
+        ENGINE_COMMANDS.put("status", StatusCommand.class);
+        ENGINE_COMMANDS.put("down", DownCommand.class);
+        ENGINE_COMMANDS.put("failover-test", FailoverTestCommand.class);
+        ENGINE_COMMANDS.put("logs", LogsCommand.class);
+        ENGINE_COMMANDS.put("cli", CliCommand.class);
+        ENGINE_COMMANDS.put("connect", ConnectCommand.class);
+    }
+
+    /** Every command. */
+    static CommandLine commandLine(RedishaCli root) {
+        CommandLine cli = new CommandLine(root);
+        ENGINE_COMMANDS.forEach(cli::addSubcommand);
+        cli.addSubcommand(new CommandLine.HelpCommand());
+        cli.addSubcommand(new AutoComplete.GenerateCompletion());
+        return cli;
+    }
+
     /** Runs the CLI in-process; tests call this with their own writers. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         RedishaCli root = new RedishaCli();
-        CommandLine cli = new CommandLine(root);
+        Class<?> named = args.length == 0 ? null : ENGINE_COMMANDS.get(args[0]);
+        CommandLine cli;
+        if (named == null) {
+            cli = commandLine(root);
+        } else {
+            if (Arrays.stream(args).noneMatch(a -> a.equals("-h") || a.equals("--help") || a.equals("-V") || a.equals("--version"))) {
+                // docker-java and Jedis take a good part of a short command's time to get ready:
+                // they do meanwhile, while the command line and the topology are read
+                SingleEngineBackend.connectAhead();
+                RedisNodes.prepare();
+            }
+            // picocli reflects over every command it is given, and a command named first needs no
+            // other (its usage, errors and exit codes are the same)
+            cli = new CommandLine(root);
+            cli.addSubcommand(args[0], named);
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(new ErrorHandler(root));

@@ -27,11 +27,12 @@ public class StatusCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
         try (Session session = Session.open(project, err)) {
-            if (!session.cluster.exists()) {
+            // the engine is asked once: whether anything is deployed is asked only when no node is
+            ClusterStatus status = session.cluster.status();
+            if (status.nodes().isEmpty() && status.sentinels().isEmpty() && !session.cluster.exists()) {
                 throw new UserException(ExitCodes.REFUSED, "project " + session.loaded.topology().project()
                         + " is not deployed on " + session.backend.describe() + " (run redisha up)");
             }
-            ClusterStatus status = session.cluster.status();
             out.print(output.json() ? StatusReport.json(status) : StatusReport.text(status));
             out.flush();
             return status.ready() ? ExitCodes.OK : ExitCodes.NOT_READY;

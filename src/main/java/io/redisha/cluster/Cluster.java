@@ -20,9 +20,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The orchestrator: converges a backend to a topology and observes the result. It never prints;
@@ -45,6 +51,7 @@ public final class Cluster implements AutoCloseable {
     private final ReadyWait readyWait;
     private final Shrink shrink;
     private final HoldBack holdBack;
+    private volatile AddressPlan plan;
     private volatile ServerImage server;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
@@ -121,14 +128,21 @@ public final class Cluster implements AutoCloseable {
             throw new BackendException("image " + topology.image() + " (topology `image`) is not on the engine at "
                     + backend.describe() + "; run scripts/setup, or pull or load it");
         }
+        long deadline = Await.deadline(timeout);
         progress.step("image " + topology.image() + " runs " + server().describe());
         Expected expected = Expected.of(topology);
         Deployment before = refresh();
-        PortPreflight.check(backend, topology, expected.missing(Repair.withoutHalfCreated(before)));
-        buildSentinelImage();
-        backend.ensureNetwork();
-
-        long deadline = Await.deadline(timeout);
+        List<Expected.Slot> missing = expected.missing(Repair.withoutHalfCreated(before));
+        PortPreflight.check(backend, topology, missing);
+        if (missing.isEmpty() && !expected.hasExtras(before) && Repair.plan(before, List.of()).isEmpty()) {
+            // nothing to create, repair or remove: one look tells whether there is anything to wait for
+            return readyWait.await(expected, deadline, observer.inspect(before, expected));
+        }
+        // only new Sentinels need the image: it is built (or found current) while the Redis servers start
+        CompletableFuture<Void> sentinelImage = missing.stream().anyMatch(s -> s.service() == Service.SENTINEL)
+                ? CompletableFuture.runAsync(this::buildSentinelImage, Workers::daemon)
+                : CompletableFuture.completedFuture(null);
+        addresses();
         List<Node> held = HoldBack.held(before, topology.persistence(),
                 () -> observer.observe(before).replication().values());
         repair(Repair.plan(before, held));
@@ -138,7 +152,7 @@ public final class Cluster implements AutoCloseable {
         Deployment d = refresh();
         Optional<Node> master = d.nodes().isEmpty() ? Optional.empty()
                 : Inspector.currentMaster(observer.observe(d));
-        createMissing(expected.missing(d), master.orElse(null));
+        createMissing(expected.missing(d), master.orElse(null), sentinelImage);
         // a file asking for fewer nodes than run (edited by hand, or a scale interrupted midway)
         shrink.removeExtras(expected, deadline);
         return readyWait.await(expected, deadline);
@@ -151,28 +165,52 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Creates the given nodes: the master first when there is none, the Sentinels once the replicas
-     * are linked.
-     *
-     * @param master the current master, or null for a fresh deployment
+     * The deployment's fixed addresses; the first call creates the network when it is missing. A
+     * network is created with fixed addresses, so only a deployment of an older redisha has none.
      */
+    AddressPlan addresses() {
+        AddressPlan known = plan;
+        if (known == null) {
+            known = AddressPlan.of(backend.ensureNetwork());
+            plan = known;
+        }
+        return known;
+    }
+
     void createMissing(List<Expected.Slot> missing, Node master) {
+        createMissing(missing, master, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * Creates the given nodes. With fixed addresses every node is told at once all it needs to know (the
+     * master's address; a Sentinel also the replicas and the other Sentinels), so they start together,
+     * after the master of a fresh deployment. Without, the master comes first (Sentinel resolves the
+     * monitored name at start) and the Sentinels once the replicas are linked (a Sentinel learns the
+     * replicas from the master's INFO, at connect and then every 10 s).
+     *
+     * @param master        the current master, or null for a fresh deployment
+     * @param sentinelImage done when the Sentinel image exists
+     */
+    void createMissing(List<Expected.Slot> missing, Node master, CompletableFuture<Void> sentinelImage) {
+        AddressPlan addresses = addresses();
         if (master == null && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
-            // Sentinel resolves the monitored name at start: the master must be on the network first.
-            create(List.of(new Expected.Slot(Service.MASTER, 1)), null);
+            // a replica or Sentinel that finds the master not yet listening tries again only a second later
+            create(List.of(new Expected.Slot(Service.MASTER, 1)), null, addresses, sentinelImage);
             missing = missing.stream().filter(s -> s.service() != Service.MASTER).toList();
         }
+        if (addresses.fixed()) {
+            create(missing, master, addresses, sentinelImage);
+            return;
+        }
         List<Expected.Slot> sentinels = missing.stream().filter(s -> s.service() == Service.SENTINEL).toList();
-        create(missing.stream().filter(s -> s.service() != Service.SENTINEL).toList(), master);
+        create(missing.stream().filter(s -> s.service() != Service.SENTINEL).toList(), master, addresses, sentinelImage);
         if (!sentinels.isEmpty()) {
-            // A Sentinel learns the replicas from the master's INFO, at connect and then every 10 s:
-            // starting it once the replicas are linked saves up to 10 s of waiting.
             progress.step("waiting for the replicas to link to the master");
             Await.quietly().until(Await.deadline(REPLICA_LINK_WAIT), () -> Poll.unless(
                     observer.status(Expected.of(topology)).nodes().stream()
                             .filter(n -> "running".equals(n.state()))
                             .allMatch(n -> "master".equals(n.role()) || "up".equals(n.link())) ? null : "links"));
-            create(sentinels, master);
+            create(sentinels, master, addresses, sentinelImage);
         }
     }
 
@@ -202,29 +240,67 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Creates and starts the given nodes in parallel.
+     * Creates and starts the given nodes in parallel; a Sentinel once its image exists.
      *
-     * @param master the current master, or null for a fresh deployment (nodes follow the master alias)
+     * @param master the current master, or null for a fresh deployment
      */
-    void create(List<Expected.Slot> slots, Node master) {
+    private void create(List<Expected.Slot> slots, Node master, AddressPlan addresses, CompletableFuture<Void> sentinelImage) {
         if (slots.isEmpty()) {
             return;
         }
-        String masterHost = master == null || master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
+        String masterHost = master != null ? NodeFactory.masterHost(master, backend)
+                : Objects.requireNonNullElse(addresses.address(Service.MASTER, 1), Naming.MASTER_ALIAS);
+        NodeFactory.Known known = addresses.fixed() ? known(slots, master, addresses) : NodeFactory.Known.NOTHING;
         List<Runnable> tasks = new ArrayList<>();
         for (Expected.Slot slot : slots) {
+            String address = addresses.address(slot.service(), slot.index());
             NodeSpec spec = switch (slot.service()) {
-                case MASTER -> factory.redis(Service.MASTER, 1, master == null ? null : masterHost);
-                case REPLICA -> factory.redis(Service.REPLICA, slot.index(), masterHost);
-                case SENTINEL -> factory.sentinel(slot.index(), masterHost);
+                case MASTER -> factory.redis(Service.MASTER, 1, master == null ? null : masterHost, address);
+                case REPLICA -> factory.redis(Service.REPLICA, slot.index(), masterHost, address);
+                case SENTINEL -> factory.sentinel(slot.index(), masterHost, address, known);
             };
             tasks.add(() -> {
+                if (slot.service() == Service.SENTINEL) {
+                    awaitImage(sentinelImage);
+                }
                 progress.step("creating " + spec.name());
                 backend.create(spec);
             });
         }
         workers.runAll(tasks);
         refresh();
+    }
+
+    /** Waits for the Sentinel image; a failed build fails with its own exception. */
+    private static void awaitImage(CompletableFuture<Void> sentinelImage) {
+        try {
+            sentinelImage.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /**
+     * What a new Sentinel is told: every Redis server of the deployment but the master (those that run
+     * and those being created) and every Sentinel of the topology, at their fixed addresses.
+     */
+    private NodeFactory.Known known(List<Expected.Slot> creating, Node master, AddressPlan addresses) {
+        Deployment d = observer.deployment();
+        Set<Expected.Slot> redis = new LinkedHashSet<>();
+        d.redisNodes().forEach(n -> redis.add(new Expected.Slot(n.service(), n.index())));
+        creating.stream().filter(s -> s.service().isRedis()).forEach(redis::add);
+        Expected.Slot masterSlot = master == null ? new Expected.Slot(Service.MASTER, 1)
+                : new Expected.Slot(master.service(), master.index());
+        List<String> replicas = redis.stream().filter(s -> !s.equals(masterSlot))
+                .map(s -> addresses.address(s.service(), s.index())).filter(Objects::nonNull).toList();
+        Map<Integer, String> sentinels = new TreeMap<>();
+        for (int i = 1; i <= topology.sentinels().count(); i++) {
+            String address = addresses.address(Service.SENTINEL, i);
+            if (address != null) {
+                sentinels.put(i, address);
+            }
+        }
+        return new NodeFactory.Known(replicas, sentinels);
     }
 
     // ---- observing -------------------------------------------------------------------------

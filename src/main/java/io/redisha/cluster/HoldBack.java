@@ -1,10 +1,8 @@
 package io.redisha.cluster;
 
 import io.redisha.backend.Backend;
-import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeState;
-import io.redisha.backend.Service;
 import io.redisha.sentinel.ReplicationInfo;
 import io.redisha.topology.Persistence;
 import io.redisha.wait.Await;
@@ -103,7 +101,7 @@ final class HoldBack {
      * or not a Sentinel still knows their address to convert them.
      */
     private void startAsReplicas(List<Node> stopped, Node master) {
-        String masterHost = master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
+        String masterHost = NodeFactory.masterHost(master, backend);
         workers.runAll(stopped.stream().<Runnable>map(
                 n -> () -> backend.startWith(n, factory.redis(n.service(), n.index(), masterHost).files())).toList());
     }

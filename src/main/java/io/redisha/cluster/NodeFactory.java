@@ -1,6 +1,8 @@
 package io.redisha.cluster;
 
+import io.redisha.backend.Backend;
 import io.redisha.backend.Naming;
+import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.Service;
 import io.redisha.sentinel.SentinelContext;
@@ -12,10 +14,14 @@ import io.redisha.topology.Sentinels;
 import io.redisha.topology.Topology;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /**
@@ -25,17 +31,32 @@ import java.util.function.Supplier;
 final class NodeFactory {
     private final Topology topology;
     private final Secrets secrets;
+    private final SentinelContext context;
     private final Supplier<ServerImage> server;
-    private final Template sentinelTemplate;
-    private final Template redisTemplate;
+    /** Read when first needed: commands that create no node never read them. */
+    private Template sentinelTemplate;
+    private Template redisTemplate;
 
     /** @param server the server of the topology's image, found when the first node is made */
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
         this.topology = topology;
         this.secrets = secrets;
         this.server = server;
-        this.sentinelTemplate = context.sentinelTemplate();
-        this.redisTemplate = SentinelContext.redisTemplate();
+        this.context = context;
+    }
+
+    private synchronized Template sentinelTemplate() {
+        if (sentinelTemplate == null) {
+            sentinelTemplate = context.sentinelTemplate();
+        }
+        return sentinelTemplate;
+    }
+
+    private synchronized Template redisTemplate() {
+        if (redisTemplate == null) {
+            redisTemplate = SentinelContext.redisTemplate();
+        }
+        return redisTemplate;
     }
 
     /**
@@ -43,16 +64,37 @@ final class NodeFactory {
      *                   the current master's container name after a failover; null for the master itself
      */
     NodeSpec redis(Service service, int index, String masterHost) {
+        return redis(service, index, masterHost, null);
+    }
+
+    /**
+     * @param masterHost the host a new node should follow (the master's address, else its alias or
+     *                   container name); null for the master itself
+     * @param address    the node's fixed address on the network, or null for none
+     */
+    NodeSpec redis(Service service, int index, String masterHost, String address) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("min_replicas_to_write", topology.master().minReplicasToWrite());
         values.put("min_replicas_max_lag", topology.master().minReplicasMaxLag());
         values.put("replicaof", masterHost == null ? "" : "replicaof " + masterHost + " " + Service.MASTER.port());
         values.put("directives", redisDirectives(service, index));
-        String config = redisTemplate.render(values);
+        String config = redisTemplate().render(values);
         Integer hostPort = service == Service.MASTER ? topology.master().hostPort() : topology.replicas().hostPort(index);
         String name = Naming.container(topology.project(), service, index);
         String volume = topology.persistence() == Persistence.OFF ? null : Naming.dataVolume(name);
-        return spec(service, index, topology.image(), List.of(server.get().binary(), Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes());
+        return spec(service, index, topology.image(), List.of(server.get().binary(), Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes(), address);
+    }
+
+    /**
+     * How a new node refers to a running master: by its address on the network when it has one (a name
+     * can stop resolving while its container is down), else, or when the backend may move it to another
+     * address (Swarm), by the alias or the container name.
+     */
+    static String masterHost(Node master, Backend backend) {
+        if (master.networkIp() != null && !backend.addressesMove()) {
+            return master.networkIp();
+        }
+        return master.service() == Service.MASTER ? Naming.MASTER_ALIAS : master.name();
     }
 
     List<String> redisDirectives(Service service, int index) {
@@ -99,6 +141,30 @@ final class NodeFactory {
     }
 
     NodeSpec sentinel(int index, String masterHost) {
+        return sentinel(index, masterHost, null, Known.NOTHING);
+    }
+
+    /**
+     * What a Sentinel is told before it starts, so that it need not discover it: the replicas (from the
+     * master's INFO, every 10 s) and the other Sentinels with their ids (from hello messages, every 2 s).
+     *
+     * @param replicas  the replicas' addresses on the network
+     * @param sentinels the other Sentinels' addresses on the network, by index
+     */
+    record Known(List<String> replicas, Map<Integer, String> sentinels) {
+        static final Known NOTHING = new Known(List.of(), Map.of());
+
+        Known {
+            replicas = List.copyOf(replicas);
+            sentinels = Map.copyOf(sentinels);
+        }
+    }
+
+    /**
+     * @param masterHost the master's address (else its alias or container name)
+     * @param address    the Sentinel's fixed address on the network, or null for none
+     */
+    NodeSpec sentinel(int index, String masterHost, String address, Known known) {
         Sentinels s = topology.sentinels();
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("master_name", s.masterName());
@@ -109,16 +175,48 @@ final class NodeFactory {
         values.put("failover_timeout", s.failoverTimeoutMillis());
         values.put("parallel_syncs", s.parallelSyncs());
         values.put("directives", sentinelDirectives());
-        String config = sentinelTemplate.render(values);
+        values.put("known", knownDirectives(index, known));
+        String config = sentinelTemplate().render(values);
         return spec(Service.SENTINEL, index, Naming.sentinelImage(topology.project()),
                 List.of(server.get().binary(), Naming.SENTINEL_CONFIG_PATH, "--sentinel"), s.hostPort(index),
-                Naming.SENTINEL_CONFIG_PATH, config, null, null);
+                Naming.SENTINEL_CONFIG_PATH, config, null, null, address);
+    }
+
+    List<String> knownDirectives(int index, Known known) {
+        String master = topology.sentinels().masterName();
+        List<String> lines = new ArrayList<>();
+        lines.add("sentinel myid " + sentinelId(topology.project(), index));
+        for (String replica : known.replicas()) {
+            lines.add("sentinel known-replica " + master + " " + replica + " " + Service.REPLICA.port());
+        }
+        new TreeMap<>(known.sentinels()).forEach((other, address) -> {
+            if (other != index) {
+                lines.add("sentinel known-sentinel " + master + " " + address + " " + Service.SENTINEL.port() + " "
+                        + sentinelId(topology.project(), other));
+            }
+        });
+        return lines;
+    }
+
+    /**
+     * The id of the project's Sentinel in a slot (Sentinel's {@code myid}, 40 hex digits): fixed, so
+     * that the other Sentinels can be told it before it starts, and a Sentinel recreated in the slot,
+     * at the same address, is the one they already know rather than a second entry.
+     */
+    static String sentinelId(String project, int index) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1")
+                    .digest(("redisha sentinel " + project + " " + index).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-1", e);
+        }
     }
 
     private NodeSpec spec(Service service, int index, String image, List<String> cmd, Integer hostPort,
-                          String configPath, String config, String volume, Long memoryBytes) {
+                          String configPath, String config, String volume, Long memoryBytes, String address) {
         return new NodeSpec(Naming.container(topology.project(), service, index), service, index, image, cmd,
                 topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)), volume,
-                memoryBytes);
+                memoryBytes, address);
     }
 }

@@ -60,6 +60,11 @@ public final class Observer {
                 status.sentinelsAgree(), false, List.copyOf(notReady));
     }
 
+    /** Asks every node of the deployment as already read, and judges what they say. */
+    ClusterStatus inspect(Deployment d, Expected expected) {
+        return inspector.inspect(d, expected);
+    }
+
     static Observer of(Backend backend, String project, Probe probe, AddressMapper mapper, Workers workers) {
         return new Observer(backend, project, mapper, new Inspector(probe, workers.executor()));
     }

@@ -6,6 +6,7 @@ import io.redisha.backend.NodeState;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,12 @@ import java.util.Optional;
  * stops, and resets Sentinels that keep stale entries (one at a time) when that is safe.
  */
 final class ReadyWait {
+    /**
+     * How often readiness is looked at: each look asks the engine and every node once, and a fresh
+     * deployment becomes ready within a second or two, so the usual 250 ms would be a large share.
+     */
+    private static final Duration LOOK_EVERY = Duration.ofMillis(100);
+
     private final Backend backend;
     private final Observer observer;
     private final SentinelResets resets;
@@ -28,10 +35,18 @@ final class ReadyWait {
     }
 
     ClusterStatus await(Expected expected, long deadline) {
+        return await(expected, deadline, null);
+    }
+
+    /** @param first a status just observed, taken as the first look; null to look first */
+    ClusterStatus await(Expected expected, long deadline, ClusterStatus first) {
         long start = System.nanoTime();
         ClusterStatus[] last = new ClusterStatus[1];
-        Poll<ClusterStatus> ready = Await.reporting(summary -> progress.step("waiting: " + summary)).until(deadline, () -> {
-            ClusterStatus status = observer.status(expected);
+        ClusterStatus[] given = {first};
+        Poll<ClusterStatus> ready = Await.reporting(summary -> progress.step("waiting: " + summary)).every(LOOK_EVERY)
+                .until(deadline, () -> {
+            ClusterStatus status = given[0] != null ? given[0] : observer.status(expected);
+            given[0] = null;
             if (!status.ready() && resetStaleSentinels(status, expected, deadline)) {
                 status = observer.status(expected);
             }

@@ -8,11 +8,19 @@ import java.util.concurrent.Executors;
 
 /** The orchestrator's thread pool: independent engine calls and node probes run in parallel. */
 final class Workers implements AutoCloseable {
-    private final ExecutorService executor = Executors.newFixedThreadPool(8, r -> {
+    /** Engine calls and probes mostly wait on the engine or the network: more than the cores. */
+    private final ExecutorService executor = Executors.newFixedThreadPool(16, r -> {
         Thread t = new Thread(r, "redisha-worker");
         t.setDaemon(true);
         return t;
     });
+
+    /** Runs a long task on a thread of its own, so that it never waits behind (or holds up) the pool's. */
+    static void daemon(Runnable task) {
+        Thread t = new Thread(task, "redisha-task");
+        t.setDaemon(true);
+        t.start();
+    }
 
     ExecutorService executor() {
         return executor;

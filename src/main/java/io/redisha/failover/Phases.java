@@ -52,10 +52,27 @@ final class Phases {
                 e -> e.isSwitchMaster() && e.concernsMaster(masterName, oldMaster));
         phases.add(new Phase(SWITCH, "switch announced (+switch-master)", sw.map(e -> ms(e.nanos() - origin)).orElse(null),
                 sw.map(SentinelEvent::sentinel).orElse(null)));
+        knownBy(phases);
         phases.add(firstWrite != null ? firstWrite : new Phase(FIRST_WRITE, "first write on the new master", null, null));
         phases.add(new Phase(REJOINED, "old master rejoined as replica", rejoinedMs, rejoinedMs == null ? null : "redisha"));
         phases.add(new Phase(READY, "deployment ready again", readyMs, readyMs == null ? null : "redisha"));
         return phases;
+    }
+
+    /**
+     * Each Sentinel phase happened no later than any later one was heard of: the promotion precedes
+     * its +switch-master. Events of different Sentinels arrive on threads of their own, and on a busy
+     * machine a later phase can be received first; the earlier phase then takes that receipt, and the
+     * Sentinel that told it, as the moment redisha knew it had happened.
+     */
+    private static void knownBy(List<Phase> sentinelPhases) {
+        for (int i = sentinelPhases.size() - 2; i >= 0; i--) {
+            Phase phase = sentinelPhases.get(i);
+            Phase later = sentinelPhases.get(i + 1);
+            if (phase.atMs() != null && later.atMs() != null && later.atMs() < phase.atMs()) {
+                sentinelPhases.set(i, new Phase(phase.key(), phase.label(), later.atMs(), later.by()));
+            }
+        }
     }
 
     /** The first acknowledged write on the new master after the fault, by the workload or else redisha's probe. */

@@ -36,6 +36,29 @@ public final class RedisNodes implements Probe {
         this.sentinelConfig = config(mapper, sentinelPassword, timeoutMillis, timeoutMillis);
     }
 
+    /**
+     * Gets Jedis ready (loads and initialises its classes) on a thread of its own, so that a short
+     * command finds it ready when it first asks a node.
+     */
+    public static void prepare() {
+        Thread t = new Thread(() -> {
+            DefaultJedisClientConfig.builder().clientSetInfoConfig(ClientSetInfoConfig.DISABLED).build();
+            for (String name : List.of("redis.clients.jedis.Jedis", "redis.clients.jedis.Connection",
+                    "redis.clients.jedis.Protocol", "redis.clients.jedis.BuilderFactory",
+                    "redis.clients.jedis.DefaultJedisSocketFactory", "redis.clients.jedis.util.RedisInputStream",
+                    "redis.clients.jedis.util.RedisOutputStream")) {
+                try {
+                    Class.forName(name, true, RedisNodes.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    return; // only a head start: whatever is not loaded here is when first used
+                }
+            }
+            ReplicationInfo.parse("role:master\r\n");
+        }, "redisha-prepare");
+        t.setDaemon(true);
+        t.start();
+    }
+
     static JedisClientConfig config(AddressMapper mapper, String password, int connectMillis, int socketMillis) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .hostAndPortMapper(mapper)

@@ -18,7 +18,8 @@ public final class SentinelContext {
     private static final List<String> FILES = List.of("Dockerfile", "sentinel.conf");
     private static final String PACKAGED = "/io/redisha/sentinel/context/";
 
-    private final Path directory;
+    /** null until the packaged copy is needed: only commands that create Sentinels unpack it. */
+    private Path directory;
 
     private SentinelContext(Path directory) {
         this.directory = directory;
@@ -35,7 +36,7 @@ public final class SentinelContext {
         if (isContext(cwd)) {
             return new SentinelContext(cwd);
         }
-        return new SentinelContext(extractPackaged());
+        return new SentinelContext(null);
     }
 
     private static boolean isContext(Path dir) {
@@ -63,11 +64,18 @@ public final class SentinelContext {
     }
 
     public File directory() {
-        return directory.toFile();
+        return dir().toFile();
+    }
+
+    private synchronized Path dir() {
+        if (directory == null) {
+            directory = extractPackaged();
+        }
+        return directory;
     }
 
     public Template sentinelTemplate() {
-        Path file = directory.resolve("sentinel.conf");
+        Path file = dir().resolve("sentinel.conf");
         try {
             return new Template(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException e) {

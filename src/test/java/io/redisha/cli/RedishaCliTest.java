@@ -34,7 +34,7 @@ class RedishaCliTest {
 
     /** Every registered subcommand, so that a new one is held to the same conventions. */
     private static Set<String> subcommands() {
-        Set<String> names = new CommandLine(new RedishaCli()).getSubcommands().keySet();
+        Set<String> names = RedishaCli.commandLine(new RedishaCli()).getSubcommands().keySet();
         assertTrue(names.containsAll(COMMANDS), names::toString);
         return names;
     }

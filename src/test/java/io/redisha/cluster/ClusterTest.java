@@ -17,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,23 +50,61 @@ class ClusterTest {
         return fake.calls().stream().filter(c -> !c.startsWith("buildImage")).toList();
     }
 
+    private static String file(FakeBackend fake, String node, String path) {
+        return new String(fake.files(node).get(path), StandardCharsets.UTF_8);
+    }
+
     @Test
-    void aFreshDeploymentCreatesTheMasterFirstThenTheReplicasThenTheSentinels() throws Exception {
+    void aFreshDeploymentStartsTheMasterFirstThenEveryOtherNodeAtOnceToldWhatRedishaKnows() throws Exception {
         FakeBackend fake = new FakeBackend("p");
         try (Cluster cluster = cluster(fake, topology(""))) {
             ClusterStatus status = cluster.up(TIMEOUT);
             assertTrue(status.ready(), status.notReady()::toString);
             assertEquals("p-master-1", status.master());
         }
-        List<String> calls = fake.calls();
-        assertEquals(List.of("buildImage " + Naming.sentinelImage("p"), "createNetwork", "create p-master-1"),
-                calls.subList(0, 3));
-        assertEquals(List.of("create p-replica-1", "create p-replica-2"), calls.subList(3, 5).stream().sorted().toList());
+        List<String> calls = changes(fake);
+        assertEquals(List.of("createNetwork", "create p-master-1"), calls.subList(0, 2));
+        assertEquals(List.of("create p-replica-1", "create p-replica-2", "create p-sentinel-1", "create p-sentinel-2",
+                "create p-sentinel-3"), calls.subList(2, 7).stream().sorted().toList());
+        assertEquals(7, calls.size(), calls::toString);
+        assertTrue(fake.calls().contains("buildImage " + Naming.sentinelImage("p")), fake.calls()::toString);
+
+        // the master's fixed address, known before it starts, never a name that stops resolving with its container
+        assertTrue(file(fake, "p-replica-1", Naming.REDIS_CONFIG_PATH).contains("replicaof 10.9.1.2 6379"));
+        String sentinel1 = file(fake, "p-sentinel-1", Naming.SENTINEL_CONFIG_PATH);
+        assertTrue(sentinel1.contains("sentinel monitor mymaster 10.9.1.2 6379 2"), sentinel1);
+        assertTrue(sentinel1.contains("sentinel myid " + NodeFactory.sentinelId("p", 1)), sentinel1);
+        assertTrue(sentinel1.contains("sentinel known-replica mymaster 10.9.1.3 6379\n"
+                + "sentinel known-replica mymaster 10.9.1.4 6379\n"), sentinel1);
+        assertTrue(sentinel1.contains("sentinel known-sentinel mymaster 10.9.1.67 26379 " + NodeFactory.sentinelId("p", 2)
+                + "\nsentinel known-sentinel mymaster 10.9.1.68 26379 " + NodeFactory.sentinelId("p", 3)), sentinel1);
+        assertFalse(sentinel1.contains("10.9.1.66 26379"), "a Sentinel is not told about itself: " + sentinel1);
+    }
+
+    @Test
+    void withoutFixedAddressesTheMasterComesFirstAndTheSentinelsOnceTheReplicasAreLinked() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        fake.fixedAddresses = false;
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            assertTrue(cluster.up(TIMEOUT).ready());
+        }
+        List<String> calls = changes(fake);
+        assertEquals(List.of("createNetwork", "create p-master-1"), calls.subList(0, 2));
+        assertEquals(List.of("create p-replica-1", "create p-replica-2"), calls.subList(2, 4).stream().sorted().toList());
         assertEquals(List.of("create p-sentinel-1", "create p-sentinel-2", "create p-sentinel-3"),
-                calls.subList(5, 8).stream().sorted().toList());
-        assertEquals(8, calls.size(), calls::toString);
-        String replicaConf = new String(fake.files("p-replica-1").get(Naming.REDIS_CONFIG_PATH), StandardCharsets.UTF_8);
-        assertTrue(replicaConf.contains("replicaof " + Naming.MASTER_ALIAS + " 6379"), replicaConf);
+                calls.subList(4, 7).stream().sorted().toList());
+        assertTrue(file(fake, "p-replica-1", Naming.REDIS_CONFIG_PATH).contains("replicaof " + Naming.MASTER_ALIAS + " 6379"));
+        String sentinel1 = file(fake, "p-sentinel-1", Naming.SENTINEL_CONFIG_PATH);
+        assertFalse(sentinel1.contains("known-"), sentinel1);
+    }
+
+    @Test
+    void sentinelIdsAreFortyHexDigitsFixedPerProjectAndSlot() {
+        String id = NodeFactory.sentinelId("p", 1);
+        assertTrue(id.matches("[0-9a-f]{40}"), id);
+        assertEquals(id, NodeFactory.sentinelId("p", 1));
+        assertNotEquals(id, NodeFactory.sentinelId("p", 2));
+        assertNotEquals(id, NodeFactory.sentinelId("q", 1));
     }
 
     @Test
@@ -108,7 +147,7 @@ class ClusterTest {
         }
         assertEquals(List.of("startWith p-master-1"), changes(fake));
         String conf = new String(fake.files("p-master-1").get(Naming.REDIS_CONFIG_PATH), StandardCharsets.UTF_8);
-        assertTrue(conf.contains("replicaof p-replica-1 6379"), conf);
+        assertTrue(conf.contains("replicaof " + fake.nodes().get(1).networkIp() + " 6379"), conf);
         assertTrue(progress.stream().anyMatch(p -> p.startsWith("not starting p-master-1 yet")), progress::toString);
     }
 
@@ -166,7 +205,7 @@ class ClusterTest {
         }
         assertEquals(List.of("create p-replica-2"), changes(fake));
         String conf = new String(fake.files("p-replica-2").get(Naming.REDIS_CONFIG_PATH), StandardCharsets.UTF_8);
-        assertTrue(conf.contains("replicaof p-replica-1 6379"), conf);
+        assertTrue(conf.contains("replicaof " + fake.nodes().get(1).networkIp() + " 6379"), conf);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.redisha.cluster;
 
+import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
@@ -37,8 +38,14 @@ final class FakeBackend implements Backend, Probe {
     private final Map<String, Node> nodes = new LinkedHashMap<>();
     private final List<String> calls = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Map<String, byte[]>> files = new LinkedHashMap<>();
+    private final Map<String, String> addresses = new LinkedHashMap<>();
     private int nextIp = 2;
+    private static final String FIXED_PREFIX = "10.9.1.";
+    /** Whether the network was created by the fake with fixed addresses (not by a test's {@link #add}). */
+    private boolean fixedNetwork;
     private boolean network;
+    /** Whether the network the fake creates keeps fixed addresses (those of a test's {@link #add} are dynamic). */
+    volatile boolean fixedAddresses = true;
     /** Name of the node that answers role:master; null: the master service's node. */
     volatile String master;
     /**
@@ -55,14 +62,22 @@ final class FakeBackend implements Backend, Probe {
 
     /** Adds a node as it would be found on the engine, without recording a call. */
     synchronized Node add(Service service, int index, NodeState state) {
+        return add(service, index, state, "10.9.0." + nextIp++);
+    }
+
+    private synchronized Node add(Service service, int index, NodeState state, String address) {
         String name = project + "-" + service.label() + "-" + index;
-        int ip = nextIp++;
         boolean attached = state == NodeState.RUNNING || state == NodeState.PAUSED;
-        Node node = new Node("id-" + name, name, service, index, state, attached ? "10.9.0." + ip : null,
-                state == NodeState.RUNNING ? new Endpoint("127.0.0.1", 40000 + ip) : null, "redis:7", null);
+        Node node = new Node("id-" + name, name, service, index, state, attached ? address : null,
+                state == NodeState.RUNNING ? dial(address) : null, "redis:7", null);
         nodes.put(name, node);
+        addresses.put(name, address);
         network = true;
         return node;
+    }
+
+    private static Endpoint dial(String address) {
+        return new Endpoint("127.0.0.1", 30000 + (AddressRange.toInt(address) & 0xffff));
     }
 
     /** Every call that changed something, in order. */
@@ -79,10 +94,20 @@ final class FakeBackend implements Backend, Probe {
 
     private synchronized void set(Node n, NodeState state) {
         Node old = nodes.get(n.name());
-        String ip = state == NodeState.RUNNING ? (old.networkIp() != null ? old.networkIp() : "10.9.0." + nextIp++) : null;
-        Endpoint dial = state == NodeState.RUNNING ? new Endpoint("127.0.0.1", 40000 + Integer.parseInt(ip.substring(7)))
-                : null;
+        String ip = state == NodeState.RUNNING ? (old.networkIp() != null ? old.networkIp() : address(old)) : null;
+        Endpoint dial = state == NodeState.RUNNING ? dial(ip) : null;
         nodes.put(n.name(), new Node(old.id(), old.name(), old.service(), old.index(), state, ip, dial, old.image(), null));
+    }
+
+    /** The address a node comes back with: its fixed one, else a new one. */
+    private synchronized String address(Node n) {
+        String fixed = addresses.get(n.name());
+        if (fixed != null && fixed.startsWith(FIXED_PREFIX)) {
+            return fixed;
+        }
+        String fresh = "10.9.0." + nextIp++;
+        addresses.put(n.name(), fresh);
+        return fresh;
     }
 
     // ---- Backend ---------------------------------------------------------------------------
@@ -107,7 +132,8 @@ final class FakeBackend implements Backend, Probe {
         calls.add("create " + spec.name());
         synchronized (this) {
             files.put(spec.name(), spec.files());
-            return add(spec.service(), spec.index(), NodeState.RUNNING).id();
+            String address = spec.address() != null ? spec.address() : "10.9.0." + nextIp++;
+            return add(spec.service(), spec.index(), NodeState.RUNNING, address).id();
         }
     }
 
@@ -143,7 +169,7 @@ final class FakeBackend implements Backend, Probe {
         synchronized (this) {
             Node old = nodes.get(node.name());
             nodes.put(old.name(), new Node(old.id(), old.name(), old.service(), old.index(), old.state(),
-                    "10.9.0." + nextIp++, old.dial(), old.image(), null));
+                    address(old), old.dial(), old.image(), null));
         }
     }
 
@@ -204,17 +230,20 @@ final class FakeBackend implements Backend, Probe {
     }
 
     @Override
-    public synchronized void ensureNetwork() {
+    public synchronized Optional<AddressRange> ensureNetwork() {
         if (!network) {
             calls.add("createNetwork");
             network = true;
+            fixedNetwork = fixedAddresses;
         }
+        return fixedNetwork ? Optional.of(new AddressRange(FIXED_PREFIX + "2", 126)) : Optional.empty();
     }
 
     @Override
     public synchronized void removeNetwork() {
         calls.add("removeNetwork");
         network = false;
+        fixedNetwork = false;
     }
 
     @Override

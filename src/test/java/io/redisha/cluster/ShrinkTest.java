@@ -72,6 +72,6 @@ class ShrinkTest {
         assertEquals(List.of("create p-sentinel-4", "create p-sentinel-5"), calls.subList(1, 3).stream().sorted().toList());
         assertEquals(3, calls.size(), calls::toString);
         assertTrue(new String(fake.files("p-sentinel-4").get("/data/sentinel.conf"))
-                .contains("sentinel monitor mymaster p-replica-2 6379 2"));
+                .contains("sentinel monitor mymaster " + fake.nodes().get(2).networkIp() + " 6379 2"));
     }
 }

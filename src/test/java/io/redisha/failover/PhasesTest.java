@@ -53,6 +53,18 @@ class PhasesTest {
     }
 
     @Test
+    void aPhaseReceivedAfterALaterOneTakesTheLaterReceipt() {
+        // the leader's thread was starved: its +promoted-slave arrives after another Sentinel's +switch-master
+        List<SentinelEvent> events = FAILOVER.stream()
+                .map(e -> e.type().equals("+promoted-slave") ? at(7010, "s3", e.type(), e.message()) : e).toList();
+        Map<String, Phase> p = byKey(Phases.of(events, ORIGIN, "mymaster", OLD, null, null, null));
+        assertEquals(7000L, p.get(Phases.PROMOTED).atMs());
+        assertEquals("s1", p.get(Phases.PROMOTED).by());
+        assertEquals(7000L, p.get(Phases.SWITCH).atMs());
+        assertEquals(5450L, p.get(Phases.LEADER).atMs());
+    }
+
+    @Test
     void selectionStandsInForAMissingPromotion() {
         List<SentinelEvent> events = FAILOVER.stream().filter(e -> !e.type().equals("+promoted-slave")).toList();
         Phase promoted = byKey(Phases.of(events, ORIGIN, "mymaster", OLD, null, null, null)).get(Phases.PROMOTED);

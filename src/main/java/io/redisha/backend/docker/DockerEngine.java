@@ -24,6 +24,7 @@ import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
+import com.github.dockerjava.transport.SSLConfig;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.EngineUnavailableException;
 import io.redisha.backend.LogStream;
@@ -49,6 +50,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * The single door to one Docker Engine API through docker-java. Every docker-java exception is
  * turned into a {@link BackendException} here, with the operation in its message.
@@ -56,6 +59,13 @@ import java.util.function.Supplier;
 final class DockerEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     private static final int STOP_TIMEOUT_SECONDS = 5;
+
+    /**
+     * For an engine reached without TLS (a unix socket, or plain TCP): without an SSL context of its
+     * own, the HTTP client would build the system's default one, reading and parsing every trusted CA
+     * certificate at each start, for a connection that never uses TLS.
+     */
+    private static final SSLConfig NO_TLS = () -> SSLContext.getInstance("TLS");
 
     private final DockerClient client;
     private final DockerClientConfig config;
@@ -89,7 +99,7 @@ final class DockerEngine implements AutoCloseable {
     private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
         return new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
+                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NO_TLS)
                 .maxConnections(32)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(responseTimeout)
@@ -149,6 +159,29 @@ final class DockerEngine implements AutoCloseable {
         });
     }
 
+    /** The image's id, or null when the engine has no such image. */
+    String imageId(String image) {
+        return call("inspecting image " + image, () -> {
+            try {
+                return client.inspectImageCmd(image).exec().getId();
+            } catch (NotFoundException e) {
+                return null;
+            }
+        });
+    }
+
+    /** A label of the image, or null when the image or the label is missing. */
+    String imageLabel(String image, String label) {
+        return call("inspecting image " + image, () -> {
+            try {
+                var config = client.inspectImageCmd(image).exec().getConfig();
+                return config == null || config.getLabels() == null ? null : config.getLabels().get(label);
+            } catch (NotFoundException e) {
+                return null;
+            }
+        });
+    }
+
     void removeImage(String image) {
         run("removing image " + image, () -> {
             try {
@@ -201,16 +234,29 @@ final class DockerEngine implements AutoCloseable {
                 .toList());
     }
 
-    void createNetwork(String name, Map<String, String> labels) {
-        run("creating network " + name, () -> {
+    /**
+     * Creates a bridge network; returns its id.
+     *
+     * @param ipam the subnet, gateway and range of dynamic addresses, or null to let the engine pick a free subnet
+     */
+    String createNetwork(String name, Map<String, String> labels, Network.Ipam.Config ipam) {
+        return call("creating network " + name, () -> {
             try {
-                client.createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels)
-                        .withCheckDuplicate(true).exec();
+                var cmd = client.createNetworkCmd().withName(name).withDriver("bridge").withLabels(labels)
+                        .withCheckDuplicate(true);
+                if (ipam != null) {
+                    cmd.withIpam(new Network.Ipam().withConfig(ipam));
+                }
+                return cmd.exec().getId();
             } catch (ConflictException e) {
                 throw new BackendException("a network named " + name + " exists but is not labelled as "
                         + labels + "; remove or rename it", e);
             }
         });
+    }
+
+    Network inspectNetwork(String id) {
+        return call("inspecting network " + id, () -> client.inspectNetworkCmd().withNetworkId(id).exec());
     }
 
     void removeNetwork(Network network) {
@@ -228,10 +274,14 @@ final class DockerEngine implements AutoCloseable {
                 .withNetworkId(network).withContainerId(containerId).withForce(true).exec());
     }
 
-    void connect(String containerId, String network, List<String> aliases) {
+    /** @param ipv4Address the container's fixed address on the network, or null for one the engine picks */
+    void connect(String containerId, String network, List<String> aliases, String ipv4Address) {
+        ContainerNetwork endpoint = new ContainerNetwork().withAliases(aliases);
+        if (ipv4Address != null) {
+            endpoint.withIpamConfig(new ContainerNetwork.Ipam().withIpv4Address(ipv4Address));
+        }
         run("connecting " + containerId + " to " + network, () -> client.connectToNetworkCmd()
-                .withNetworkId(network).withContainerId(containerId)
-                .withContainerNetwork(new ContainerNetwork().withAliases(aliases)).exec());
+                .withNetworkId(network).withContainerId(containerId).withContainerNetwork(endpoint).exec());
     }
 
     // ---- volumes ---------------------------------------------------------------------------
@@ -271,7 +321,7 @@ final class DockerEngine implements AutoCloseable {
 
     /** What {@link #createAndStart} needs; the engine's terms, built by the backend. */
     record Create(String name, String image, Map<String, String> labels, List<String> cmd, String network,
-                  List<String> aliases, int containerPort, String hostIp, Integer hostPort,
+                  List<String> aliases, String ipv4Address, int containerPort, String hostIp, Integer hostPort,
                   Map<String, byte[]> files, String volume, String volumePath, Long memoryBytes) {
     }
 
@@ -295,14 +345,17 @@ final class DockerEngine implements AutoCloseable {
             }
             String id;
             try {
-                id = client.createContainerCmd(spec.image())
+                var cmd = client.createContainerCmd(spec.image())
                         .withName(spec.name())
                         .withLabels(spec.labels())
                         .withCmd(spec.cmd())
                         .withExposedPorts(port)
                         .withHostConfig(hostConfig)
-                        .withAliases(spec.aliases())
-                        .exec().getId();
+                        .withAliases(spec.aliases());
+                if (spec.ipv4Address() != null) {
+                    cmd.withIpv4Address(spec.ipv4Address());
+                }
+                id = cmd.exec().getId();
             } catch (NotFoundException e) {
                 throw new BackendException("image " + spec.image() + " is not on the engine (run scripts/setup, or pull or load it)", e);
             } catch (ConflictException e) {

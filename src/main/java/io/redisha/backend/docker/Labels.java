@@ -10,6 +10,10 @@ final class Labels {
     static final String PROJECT = "io.redisha.project";
     static final String SERVICE = "io.redisha.service";
     static final String INDEX = "io.redisha.index";
+    /** A node's fixed address on the project's network, to reconnect it with the same one. */
+    static final String ADDRESS = "io.redisha.address";
+    /** What an image was built from (see {@link BuildInputs}), to skip building it again. */
+    static final String BUILD_DIGEST = "io.redisha.build-digest";
     /** A short-lived container that runs one program of an image (e.g. its server's --version). */
     static final String PROBE = "io.redisha.probe";
 

@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
+import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
@@ -17,6 +18,8 @@ import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
@@ -30,6 +33,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +43,7 @@ import java.util.function.Consumer;
  * bridge network, reached through a port published on the bind address.
  */
 public final class SingleEngineBackend implements Backend {
+    private static final Logger log = LoggerFactory.getLogger(SingleEngineBackend.class);
     public static final FaultKind PAUSE = new FaultKind("pause", "paused", "unpaused", false,
             "docker pause: frozen, its connections go silent (the recipe's fault)");
     public static final FaultKind STOP = new FaultKind("stop", "stopped", "started", true,
@@ -47,6 +54,8 @@ public final class SingleEngineBackend implements Backend {
             "cut off the project's network");
     /** What this backend can inject; the CLI offers exactly these. */
     public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT);
+
+    private static final AtomicReference<CompletableFuture<DockerEngine>> AHEAD = new AtomicReference<>();
 
     private final DockerEngine engine;
     private final String project;
@@ -60,7 +69,37 @@ public final class SingleEngineBackend implements Backend {
 
     /** Connects to the engine DOCKER_HOST names (or the default socket) and checks that it answers. */
     public static SingleEngineBackend connect(String project) {
-        return new SingleEngineBackend(DockerEngine.connect(), project);
+        CompletableFuture<DockerEngine> ahead = AHEAD.getAndSet(null);
+        if (ahead == null) {
+            return new SingleEngineBackend(DockerEngine.connect(), project);
+        }
+        try {
+            return new SingleEngineBackend(ahead.join(), project);
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Begins connecting to the engine in the background (docker-java's HTTP client and JSON mapper take
+     * a good part of a short command's time), for the next {@link #connect}. A connection begun and not
+     * taken is closed when the next one begins.
+     */
+    public static void connectAhead() {
+        CompletableFuture<DockerEngine> ahead = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                ahead.complete(DockerEngine.connect());
+            } catch (RuntimeException e) {
+                ahead.completeExceptionally(e);
+            }
+        }, "redisha-connect");
+        t.setDaemon(true);
+        t.start();
+        CompletableFuture<DockerEngine> untaken = AHEAD.getAndSet(ahead);
+        if (untaken != null) {
+            untaken.thenAccept(DockerEngine::close);
+        }
     }
 
     @Override
@@ -126,10 +165,13 @@ public final class SingleEngineBackend implements Backend {
 
     @Override
     public String create(NodeSpec spec) {
-        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(),
-                Labels.node(project, spec.service(), spec.index()), spec.cmd(), network,
-                Naming.aliases(spec.service()), spec.service().port(), spec.bind(), spec.hostPort(), spec.files(),
-                spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+        Map<String, String> labels = Labels.node(project, spec.service(), spec.index());
+        if (spec.address() != null) {
+            labels.put(Labels.ADDRESS, spec.address());
+        }
+        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, spec.cmd(), network,
+                Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(), spec.hostPort(),
+                spec.files(), spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
     }
 
     @Override
@@ -152,9 +194,11 @@ public final class SingleEngineBackend implements Backend {
         engine.unpause(node.id());
     }
 
+    /** With the node's fixed address, if it has one: the engine would otherwise pick another. */
     @Override
     public void reattach(Node node) {
-        engine.connect(node.id(), network, Naming.aliases(node.service()));
+        Map<String, String> labels = engine.inspect(node.id()).getConfig().getLabels();
+        engine.connect(node.id(), network, Naming.aliases(node.service()), labels == null ? null : labels.get(Labels.ADDRESS));
     }
 
     @Override
@@ -204,9 +248,16 @@ public final class SingleEngineBackend implements Backend {
         return Optional.ofNullable(engine.runOnce(image, program, args, labels));
     }
 
+    /** Skipped when the image was built from the same inputs (Docker would only replay its layer cache). */
     @Override
     public void buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
-        engine.buildImage(contextDir, tag, buildArgs, Labels.project(project));
+        String digest = BuildInputs.digest(contextDir.toPath(), buildArgs, engine::imageId);
+        if (digest.equals(engine.imageLabel(tag, Labels.BUILD_DIGEST))) {
+            return;
+        }
+        Map<String, String> labels = Labels.project(project);
+        labels.put(Labels.BUILD_DIGEST, digest);
+        engine.buildImage(contextDir, tag, buildArgs, labels);
     }
 
     @Override
@@ -215,10 +266,44 @@ public final class SingleEngineBackend implements Backend {
     }
 
     @Override
-    public void ensureNetwork() {
-        if (engine.networks(Labels.project(project)).isEmpty()) {
-            engine.createNetwork(network, Labels.project(project));
+    public Optional<AddressRange> ensureNetwork() {
+        List<Network> existing = engine.networks(Labels.project(project));
+        if (!existing.isEmpty()) {
+            Optional<AddressRange> fixed = FixedAddresses.of(existing.get(0));
+            if (fixed.isPresent() || !nodes().isEmpty()) {
+                return fixed;
+            }
+            // an empty network of an older redisha: replaced by one that keeps fixed addresses
+            existing.forEach(engine::removeNetwork);
         }
+        return createNetwork();
+    }
+
+    /**
+     * The engine picks a free subnet (it knows the other networks and the host's routes), and the
+     * network is created again with that subnet given explicitly, which fixed addresses require.
+     * Another network can take the subnet in between: then it tries again; in the end it settles for a
+     * network without fixed addresses.
+     */
+    private Optional<AddressRange> createNetwork() {
+        Map<String, String> labels = Labels.project(project);
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            Network picked = engine.inspectNetwork(engine.createNetwork(network, labels, null));
+            Optional<Network.Ipam.Config> config = FixedAddresses.subnetAndGateway(picked)
+                    .flatMap(sg -> FixedAddresses.configFor(sg[0], sg[1]));
+            if (config.isEmpty()) {
+                return Optional.empty();
+            }
+            engine.removeNetwork(picked);
+            try {
+                engine.createNetwork(network, labels, config.get());
+                return FixedAddresses.of(config.get());
+            } catch (BackendException e) {
+                log.debug("subnet {} taken meanwhile (attempt {})", config.get().getSubnet(), attempt, e);
+            }
+        }
+        engine.createNetwork(network, labels, null);
+        return Optional.empty();
     }
 
     @Override

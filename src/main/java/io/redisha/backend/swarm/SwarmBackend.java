@@ -29,6 +29,7 @@ import com.github.dockerjava.api.model.SwarmNodeAvailability;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import com.github.dockerjava.api.model.TaskSpec;
 import com.github.dockerjava.api.model.VolumeOptions;
+import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
@@ -196,6 +197,12 @@ public final class SwarmBackend implements Backend {
             }
         }
         return problems;
+    }
+
+    /** A rescheduled task gets a new address on the overlay network; its name stays. */
+    @Override
+    public boolean addressesMove() {
+        return true;
     }
 
     @Override
@@ -683,13 +690,15 @@ public final class SwarmBackend implements Backend {
                 .filter(n -> n.getLabels() != null && project.equals(n.getLabels().get(PROJECT))).toList());
     }
 
+    /** No fixed addresses: a task rescheduled on another host gets a new one; nodes find each other by name. */
     @Override
-    public void ensureNetwork() {
+    public Optional<AddressRange> ensureNetwork() {
         if (networks().isEmpty()) {
             api.run("creating overlay network " + network, () -> api.client.createNetworkCmd().withName(network)
                     .withDriver("overlay").withAttachable(true).withCheckDuplicate(true)
                     .withLabels(Map.of(PROJECT, project)).exec());
         }
+        return Optional.empty();
     }
 
     /**
