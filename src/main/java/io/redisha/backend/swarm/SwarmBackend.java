@@ -85,6 +85,7 @@ public final class SwarmBackend implements Backend {
     private static final String SENTINEL_AUTH = "redisha-sentinel-auth";
     private static final Pattern PINNED = Pattern.compile("node\\.hostname\\s*==\\s*(\\S+)");
     private static final Pattern DIAL = Pattern.compile("([^+]+)(?:\\+([0-9]+))?");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SwarmBackend.class);
     private static final long STOP_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
 
     /**
@@ -264,7 +265,10 @@ public final class SwarmBackend implements Backend {
                 .max(Comparator.comparingLong(t -> t.path("Version").path("Index").asLong()))
                 .orElse(null);
         NodeState state;
-        if (replicas == 0 || host == null || !"ready".equals(hostState(hosts.get(host)))) {
+        String hostState = host == null ? null : hostState(hosts.get(host));
+        // "unknown": a newly elected leader has not heard from the host yet (seconds after an election,
+        // e.g. when a partitioned manager rejoins); its tasks' states are the best word there is
+        if (replicas == 0 || host == null || !("ready".equals(hostState) || "unknown".equals(hostState))) {
             state = NodeState.EXITED;
         } else if (task != null && "running".equals(task.path("Status").path("State").asText())) {
             state = NodeState.RUNNING;
@@ -754,6 +758,9 @@ public final class SwarmBackend implements Backend {
                 api.call("listing volumes on " + host, () -> api.client.listVolumesCmd()
                         .withFilter("label", List.of(PROJECT + "=" + project)).exec().getVolumes()).stream()
                         .map(v -> host + ":" + v.getName()).sorted().forEach(volumes::add);
+            } catch (BackendException e) {
+                // a host that is down keeps its volumes; down removes what it can reach
+                LOG.warn("cannot list the volumes on {}: {}", host, e.getMessage());
             }
         });
         return volumes;
