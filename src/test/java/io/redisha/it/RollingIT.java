@@ -209,6 +209,10 @@ class RollingIT {
             Cli.Result again = cli.run("up");
             assertEquals(0, again.exitCode(), again::toString);
             writer.stop();
+            List<String> done = new ArrayList<>(performed(printed));
+            done.addAll(performed(again.err().lines().toList()));
+            assertEquals(planned.stream().map(step -> step.substring(0, step.indexOf(':'))).toList(), done,
+                    "the killed up and the next one did what the dry run listed, in its order");
             long pausedMillis = pausedMillis(again.err());
             String measured = "roll: " + writer.acknowledged.size() + " writes acknowledged, longest time without a"
                     + " successful write " + writer.longestGapMillis() + " ms, writes paused " + pausedMillis + " ms";
@@ -259,6 +263,20 @@ class RollingIT {
         assertTrue(up.err().contains("downgrade") && up.err().contains("nothing was changed"), up::toString);
         assertEquals(1, up.err().strip().lines().filter(l -> l.contains("error")).count(), up::toString);
         assertEquals(before, ids());
+    }
+
+    /** "replace NODE" and "switchover NODE" for each replacement and switchover begun, from the progress lines. */
+    private static List<String> performed(List<String> progress) {
+        List<String> steps = new ArrayList<>();
+        for (String line : progress) {
+            String step = line.substring(line.indexOf(']') + 1).strip();
+            if (step.startsWith("replace ")) {
+                steps.add(step.substring(0, step.indexOf(':')));
+            } else if (step.startsWith("switchover: ")) {
+                steps.add("switchover " + step.substring("switchover: ".length(), step.indexOf(" -> ")));
+            }
+        }
+        return steps;
     }
 
     private static long pausedMillis(String err) {
