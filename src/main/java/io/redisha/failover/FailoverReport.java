@@ -137,8 +137,11 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param survived     of them, read back afterwards (null when there was no read-back)
      * @param lost         of them, missing afterwards (null when there was no read-back)
      * @param lastAtMs     when it acknowledged the last of them, from the fault, or null when none
+     * @param lastAckMs    when it acknowledged its last write after the fault, before the switch or after
+     *                     (with min-replicas-to-write, an isolated master stops within the lag), or null when none
      */
-    public record AfterSwitch(String oldMaster, long acknowledged, Long survived, Long lost, Long lastAtMs) {
+    public record AfterSwitch(String oldMaster, long acknowledged, Long survived, Long lost, Long lastAtMs,
+                              Long lastAckMs) {
     }
 
     /**

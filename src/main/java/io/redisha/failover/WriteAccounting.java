@@ -62,6 +62,7 @@ final class WriteAccounting {
         long afterSwitch = 0;
         long afterSwitchFound = 0;
         Long afterSwitchLast = null;
+        Long oldMasterLast = null;
         List<LostWrite> lostWrites = new ArrayList<>();
         long lost = 0;
         List<Sample> samples = new ArrayList<>(log.size());
@@ -74,6 +75,9 @@ final class WriteAccounting {
                     acknowledged++;
                     ackTimes.add(w.nanos());
                     String by = w.target() == null ? null : nameOf.apply(w.target());
+                    if (w.nanos() >= originNanos && Objects.equals(by, context.oldMaster())) {
+                        oldMasterLast = millis(w.nanos() - originNanos);
+                    }
                     if (context.switchNanos() != null && w.nanos() >= context.switchNanos()
                             && Objects.equals(by, context.oldMaster())) {
                         afterSwitch++;
@@ -103,7 +107,7 @@ final class WriteAccounting {
         long[] gap = longestGap(ackTimes, startNanos, stopNanos);
         boolean verified = readBack != null;
         AfterSwitch split = context.switchNanos() == null ? null : new AfterSwitch(context.oldMaster(), afterSwitch,
-                verified ? afterSwitchFound : null, verified ? afterSwitch - afterSwitchFound : null, afterSwitchLast);
+                verified ? afterSwitchFound : null, verified ? afterSwitch - afterSwitchFound : null, afterSwitchLast, oldMasterLast);
         return new Writes(rate, log.size(), acknowledged, failed, unknown,
                 verified ? found : null, verified ? lost : null, verified ? unknownApplied : null,
                 verified ? null : verifyError, millis(gap[1] - gap[0]), millis(gap[0] - originNanos),

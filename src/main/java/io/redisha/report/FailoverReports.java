@@ -113,8 +113,9 @@ public final class FailoverReports {
                 .append(w.unknownApplied() == null ? "" : "; " + w.unknownApplied() + " of them applied").append(")")
                 .append(NL);
         if (w.waitReplicas() != null) {
-            out.append("    unconfirmed (applied by Redis, fewer than ").append(w.waitReplicas())
-                    .append(" replicas confirmed in time; not acknowledged): ").append(w.unconfirmed())
+            out.append("    unconfirmed (applied by Redis, but WAIT did not see ").append(w.waitReplicas())
+                    .append(w.waitReplicas() == 1 ? " replica" : " replicas")
+                    .append(" confirm it in time; not acknowledged): ").append(w.unconfirmed())
                     .append(w.unconfirmedApplied() == null ? "" : " (" + w.unconfirmedApplied() + " of them survived)")
                     .append(NL);
         }
@@ -143,6 +144,10 @@ public final class FailoverReports {
                 }
             }
             out.append(NL);
+            if (split.lastAckMs() != null) {
+                out.append("    ").append(split.oldMaster()).append(" acknowledged its last write at ")
+                        .append(seconds(split.lastAckMs())).append(" s from the fault").append(NL);
+            }
         }
         out.append("    longest window without a successful write: ").append(seconds(w.longestGapMs())).append(" s (")
                 .append(seconds(w.gapFromMs())).append(" s to ").append(seconds(w.gapToMs())).append(" s)").append(NL);

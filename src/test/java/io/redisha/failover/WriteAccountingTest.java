@@ -101,7 +101,8 @@ class WriteAccountingTest {
         Writes w = WriteAccounting.account(50, log, readBack, null, ORIGIN, ORIGIN, ORIGIN + 8000 * MS, names::get,
                 new WriteAccounting.Context("sticky", null, "p-master-1", ORIGIN + 4000 * MS));
         assertEquals("sticky", w.client());
-        assertEquals(new AfterSwitch("p-master-1", 2, 1L, 1L, 6000L), w.afterSwitch());
+        assertEquals(new AfterSwitch("p-master-1", 2, 1L, 1L, 6000L, 6000L), w.afterSwitch(),
+                "its last acknowledgement is the ACK at 6 s, not the later refused or unanswered writes");
         assertEquals(4, w.acknowledged());
         assertEquals(2, w.lost());
         assertEquals(w.acknowledged(), w.readBack() + w.lost());
@@ -112,7 +113,7 @@ class WriteAccountingTest {
 
         Writes unread = WriteAccounting.account(50, log, null, "no master", ORIGIN, ORIGIN, ORIGIN + 8000 * MS,
                 names::get, new WriteAccounting.Context("sticky", null, "p-master-1", ORIGIN + 4000 * MS));
-        assertEquals(new AfterSwitch("p-master-1", 2, null, null, 6000L), unread.afterSwitch(), "counted, survival unknown");
+        assertEquals(new AfterSwitch("p-master-1", 2, null, null, 6000L, 6000L), unread.afterSwitch(), "counted, survival unknown");
     }
 
     @Test

@@ -43,6 +43,8 @@ class PartitionIT {
     /** down-after 3000 + failover-timeout 5000 + redisha's margin of 5 s. */
     private static final long DEFAULT_PARTITION_MS = 13_000;
     private static Cli cli;
+    /** What the sticky client lost in the first partition, without min-replicas-to-write. */
+    private static long stickyLostWithoutMinReplicas = -1;
 
     @BeforeAll
     @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -203,6 +205,7 @@ class PartitionIT {
         assertEquals(0, split.get("survived").asLong(), split::toString);
         assertEquals(split.get("acknowledged").asLong(), split.get("lost").asLong(), split::toString);
         assertTrue(sticky.get("lost").asLong() >= split.get("lost").asLong(), sticky::toString);
+        stickyLostWithoutMinReplicas = sticky.get("lost").asLong();
         assertTrue(split.get("lastAtMs").asLong() > phaseSwitch(round), split::toString);
 
         // the test's own client saw the same through the published port, and its keys are gone everywhere
@@ -234,7 +237,7 @@ class PartitionIT {
     }
 
     @Test
-    @Order(2)
+    @Order(3)
     void withWaitReplicasTheIsolatedMasterAcknowledgesNothingAfterTheSwitch() throws Exception {
         readyMaster();
         Cli.Result result = cli.run("failover-test", "--fault", "partition", "--partition-seconds", "9",
@@ -256,8 +259,75 @@ class PartitionIT {
         assertNothingLeftIsolated();
     }
 
+    /** Sets both on every Redis server of the deployment, as the topology's master keys would. */
+    private static void minReplicasToWrite(int replicas, int maxLag) {
+        for (Container node : Engine.containers(cli.project())) {
+            if (!"sentinel".equals(node.getLabels().get("io.redisha.service"))) {
+                try (Jedis jedis = Probe.redis(node.getId())) {
+                    jedis.configSet("min-replicas-to-write", Integer.toString(replicas), "min-replicas-max-lag",
+                            Integer.toString(maxLag));
+                }
+            }
+        }
+    }
+
     @Test
-    @Order(3)
+    @Order(2)
+    void withMinReplicasToWriteTheIsolatedMasterStopsWithinTheLagAndLosesLess() throws Exception {
+        readyMaster();
+        int maxLag = 4;
+        minReplicasToWrite(1, maxLag);
+        Cli.Result result;
+        try {
+            result = cli.run("failover-test", "--fault", "partition", "--writes", "50", "--output", "json");
+        } finally {
+            minReplicasToWrite(0, 10);
+        }
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode sticky = FailoverIT.json(result).get("rounds").get(0).get("sticky");
+        assertWritesAddUp(sticky);
+        long lastAck = sticky.get("afterSwitch").get("lastAckMs").asLong();
+        // replicas acknowledge the replication stream every second: the lag is noticed within about a second more
+        assertTrue(lastAck <= maxLag * 1000L + 2500, "the isolated master stopped acknowledging within the lag of "
+                + maxLag + " s: its last acknowledged write was at " + lastAck + " ms");
+        assertTrue(stickyLostWithoutMinReplicas > 0, "the partition without min-replicas-to-write ran first");
+        assertTrue(sticky.get("lost").asLong() < stickyLostWithoutMinReplicas, "less is lost with min-replicas-to-write: "
+                + sticky.get("lost") + " against " + stickyLostWithoutMinReplicas + " without");
+    }
+
+    @Test
+    @Order(4)
+    void aFaultListIsCycledOverTheRoundsAndSummedUpPerFault() throws Exception {
+        readyMaster();
+        List<String> faults = List.of("pause", "kill", "disconnect", "partition");
+        Cli.Result result = cli.run("failover-test", "--fault", String.join(",", faults), "--rounds", "4",
+                "--writes", "20", "--output", "json");
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode report = FailoverIT.json(result);
+        assertEquals("pause,kill,disconnect,partition", report.get("fault").asText());
+        for (int i = 0; i < faults.size(); i++) {
+            JsonNode round = report.get("rounds").get(i);
+            assertEquals(faults.get(i), round.get("fault").asText(), round::toString);
+            FailoverIT.assertPassedRound(round);
+            assertWritesAddUp(round.get("sticky"));
+        }
+        JsonNode summary = report.get("summary");
+        assertEquals(faults.size(), summary.size(), summary::toString);
+        for (int i = 0; i < faults.size(); i++) {
+            JsonNode row = summary.get(i);
+            assertEquals(faults.get(i), row.get("fault").asText());
+            assertEquals(1, row.get("rounds").asInt());
+            assertEquals(1, row.get("passed").asInt());
+            JsonNode round = report.get("rounds").get(i);
+            assertEquals(FailoverIT.phase(round, "switch"), row.get("medianSwitchMs").asLong());
+            assertEquals(round.get("sticky").get("lost").asLong(), row.get("stickyLost").asLong());
+        }
+        assertNothingLeftIsolated();
+        FailoverIT.assertNothingLeftBroken(cli.project());
+    }
+
+    @Test
+    @Order(5)
     void aSigkillDuringThePartitionIsHealedByTheNextUp() throws Exception {
         String masterId = readyMaster().getId();
         String address = networksOf(masterId).get(network()).getIpAddress();

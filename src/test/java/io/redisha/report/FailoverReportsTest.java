@@ -149,7 +149,7 @@ class FailoverReportsTest {
         Round r = base.rounds().get(0);
         Writes sticky = new Writes(50, 600, 500, 90, 10, 100L, 400L, 2L, null, 12_000, 20_000, 32_000, List.of(),
                 List.of(new Sample(-500, "ACK"), new Sample(9000, "ACK"), new Sample(21_000, "FAILED")), "sticky", null,
-                0, null, new FailoverReport.AfterSwitch("p-master-1", 300, 0L, 300L, 19_990L));
+                0, null, new FailoverReport.AfterSwitch("p-master-1", 300, 0L, 300L, 19_990L, 19_990L));
         Round withSticky = new Round(r.round(), "partition", "partitioned", r.oldMaster(), r.newMaster(), r.outcome(),
                 r.reason(), r.phases(), 20_000L, r.checks(), r.writes(), r.events(), r.notReadyBefore(), r.notes(),
                 r.durationMs(), null, sticky);
