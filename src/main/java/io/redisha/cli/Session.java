@@ -4,6 +4,7 @@ import io.redisha.backend.Backend;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.docker.SingleEngineBackend;
 import io.redisha.backend.swarm.SwarmBackend;
+import io.redisha.topology.Persistence;
 import io.redisha.topology.Platform;
 import io.redisha.topology.Sentinels;
 import io.redisha.topology.Topology;
@@ -60,7 +61,7 @@ final class Session implements AutoCloseable {
         } catch (TopologyException e) {
             throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
         }
-        Backend backend = connect(loaded.topology());
+        Backend backend = connect(loaded.topology(), secrets);
         ProjectLock lock = null;
         try {
             lock = lockFor == null ? null : backend.lock(lockFor);
@@ -85,16 +86,20 @@ final class Session implements AutoCloseable {
     }
 
     /** The backend the topology's {@code platform} names. */
-    static Backend connect(Topology topology) {
+    static Backend connect(Topology topology, Secrets secrets) {
         Platform platform = topology.platform();
         if (!platform.isSwarm()) {
             return SingleEngineBackend.connect(topology.project());
         }
         Sentinels s = topology.sentinels();
         // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
-        Duration restartDelay = Duration.ofMillis(s.downAfterMillis() + s.failoverTimeoutMillis()).plusSeconds(10);
+        Duration failover = Duration.ofMillis(s.downAfterMillis() + s.failoverTimeoutMillis());
+        Duration restartDelay = failover.plusSeconds(10);
+        // a restarted master with its data (AOF) may start at once; without, it waits for the promotion
+        Duration holdBack = topology.persistence() == Persistence.AOF ? Duration.ZERO : failover.plusSeconds(10);
         return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
-                platform.acceptRisk(), restartDelay, s.masterName(), s.count()));
+                platform.acceptRisk(), restartDelay, s.masterName(), s.count(), secrets.sentinelPassword(), holdBack,
+                platform.engines()));
     }
 
     /** Progress lines on stderr, stamped with the seconds since the command started. */

@@ -27,11 +27,16 @@ final class PortPreflight {
             throw new PreflightException(String.join("; ", taken) + " (nothing was created)");
         }
         if (!toCreate.isEmpty()) {
-            backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
-                    topology.sentinels().quorum()).ifPresent(problem -> {
-                        throw new PlacementException("refused: " + problem + " (nothing was created)");
-                    });
+            placement(backend, topology, "nothing was created");
         }
+    }
+
+    /** Refuses counts the backend cannot place so that they survive what it promises (the loss of a host). */
+    static void placement(Backend backend, Topology topology, String outcome) {
+        backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
+                topology.sentinels().quorum()).ifPresent(problem -> {
+                    throw new PlacementException("refused: " + problem + " (" + outcome + ")");
+                });
     }
 
     static Integer fixedPort(Topology topology, Expected.Slot slot) {

@@ -90,6 +90,7 @@ public final class Scaler {
         if (!target.hasExtras(d)) {
             return;
         }
+        PortPreflight.placement(cluster.backend(), cluster.topology(), "nothing was changed");
         ClusterStatus status = cluster.status(Expected.of(current));
         if (!status.ready()) {
             throw new RefusedException("will not remove nodes while the deployment is not ready: "

@@ -1,5 +1,7 @@
 package io.redisha.failover;
 
+import io.redisha.sentinel.SentinelEvent;
+import io.redisha.sentinel.SentinelEvents;
 import io.redisha.backend.FaultKind;
 import io.redisha.backend.Node;
 import io.redisha.cluster.Cluster;

@@ -38,7 +38,7 @@ final class TopologyReader {
     static final List<String> AUTH_KEYS =
             List.of("password-env", "password-file", "sentinel-password-env", "sentinel-password-file");
     static final List<String> RESOURCE_KEYS = List.of("memory", "maxmemory", "maxmemory-policy");
-    static final List<String> SWARM_KEYS = List.of("accept-risk", "dial");
+    static final List<String> SWARM_KEYS = List.of("accept-risk", "dial", "engines");
     static final List<String> PLATFORM_VALUES = List.of(Platform.DOCKER, Platform.SWARM);
     static final List<String> PERSISTENCE_VALUES = List.of("off", "rdb", "aof");
 
@@ -138,10 +138,12 @@ final class TopologyReader {
         }
         MappingNode mapping = section(values.get("swarm"), "swarm", false);
         if (mapping == null) {
-            return new Platform(name, false, Map.of());
+            return new Platform(name, false, Map.of(), Map.of());
         }
         Map<String, Node> swarm = entries(mapping, "swarm", SWARM_KEYS);
-        return new Platform(name, bool(swarm, "swarm.accept-risk", false), dial(swarm.get("dial")));
+        return new Platform(name, bool(swarm, "swarm.accept-risk", false),
+                hostMap(swarm.get("dial"), "swarm.dial", "ADDRESS or ADDRESS+OFFSET such as 127.0.0.1+100"),
+                hostMap(swarm.get("engines"), "swarm.engines", "a Docker host such as unix:///run/docker.sock"));
     }
 
     private boolean bool(Map<String, Node> values, String path, boolean defaultValue) {
@@ -157,15 +159,14 @@ final class TopologyReader {
         return defaultValue;
     }
 
-    /** Swarm node hostname to "ADDRESS" or "ADDRESS+OFFSET"; shapes here, values in {@link TopologyRules}. */
-    private Map<String, String> dial(Node node) {
-        String path = "swarm.dial";
+    /** Swarm node hostname to a string (swarm.dial, swarm.engines); shapes here, values in {@link TopologyRules}. */
+    private Map<String, String> hostMap(Node node, String path, String expected) {
         Integer line = lines.get(path);
         if (node == null || !plainTag(node, path, line) || isNull(node)) {
             return Map.of();
         }
         if (!(node instanceof MappingNode mapping)) {
-            fail(path, line, "expected a mapping of swarm node hostnames to addresses, got " + describe(node));
+            fail(path, line, "expected a mapping of swarm node hostnames to " + expected + ", got " + describe(node));
             return Map.of();
         }
         Map<String, String> dial = new LinkedHashMap<>();
@@ -184,8 +185,7 @@ final class TopologyReader {
             } else if (value instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())) {
                 dial.put(key.getValue(), scalar.getValue());
             } else {
-                fail(itemPath, itemLine, "expected ADDRESS or ADDRESS+OFFSET such as 127.0.0.1+100, got "
-                        + describe(value));
+                fail(itemPath, itemLine, "expected " + expected + ", got " + describe(value));
             }
         }
         return dial;

@@ -105,6 +105,7 @@ final class TopologyRules {
                             : "; expected one of: " + String.join(", ", Resources.MAXMEMORY_POLICIES))));
         }
         dial(findings, t.platform());
+        engines(findings, t.platform());
         return findings;
     }
 
@@ -126,6 +127,21 @@ final class TopologyRules {
                         + " (an IPv4 address or hostname, then optionally + a port offset), e.g. 127.0.0.1+100"));
             } else if (m.group(2) != null && Integer.parseInt(m.group(2)) > 60000) {
                 findings.add(new Finding(path, "port offset " + m.group(2) + " is more than 60000"));
+            }
+        });
+    }
+
+    private static final Pattern ENGINE = Pattern.compile("(unix:///|tcp://|npipe:////)\\S+");
+
+    /** {@code swarm.engines}: hostnames to a DOCKER_HOST value for that host's own engine. */
+    private static void engines(List<Finding> findings, Platform platform) {
+        platform.engines().forEach((host, value) -> {
+            String path = "swarm.engines." + YamlDocument.pathKey(host);
+            if (!HOSTNAME.matcher(host).matches() || host.length() > 253) {
+                findings.add(new Finding(path, YamlDocument.quote(host) + " is not a hostname"));
+            } else if (!ENGINE.matcher(value).matches()) {
+                findings.add(new Finding(path, YamlDocument.quote(value) + " is not a Docker host (unix:///PATH or"
+                        + " tcp://HOST:PORT, as DOCKER_HOST)"));
             }
         });
     }

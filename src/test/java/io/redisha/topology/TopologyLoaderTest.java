@@ -143,6 +143,21 @@ class TopologyLoaderTest {
     }
 
     @Test
+    void swarmEnginesNameEachHostsOwnDockerHost() throws Exception {
+        Topology t = TopologyLoader.parse("platform: swarm\nswarm:\n  engines:\n    lab-host-1: unix:///run/lab/1.sock\n"
+                + "    lab-host-2: tcp://10.0.0.2:2375\n", "t.yml").topology();
+        assertEquals(java.util.Map.of("lab-host-1", "unix:///run/lab/1.sock", "lab-host-2", "tcp://10.0.0.2:2375"),
+                t.platform().engines());
+        TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+                "platform: swarm\nswarm:\n  engines:\n    lab-host-1: /run/lab/1.sock\n    lab-host-2: [x]\n", "t.yml"));
+        assertEquals(List.of(
+                new Problem("swarm.engines.lab-host-1", 4, "\"/run/lab/1.sock\" is not a Docker host (unix:///PATH or"
+                        + " tcp://HOST:PORT, as DOCKER_HOST)"),
+                new Problem("swarm.engines.lab-host-2", 5, "expected a Docker host such as unix:///run/docker.sock, got a list")),
+                e.problems());
+    }
+
+    @Test
     void aValueOfTheWrongTypeIsNotAlsoReportedAsOutOfRange() throws Exception {
         // count "x" falls back to the default 3 internally; quorum 4 > 3 would be about a value never written
         TopologyException e = assertThrows(TopologyException.class,

@@ -119,13 +119,13 @@ public final class SingleEngineBackend implements Backend {
         for (Container c : engine.containers(Labels.project(project))) {
             Map<String, String> labels = c.getLabels();
             Optional<Service> service = Service.fromLabel(labels.get(Labels.SERVICE));
-            service.ifPresent(s -> nodes.add(toNode(c, s, parseIndex(labels.get(Labels.INDEX)))));
+            service.ifPresent(s -> nodes.add(toNode(c, s, parseIndex(labels.get(Labels.INDEX)), labels.get(Labels.SETTINGS))));
         }
         nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
         return nodes;
     }
 
-    private Node toNode(Container c, Service service, int index) {
+    private Node toNode(Container c, Service service, int index, String settings) {
         String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
         String ip = null;
         if (c.getNetworkSettings() != null && c.getNetworkSettings().getNetworks() != null) {
@@ -143,7 +143,7 @@ public final class SingleEngineBackend implements Backend {
                 }
             }
         }
-        return new Node(c.getId(), name, service, index, NodeState.of(c.getState()), ip, dial, c.getImage(), null);
+        return new Node(c.getId(), name, service, index, NodeState.of(c.getState()), ip, dial, c.getImage(), null, settings);
     }
 
     /** Where this host dials a published port: loopback for a wildcard binding, the bound address otherwise. */
@@ -169,7 +169,7 @@ public final class SingleEngineBackend implements Backend {
 
     @Override
     public String create(NodeSpec spec) {
-        Map<String, String> labels = Labels.node(project, spec.service(), spec.index());
+        Map<String, String> labels = Labels.node(project, spec.service(), spec.index(), spec.settings());
         if (spec.address() != null) {
             labels.put(Labels.ADDRESS, spec.address());
         }

@@ -4,23 +4,31 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Whether a deployment survives the loss of any one Swarm host when every Redis server and every
- * Sentinel runs on a host of its own (each publishes its port on its host, in host mode): losing a
- * host then loses at most one Redis server and one Sentinel.
+ * Whether a deployment survives the loss of any one Swarm host. Redis servers run on hosts of their
+ * own (two on one host would be lost together), unless the risk is accepted; Sentinels are spread
+ * evenly, at most ceil(sentinels / hosts) on one host, so losing a host loses at most that many.
+ * Nodes sharing a host publish consecutive ports there (host mode).
  *
  * @param hosts      hostnames of the usable Swarm nodes (ready, availability active), sorted
- * @param acceptRisk deploy even when losing one host would stop the failover
+ * @param acceptRisk deploy even when losing one host would stop the failover or lose two Redis servers
  */
 record Placement(List<String> hosts, boolean acceptRisk) {
 
+    /** The most Sentinels one host carries when they are spread evenly. */
+    static int mostPerHost(int nodes, int hosts) {
+        return hosts == 0 ? nodes : (nodes + hosts - 1) / hosts;
+    }
+
     Optional<String> problem(int redisServers, int sentinels, int quorum) {
-        int needed = Math.max(redisServers, sentinels);
-        if (hosts.size() < needed) {
-            return Optional.of("the swarm has " + hosts.size() + " usable " + (hosts.size() == 1 ? "host" : "hosts")
-                    + " " + hosts + " but this topology needs " + needed + ": each of its " + redisServers
-                    + " Redis servers and each of its " + sentinels + " Sentinels runs on a host of its own (its port is"
-                    + " published on that host, and losing one host must lose at most one of each); add hosts or lower"
-                    + " replicas.count / sentinels.count");
+        int h = hosts.size();
+        if (h == 0) {
+            return Optional.of("the swarm has no usable host (ready, availability active)");
+        }
+        if (redisServers > h && !acceptRisk) {
+            return Optional.of("the swarm has " + h + " usable " + (h == 1 ? "host" : "hosts") + " " + hosts
+                    + " but this topology needs " + redisServers + ": each of its " + redisServers + " Redis servers"
+                    + " runs on a host of its own (losing a host that ran two would lose both); add hosts, lower"
+                    + " replicas.count, or set swarm.accept-risk: true");
         }
         if (acceptRisk) {
             return Optional.empty();
@@ -29,12 +37,15 @@ record Placement(List<String> hosts, boolean acceptRisk) {
             return Optional.of("losing the master's host would leave no replica to promote (replicas.count is 0);"
                     + " use at least 1 replica on another host, or set swarm.accept-risk: true");
         }
-        int left = sentinels - 1;
+        int most = mostPerHost(sentinels, h);
+        int left = sentinels - most;
         if (left < quorum || left <= sentinels / 2) {
-            return Optional.of("losing one host would leave " + left + " of the " + sentinels + " Sentinels, "
-                    + (left < quorum ? "fewer than the quorum of " + quorum : "not a majority")
-                    + ", so no failover could happen; use at least 3 Sentinels on 3 hosts with a quorum of at most "
-                    + Math.max(1, sentinels - 1) + ", or set swarm.accept-risk: true");
+            String spread = most == 1 ? "" : " (" + sentinels + " Sentinels on " + h + " hosts put " + most + " on one)";
+            return Optional.of("losing one host would leave " + left + " of the " + sentinels + " Sentinels" + spread
+                    + ", " + (left < quorum ? "fewer than the quorum of " + quorum : "not a majority")
+                    + ", so no failover could happen; use an odd number of Sentinels, at least 3, spread so that"
+                    + " losing one host leaves a majority, with a quorum of at most that majority, or set"
+                    + " swarm.accept-risk: true");
         }
         return Optional.empty();
     }

@@ -41,7 +41,17 @@ final class SwarmApi implements AutoCloseable {
     }
 
     static SwarmApi connect() {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().build(),
+                "for platform: swarm set DOCKER_HOST to a Swarm manager");
+    }
+
+    /** The engine at this DOCKER_HOST value (one host of the swarm), with the environment's other settings. */
+    static SwarmApi connect(String dockerHost) {
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build(),
+                "check swarm.engines");
+    }
+
+    private static SwarmApi connect(DockerClientConfig config, String hint) {
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
@@ -55,7 +65,7 @@ final class SwarmApi implements AutoCloseable {
         } catch (RuntimeException e) {
             api.close();
             throw new EngineUnavailableException("the Docker engine at " + api.host + " does not answer ("
-                    + rootMessage(e) + "); for platform: swarm set DOCKER_HOST to a Swarm manager", e);
+                    + rootMessage(e) + "); " + hint, e);
         }
         return api;
     }
@@ -110,6 +120,36 @@ final class SwarmApi implements AutoCloseable {
                 List<JsonNode> tasks = new ArrayList<>();
                 tree.forEach(tasks::add);
                 return tasks;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /**
+     * Creates a secret holding exactly these bytes; returns its id. docker-java's SecretSpec
+     * base64-encodes a String it turns into bytes with the platform charset, so its data is written here.
+     */
+    String createSecret(String name, byte[] data, Map<String, String> labels) {
+        com.fasterxml.jackson.databind.node.ObjectNode spec = JSON.createObjectNode();
+        spec.put("Name", name);
+        spec.set("Labels", JSON.valueToTree(labels));
+        spec.put("Data", java.util.Base64.getEncoder().encodeToString(data));
+        return call("creating secret " + name, () -> {
+            DockerHttpClient.Request request = DockerHttpClient.Request.builder()
+                    .method(DockerHttpClient.Request.Method.POST).path("/secrets/create")
+                    .putHeader("Content-Type", "application/json")
+                    .body(new java.io.ByteArrayInputStream(spec.toString().getBytes(StandardCharsets.UTF_8))).build();
+            try (DockerHttpClient.Response response = http.execute(request); InputStream body = response.getBody()) {
+                JsonNode tree = JSON.readTree(body);
+                if (response.getStatusCode() != 201) {
+                    String message = tree.path("message").asText("status " + response.getStatusCode());
+                    if (message.contains("does not have a leader")) {
+                        throw new com.github.dockerjava.api.exception.InternalServerErrorException(message);
+                    }
+                    throw new BackendException("the Swarm manager refused creating secret " + name + ": " + message);
+                }
+                return tree.path("ID").asText();
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -18,7 +18,6 @@ import com.github.dockerjava.api.model.PortConfig;
 import com.github.dockerjava.api.model.PortConfigProtocol;
 import com.github.dockerjava.api.model.ResourceRequirements;
 import com.github.dockerjava.api.model.ResourceSpecs;
-import com.github.dockerjava.api.model.SecretSpec;
 import com.github.dockerjava.api.model.ServiceModeConfig;
 import com.github.dockerjava.api.model.ServicePlacement;
 import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
@@ -43,6 +42,8 @@ import io.redisha.backend.NodeState;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
 import io.redisha.backend.docker.SingleEngineBackend;
+import io.redisha.wait.Await;
+import io.redisha.wait.Poll;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.HashSet;
@@ -79,24 +79,44 @@ public final class SwarmBackend implements Backend {
     static final String PROJECT = "io.redisha.project";
     static final String SERVICE = "io.redisha.service";
     static final String INDEX = "io.redisha.index";
+    static final String SETTINGS = "io.redisha.settings";
     private static final String CONFIG_DIR = "/run/redisha/";
     private static final String SECRET_DIR = "/run/secrets/";
+    /** The file, among a Redis task's secrets, holding Sentinel's password. */
+    private static final String SENTINEL_AUTH = "redisha-sentinel-auth";
     private static final Pattern PINNED = Pattern.compile("node\\.hostname\\s*==\\s*(\\S+)");
     private static final Pattern DIAL = Pattern.compile("([^+]+)(?:\\+([0-9]+))?");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SwarmBackend.class);
     private static final long STOP_GRACE_NANOS = Duration.ofSeconds(5).toNanos();
 
     /**
      * How this backend is set up from the topology.
      *
-     * @param redisImage   the topology's image: Sentinels run it too (no image is built, see {@link #buildImage})
-     * @param dial         swarm hostname to ADDRESS or ADDRESS+OFFSET (topology swarm.dial)
-     * @param acceptRisk   topology swarm.accept-risk
-     * @param restartDelay how long Swarm waits before starting a failed task again: longer than Sentinel
-     *                     needs to promote a replica, so a master restarted without its data never
-     *                     comes back while its replicas still follow it
+     * @param redisImage       the topology's image: Sentinels run it too (no image is built, see {@link #buildImage})
+     * @param dial             swarm hostname to ADDRESS or ADDRESS+OFFSET (topology swarm.dial)
+     * @param acceptRisk       topology swarm.accept-risk
+     * @param restartDelay     how long Swarm waits before starting a failed task again: longer than Sentinel
+     *                         needs to promote a replica, so a master restarted without its data never
+     *                         comes back while its replicas still follow it
+     * @param sentinelPassword Sentinel's own password, or null: a Redis task needs it to ask the Sentinels
+     *                         at start (it reaches the task as a Swarm secret)
+     * @param holdBack         how long a starting Redis task waits while the Sentinels still name its own
+     *                         address as the master (no failover yet); zero when its data survives (AOF)
+     * @param engines          swarm hostname to that host's own engine (topology swarm.engines), where its
+     *                         data volumes are listed and removed
      */
     public record Options(String redisImage, Map<String, String> dial, boolean acceptRisk, Duration restartDelay,
-                          String masterName, int sentinels) {
+                          String masterName, int sentinels, String sentinelPassword, Duration holdBack,
+                          Map<String, String> engines) {
+
+        /** Never the password itself. */
+        @Override
+        public String toString() {
+            return "Options[redisImage=" + redisImage + ", dial=" + dial + ", acceptRisk=" + acceptRisk
+                    + ", restartDelay=" + restartDelay + ", masterName=" + masterName + ", sentinels=" + sentinels
+                    + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack
+                    + ", engines=" + engines + "]";
+        }
     }
 
     private final SwarmApi api;
@@ -229,13 +249,14 @@ public final class SwarmBackend implements Backend {
             if (kind.isEmpty()) {
                 continue;
             }
-            nodes.add(toNode(s, kind.get(), parseIndex(labels.get(INDEX)), hosts, tasks));
+            nodes.add(toNode(s, kind.get(), parseIndex(labels.get(INDEX)), labels.get(SETTINGS), hosts, tasks));
         }
         nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
         return nodes;
     }
 
-    private Node toNode(com.github.dockerjava.api.model.Service s, Service kind, int index, Map<String, SwarmNode> hosts,
+    private Node toNode(com.github.dockerjava.api.model.Service s, Service kind, int index, String settings,
+                        Map<String, SwarmNode> hosts,
                         List<JsonNode> tasks) {
         String host = pinnedHost(s).orElse(null);
         long replicas = s.getSpec().getMode() == null || s.getSpec().getMode().getReplicated() == null ? 1
@@ -246,7 +267,10 @@ public final class SwarmBackend implements Backend {
                 .max(Comparator.comparingLong(t -> t.path("Version").path("Index").asLong()))
                 .orElse(null);
         NodeState state;
-        if (replicas == 0 || host == null || !"ready".equals(hostState(hosts.get(host)))) {
+        String hostState = host == null ? null : hostState(hosts.get(host));
+        // "unknown": a newly elected leader has not heard from the host yet (seconds after an election,
+        // e.g. when a partitioned manager rejoins); its tasks' states are the best word there is
+        if (replicas == 0 || host == null || !("ready".equals(hostState) || "unknown".equals(hostState))) {
             state = NodeState.EXITED;
         } else if (task != null && "running".equals(task.path("Status").path("State").asText())) {
             state = NodeState.RUNNING;
@@ -265,7 +289,7 @@ public final class SwarmBackend implements Backend {
             dial = dial(host, publishedPort(s, kind));
         }
         String image = s.getSpec().getTaskTemplate().getContainerSpec().getImage();
-        return new Node(s.getId(), s.getSpec().getName(), kind, index, state, ip, dial, image, host);
+        return new Node(s.getId(), s.getSpec().getName(), kind, index, state, ip, dial, image, host, settings);
     }
 
     private static int publishedPort(com.github.dockerjava.api.model.Service s, Service kind) {
@@ -312,9 +336,13 @@ public final class SwarmBackend implements Backend {
     public String create(NodeSpec spec) {
         String image = spec.service() == Service.SENTINEL ? options.redisImage() : spec.image();
         synchronized (placing) {
-            String host = chooseHost(spec.service());
-            int port = spec.hostPort() == null ? spec.service().port() : spec.hostPort();
+            Spot spot = chooseHost(spec.service());
+            String host = spot.host();
+            int port = spec.hostPort() == null ? spot.port() : spec.hostPort();
             Map<String, String> labels = labels(spec.service(), spec.index());
+            if (spec.settings() != null) {
+                labels.put(SETTINGS, spec.settings());
+            }
             ContainerSpec container = container(spec.name(), image, spec.cmd(), spec.files(), labels, spec.index(), spec.service())
                     .withMounts(List.of(new Mount().withType(MountType.VOLUME).withSource(Naming.dataVolume(spec.name()))
                             .withTarget(Naming.DATA_DIR).withVolumeOptions(new VolumeOptions().withLabels(labels))));
@@ -348,29 +376,48 @@ public final class SwarmBackend implements Backend {
         }
     }
 
-    /** The first usable host (by name) that runs no other node of the same kind (Redis server or Sentinel). */
-    private String chooseHost(Service kind) {
-        Set<String> taken = new HashSet<>();
+    /** A host for a new node, and the first port of its kind that no node of the project publishes there. */
+    record Spot(String host, int port) {
+    }
+
+    /**
+     * The usable host that runs the fewest nodes of the same kind (Redis server or Sentinel), the
+     * first by name among equals: the spread {@link Placement} assumes. A Redis server shares a host
+     * only when the topology accepts the risk.
+     */
+    private Spot chooseHost(Service kind) {
+        Map<String, Integer> load = new TreeMap<>();
+        Map<String, Set<Integer>> ports = new TreeMap<>();
         for (var s : services()) {
+            Optional<String> pinned = pinnedHost(s);
             Optional<Service> other = Service.fromLabel(s.getSpec().getLabels() == null ? null
                     : s.getSpec().getLabels().get(SERVICE));
-            if (other.isPresent() && other.get().isRedis() == kind.isRedis()) {
-                pinnedHost(s).ifPresent(taken::add);
+            if (pinned.isEmpty() || other.isEmpty()) {
+                continue;
+            }
+            ports.computeIfAbsent(pinned.get(), h -> new HashSet<>()).add(publishedPort(s, other.get()));
+            if (other.get().isRedis() == kind.isRedis()) {
+                load.merge(pinned.get(), 1, Integer::sum);
             }
         }
-        List<String> free = new ArrayList<>();
         Map<String, SwarmNode> hosts = hosts();
-        hosts.forEach((name, n) -> {
-            if (usable(n) && !taken.contains(name)) {
-                free.add(name);
+        String best = null;
+        for (var h : hosts.entrySet()) {
+            if (usable(h.getValue()) && (best == null || load.getOrDefault(h.getKey(), 0) < load.getOrDefault(best, 0))) {
+                best = h.getKey();
             }
-        });
-        if (free.isEmpty()) {
-            throw new BackendException("no usable swarm host is left for another " + (kind.isRedis() ? "Redis server"
-                    : "Sentinel") + ": each runs on a host of its own and " + taken + " are taken (hosts: "
-                    + hosts.keySet() + ")");
         }
-        return free.get(0);
+        if (best == null || (kind.isRedis() && load.getOrDefault(best, 0) > 0 && !options.acceptRisk())) {
+            throw new BackendException("no usable swarm host is left for another " + (kind.isRedis() ? "Redis server"
+                    : "Sentinel") + ": each Redis server runs on a host of its own and " + load.keySet() + " are taken"
+                    + " (hosts: " + hosts.keySet() + "; swarm.accept-risk: true lets two share a host)");
+        }
+        Set<Integer> used = ports.getOrDefault(best, Set.of());
+        int port = kind.port();
+        while (used.contains(port)) {
+            port++;
+        }
+        return new Spot(best, port);
     }
 
     private Map<String, String> labels(Service service, int index) {
@@ -416,7 +463,17 @@ public final class SwarmBackend implements Backend {
                     .append(dir).append(".redisha-applied-").append(base).append(' ').append(id).append('\n');
         }
         if (service.isRedis()) {
-            script.append(followSentinels(files));
+            String auth = null;
+            if (options.sentinelPassword() != null) {
+                byte[] password = options.sentinelPassword().getBytes(StandardCharsets.UTF_8);
+                String objectName = objectName(name, SENTINEL_AUTH, password);
+                secrets.add(new ContainerSpecSecret().withSecretId(ensureSecret(objectName, password, labels))
+                        .withSecretName(objectName).withFile(new ContainerSpecFile().withName(SENTINEL_AUTH)
+                                .withUid("0").withGid("0").withMode(0400L)));
+                auth = SECRET_DIR + SENTINEL_AUTH;
+            }
+            script.append(StartScript.followSentinels(files, sentinelNames(), options.masterName(),
+                    options.holdBack(), auth));
         }
         script.append("exec \"$@\"\n");
         List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "redisha-start"));
@@ -426,27 +483,13 @@ public final class SwarmBackend implements Backend {
                 .withConfigs(configs).withSecrets(secrets).withStopGracePeriod(STOP_GRACE_NANOS);
     }
 
-    /**
-     * A Redis task starts on a new overlay address, which no Sentinel knows: started as a master it
-     * would stay one, alone and empty. So before it starts it asks the Sentinels (by their service
-     * names on the overlay) for the current master and, when that is another node, follows it.
-     */
-    private String followSentinels(Map<String, byte[]> files) {
-        String config = files.keySet().stream().filter(f -> f.endsWith(".conf")).findFirst().orElse(null);
-        if (config == null) {
-            return "";
-        }
-        StringBuilder names = new StringBuilder();
+    /** The service names of the Sentinels a starting Redis task asks, a few beyond the count for a scale in progress. */
+    private List<String> sentinelNames() {
+        List<String> names = new ArrayList<>();
         for (int i = 1; i <= options.sentinels() + 2; i++) {
-            names.append(' ').append(Naming.container(project, Service.SENTINEL, i));
+            names.add(Naming.container(project, Service.SENTINEL, i));
         }
-        return "cli=$(command -v redis-cli || command -v valkey-cli || true)\n"
-                + "ask() { for s in" + names + "; do set -- $(\"$cli\" -h \"$s\" -p " + Service.SENTINEL.port()
-                + " --raw SENTINEL get-master-addr-by-name " + options.masterName() + " 2>/dev/null);"
-                + " if [ -n \"${2:-}\" ]; then echo \"$1 $2\"; return; fi; done; }\n"
-                + "follow() { [ -n \"${1:-}\" ] || return 0; for ip in $(awk '/32 host/ { print f } { f = $2 }' /proc/net/fib_trie);"
-                + " do [ \"$ip\" = \"$1\" ] && return 0; done; echo \"replicaof $1 $2\" >> " + config + "; }\n"
-                + "if [ -n \"$cli\" ]; then follow $(ask); fi\n";
+        return names;
     }
 
     private List<String> entrypoint(String image) {
@@ -491,15 +534,10 @@ public final class SwarmBackend implements Backend {
     }
 
     private String ensureSecret(String name, byte[] content, Map<String, String> labels) {
-        return api.call("creating secret " + name, () -> {
-            var existing = api.client.listSecretsCmd().withNameFilter(List.of(name)).exec().stream()
-                    .filter(s -> name.equals(s.getSpec().getName())).findFirst();
-            if (existing.isPresent()) {
-                return existing.get().getId();
-            }
-            return api.client.createSecretCmd(new SecretSpec().withName(name).withLabels(labels)
-                    .withData(Base64.getEncoder().encodeToString(content))).exec().getId();
-        });
+        String existing = api.call("listing secret " + name, () -> api.client.listSecretsCmd()
+                .withNameFilter(List.of(name)).exec().stream().filter(s -> name.equals(s.getSpec().getName()))
+                .map(com.github.dockerjava.api.model.Secret::getId).findFirst().orElse(null));
+        return existing != null ? existing : api.createSecret(name, content, labels);
     }
 
     // ---- life cycle ------------------------------------------------------------------------
@@ -531,11 +569,20 @@ public final class SwarmBackend implements Backend {
         }
     }
 
+    /**
+     * Scales the node's service to 0 and returns once its task no longer runs, as a stop on one engine
+     * does: a Sentinel still running would announce itself again to Sentinels being reset.
+     */
     @Override
     public void stop(Node node) {
         scale(node, 0);
+        awaitNoTaskRunning(node);
     }
 
+    /**
+     * Removes the node's service; Swarm stops its task afterwards (and forgets it, so nothing can be
+     * awaited here): a node that must be gone first is stopped first, as a shrink does.
+     */
     @Override
     public void remove(Node node) {
         api.run("removing service " + node.name(), () -> {
@@ -545,6 +592,25 @@ public final class SwarmBackend implements Backend {
                 // already gone
             }
         });
+    }
+
+    /**
+     * Until no task of the node's service runs, at most the grace period and 20 s. Not when its host
+     * is down: the tasks there still read running, and stop when the host is back.
+     */
+    private void awaitNoTaskRunning(Node node) {
+        SwarmNode host = node.host() == null ? null : hosts().get(node.host());
+        if (host == null || host.getStatus() == null || host.getStatus().getState() != SwarmNodeState.READY) {
+            return;
+        }
+        Duration limit = Duration.ofNanos(STOP_GRACE_NANOS).plusSeconds(20);
+        Poll<Void> stopped = Await.quietly().until(Await.deadline(limit), () -> Poll.unless(
+                api.tasks(List.of(node.id())).stream().anyMatch(t -> "running".equals(t.path("Status").path("State").asText()))
+                        ? node.name() + " still runs" : null));
+        if (!stopped.done()) {
+            throw new BackendException("the task of " + node.name() + " on " + node.host() + " did not stop within "
+                    + limit.toSeconds() + " s");
+        }
     }
 
     /** Swarm has no pause: nothing to resume. */
@@ -685,14 +751,56 @@ public final class SwarmBackend implements Backend {
         }
     }
 
-    /** Data volumes live on each host, which only that host's engine can list or remove (README). */
+    /**
+     * The project's data volumes on every host whose own engine the topology names (swarm.engines), as
+     * {@code HOST:VOLUME}: a volume lives on its host, and only that host's engine can list or remove it.
+     */
     @Override
     public List<String> volumes() {
-        return List.of();
+        List<String> volumes = new ArrayList<>();
+        options.engines().forEach((host, engine) -> {
+            try (SwarmApi api = SwarmApi.connect(engine)) {
+                api.call("listing volumes on " + host, () -> api.client.listVolumesCmd()
+                        .withFilter("label", List.of(PROJECT + "=" + project)).exec().getVolumes()).stream()
+                        .map(v -> host + ":" + v.getName()).sorted().forEach(volumes::add);
+            } catch (BackendException e) {
+                // a host that is down keeps its volumes; down removes what it can reach
+                LOG.warn("cannot list the volumes on {}: {}", host, e.getMessage());
+            }
+        });
+        return volumes;
     }
 
+    /** Removes {@code HOST:VOLUME} on that host's engine, once the removed tasks' containers have let go of it. */
     @Override
     public void removeVolume(String name) {
+        int colon = name.indexOf(':');
+        String host = name.substring(0, colon);
+        String volume = name.substring(colon + 1);
+        String engine = options.engines().get(host);
+        if (engine == null) {
+            throw new BackendException("cannot remove volume " + volume + " on " + host + ": no swarm.engines entry for it");
+        }
+        try (SwarmApi api = SwarmApi.connect(engine)) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (true) {
+                try {
+                    api.client.removeVolumeCmd(volume).exec();
+                    return;
+                } catch (NotFoundException e) {
+                    return;
+                } catch (ConflictException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new BackendException("could not remove volume " + volume + " on " + host
+                                + ": still in use after 60 s", e);
+                    }
+                    SwarmApi.pause(500);
+                } catch (RuntimeException e) {
+                    throw new BackendException("removing volume " + volume + " on " + host + " failed: "
+                            + SwarmApi.rootMessage(e), e);
+                }
+            }
+        }
     }
 
     /** Swarm publishes on the hosts, not here; its scheduler keeps two tasks off one host port. */

@@ -16,9 +16,31 @@ class PlacementTest {
     }
 
     @Test
-    void moreRedisServersThanHostsIsRefusedEvenWhenTheRiskIsAccepted() {
-        String problem = new Placement(THREE, true).problem(4, 3, 2).orElseThrow();
+    void moreRedisServersThanHostsIsRefusedUnlessTheRiskIsAccepted() {
+        String problem = new Placement(THREE, false).problem(4, 3, 2).orElseThrow();
         assertTrue(problem.startsWith("the swarm has 3 usable hosts [h1, h2, h3] but this topology needs 4"), problem);
+        assertTrue(problem.contains("swarm.accept-risk: true"), problem);
+        assertTrue(new Placement(THREE, true).problem(4, 3, 2).isEmpty());
+    }
+
+    @Test
+    void fiveSentinelsOnThreeHostsSurviveAnyHostTwoOnOneHostLeaveThreeOfFive() {
+        assertTrue(new Placement(THREE, false).problem(3, 5, 2).isEmpty());
+        assertTrue(new Placement(THREE, false).problem(3, 5, 3).isEmpty());
+        assertTrue(new Placement(THREE, false).problem(3, 5, 4).orElseThrow().contains("fewer than the quorum of 4"));
+    }
+
+    @Test
+    void fourSentinelsOnThreeHostsLoseTheMajorityWithTheHostThatRunsTwo() {
+        String problem = new Placement(THREE, false).problem(3, 4, 2).orElseThrow();
+        assertTrue(problem.startsWith("losing one host would leave 2 of the 4 Sentinels (4 Sentinels on 3 hosts put 2"
+                + " on one), not a majority"), problem);
+        assertTrue(new Placement(THREE, true).problem(3, 4, 2).isEmpty());
+    }
+
+    @Test
+    void aSwarmWithNoUsableHostIsRefusedEvenWhenTheRiskIsAccepted() {
+        assertTrue(new Placement(List.of(), true).problem(1, 1, 1).isPresent());
     }
 
     @Test

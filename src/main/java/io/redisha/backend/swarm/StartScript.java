@@ -1,0 +1,62 @@
+package io.redisha.backend.swarm;
+
+import io.redisha.backend.Service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The part of a Redis task's start script (POSIX sh, before the image's entrypoint) that keeps a
+ * restarted node from coming back as a master its replicas would copy.
+ *
+ * <p>A task starts on an overlay address that no Sentinel may know: started as a master it would
+ * stay one, alone and empty. So it asks the Sentinels (by their service names on the overlay) for
+ * the current master and, when that is another node, follows it. When they still name this task's
+ * own address (the task came back on the same address before Sentinel promoted a replica), it
+ * waits for the promotion, at most the hold-back, then starts as it is.
+ */
+final class StartScript {
+    private StartScript() {
+    }
+
+    /**
+     * @param files        the node's files: the first {@code *.conf} is the one {@code replicaof} is added to
+     * @param sentinels    service names of the Sentinels to ask, in order
+     * @param holdBack     longest wait while the Sentinels name this task's own address; zero for none
+     * @param passwordFile file in the task holding Sentinel's password, or null; it reaches redis-cli
+     *                     through REDISCLI_AUTH on its command only (never the server's environment)
+     */
+    static String followSentinels(Map<String, byte[]> files, List<String> sentinels, String masterName,
+                                  Duration holdBack, String passwordFile) {
+        String config = files.keySet().stream().filter(f -> f.endsWith(".conf")).sorted().findFirst().orElse(null);
+        if (config == null) {
+            return "";
+        }
+        long hold = (holdBack.toMillis() + 999) / 1000;
+        String auth = passwordFile == null ? "" : "REDISCLI_AUTH=\"$auth\" ";
+        return "cli=$(command -v redis-cli || command -v valkey-cli || true)\n"
+                // a Sentinel on a host cut off the network would hold a connect for minutes
+                + "limit=$(command -v timeout >/dev/null && echo 'timeout 3' || true)\n"
+                + (passwordFile == null ? "" : "auth=$(cat " + passwordFile + " 2>/dev/null || true)\n")
+                // an answer is an address and a port; anything else (no Sentinel yet, an error) is none
+                + "ask() { for s in " + String.join(" ", sentinels) + "; do set -- $(" + auth + "$limit \"$cli\" -h \"$s\" -p "
+                + Service.SENTINEL.port() + " --raw SENTINEL get-master-addr-by-name " + masterName + " 2>/dev/null);"
+                + " case \"${2:-x}\" in *[!0-9]*) ;; *) echo \"$1 $2\"; return ;; esac; done; }\n"
+                + "mine() { for ip in $(awk '/32 host/ { print f } { f = $2 }' /proc/net/fib_trie); do"
+                + " [ \"$ip\" = \"$1\" ] && return 0; done; return 1; }\n"
+                // a function: its set -- leaves the script's own arguments (the command to exec) alone
+                + "follow() {\n"
+                + "  set -- $(ask); since=$(date +%s); told=\n"
+                + "  while [ -n \"${1:-}\" ] && mine \"$1\" && [ $(($(date +%s) - since)) -lt " + hold + " ]; do\n"
+                + "    if [ -z \"$told\" ]; then told=yes; echo \"redisha: the Sentinels still name this node ($1) as the"
+                + " master; waiting up to " + hold + " s for them to promote a replica before starting\" >&2; fi\n"
+                + "    sleep 1; set -- $(ask)\n"
+                + "  done\n"
+                + "  if [ -n \"${1:-}\" ] && ! mine \"$1\"; then echo \"replicaof $1 $2\" >> " + config + ";"
+                + " echo \"redisha: following the master the Sentinels name, $1:$2\" >&2; fi\n"
+                + "}\n"
+                + "if [ -n \"$cli\" ]; then follow; fi\n"
+                + "unset auth\n";
+    }
+}

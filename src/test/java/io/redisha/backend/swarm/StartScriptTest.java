@@ -1,0 +1,114 @@
+package io.redisha.backend.swarm;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Runs the start script with sh against a stand-in redis-cli that answers as the Sentinels would.
+ * 127.0.0.1 is an address of the machine running the test, as a task's overlay address is its own.
+ */
+class StartScriptTest {
+    @TempDir
+    Path dir;
+
+    /** What the script did: the configuration file after it, its stderr, and what the stand-in cli saw. */
+    record Run(String config, String err, String cliCalls, String serverEnv, long millis) {
+    }
+
+    /**
+     * @param answers what the stand-in answers, one answer per call (the last one repeats); lines
+     *                separated by "|"
+     */
+    private Run run(List<String> answers, Duration hold, String password) throws Exception {
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        for (int i = 0; i < answers.size(); i++) {
+            Files.writeString(dir.resolve("answer-" + i), answers.get(i).replace('|', '\n') + "\n");
+        }
+        Path cli = bin.resolve("redis-cli");
+        Files.writeString(cli, "#!/bin/sh\n"
+                + "n=$(cat " + dir + "/count 2>/dev/null || echo 0); echo $((n + 1)) > " + dir + "/count\n"
+                + "echo \"auth=${REDISCLI_AUTH:-none} $*\" >> " + dir + "/calls\n"
+                + "f=" + dir + "/answer-$n; [ -f \"$f\" ] || f=" + dir + "/answer-" + (answers.size() - 1) + "\n"
+                + "cat \"$f\"\n");
+        Files.setPosixFilePermissions(cli, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path config = dir.resolve("redis.conf");
+        Files.writeString(config, "port 6379\n");
+        String passwordFile = null;
+        if (password != null) {
+            passwordFile = dir.resolve("sentinel-auth").toString();
+            Files.writeString(dir.resolve("sentinel-auth"), password);
+        }
+        String script = "set -e\n" + StartScript.followSentinels(Map.of(config.toString(), new byte[0]),
+                List.of("p-sentinel-1", "p-sentinel-2"), "mymaster", hold, passwordFile) + "exec \"$@\"\n";
+        Path serverEnv = dir.resolve("server-env");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script, "redisha-start", "sh", "-c", "env > " + serverEnv);
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        pb.redirectError(dir.resolve("err").toFile());
+        long start = System.nanoTime();
+        Process p = pb.start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the script ends");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("err")));
+        return new Run(Files.readString(config), Files.readString(dir.resolve("err")),
+                Files.exists(dir.resolve("calls")) ? Files.readString(dir.resolve("calls")) : "",
+                Files.readString(serverEnv, StandardCharsets.UTF_8), millis);
+    }
+
+    @Test
+    void aTaskFollowsTheMasterTheSentinelsNameWhenItIsAnotherNode() throws Exception {
+        Run run = run(List.of("10.0.9.7|6379"), Duration.ofSeconds(20), null);
+        assertEquals("port 6379\nreplicaof 10.0.9.7 6379\n", run.config());
+        assertTrue(run.cliCalls().contains("-h p-sentinel-1 -p 26379 --raw SENTINEL get-master-addr-by-name mymaster"),
+                run.cliCalls());
+    }
+
+    @Test
+    void anErrorOrNoSentinelIsNoAnswerAndTheTaskStartsAsConfigured() throws Exception {
+        Run run = run(List.of("NOAUTH Authentication required."), Duration.ofSeconds(20), null);
+        assertEquals("port 6379\n", run.config(), "an error reply is never taken for an address");
+        assertEquals(2, run.cliCalls().lines().count(), "both Sentinels asked:\n" + run.cliCalls());
+    }
+
+    @Test
+    void whenTheSentinelsStillNameThisNodeItWaitsForThePromotionThenFollows() throws Exception {
+        Run run = run(List.of("127.0.0.1|6379", "127.0.0.1|6379", "10.0.9.8|6379"), Duration.ofSeconds(20), null);
+        assertEquals("port 6379\nreplicaof 10.0.9.8 6379\n", run.config());
+        assertTrue(run.err().contains("still name this node (127.0.0.1) as the master; waiting up to 20 s"), run.err());
+        assertTrue(run.millis() >= 1500, "waited between questions: " + run.millis() + " ms");
+    }
+
+    @Test
+    void theWaitIsBoundedByTheHoldBackThenTheTaskStartsAsItIs() throws Exception {
+        Run run = run(List.of("127.0.0.1|6379"), Duration.ofSeconds(2), null);
+        assertEquals("port 6379\n", run.config());
+        assertTrue(run.millis() >= 1500 && run.millis() < 10_000, run.millis() + " ms");
+    }
+
+    @Test
+    void noHoldBackStartsAtOnceWhenTheSentinelsNameThisNode() throws Exception {
+        Run run = run(List.of("127.0.0.1|6379"), Duration.ZERO, null);
+        assertEquals("port 6379\n", run.config());
+        assertFalse(run.err().contains("waiting"), run.err());
+    }
+
+    @Test
+    void theSentinelPasswordReachesTheCliOnlyNeverTheServersEnvironment() throws Exception {
+        Run run = run(List.of("10.0.9.7|6379"), Duration.ofSeconds(20), "s3cret-pw");
+        assertTrue(run.cliCalls().startsWith("auth=s3cret-pw "), run.cliCalls());
+        assertEquals("port 6379\nreplicaof 10.0.9.7 6379\n", run.config());
+        assertFalse(run.serverEnv().contains("s3cret-pw"), "the server's environment holds no password");
+    }
+}
