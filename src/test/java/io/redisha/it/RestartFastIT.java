@@ -1,5 +1,6 @@
 package io.redisha.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
@@ -134,6 +135,31 @@ class RestartFastIT {
 
     @Test
     @Order(2)
+    void failoverTestRestartFastPassesWithNoKeyLostAndSaysHowTheProtectionActed() throws Exception {
+        Container old = Probe.master(cli.project());
+        Cli.Result result = cli.run("failover-test", "--fault", "restart-fast", "--output", "json");
+        assertEquals(0, result.exitCode(), result::toString);
+        JsonNode round = FailoverIT.json(result).get("rounds").get(0);
+        assertEquals("restart-fast", round.get("fault").asText());
+        JsonNode kept = null;
+        for (JsonNode check : round.get("checks")) {
+            assertEquals("PASS", check.get("status").asText(), check.toString());
+            if ("keys kept".equals(check.get("name").asText())) {
+                kept = check;
+            }
+        }
+        assertTrue(kept != null, round::toString);
+        String detail = kept.get("detail").asText();
+        assertTrue(detail.startsWith("0 of the 100 keys written before the fault are gone"), detail);
+        assertTrue(detail.contains("the Sentinels still name this node") && detail.contains("following the master"),
+                detail);
+        FailoverIT.assertNothingLeftBroken(cli.project());
+        assertNotEquals(old.getId(), Probe.master(cli.project()).getId());
+        Probe.assertReady(cli.project(), 2, 3);
+    }
+
+    @Test
+    @Order(3)
     void everyNodeRestartedAtOnceComesBackReady() throws Exception {
         List<Container> all = Engine.containers(cli.project());
         assertEquals(6, all.size());

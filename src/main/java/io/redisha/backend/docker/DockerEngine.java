@@ -430,6 +430,11 @@ final class DockerEngine implements AutoCloseable {
         run("killing " + containerId, () -> client.killContainerCmd(containerId).withSignal("SIGKILL").exec());
     }
 
+    /** {@code docker restart -t 0}: killed at once and started again by the engine, with the same files and address. */
+    void restartNow(String containerId) {
+        run("restarting " + containerId, () -> client.restartContainerCmd(containerId).withTimeout(0).exec());
+    }
+
     void pause(String containerId) {
         run("pausing " + containerId, () -> client.pauseContainerCmd(containerId).exec());
     }

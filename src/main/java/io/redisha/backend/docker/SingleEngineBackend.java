@@ -56,8 +56,10 @@ public final class SingleEngineBackend implements Backend {
             "cut off the project's network");
     public static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "rejoined", false,
             "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
+    public static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "left running", false,
+            "docker restart -t 0: back before Sentinel notices, with only what it had on disk (README \"Restart before detection\")");
     /** What this backend can inject; the CLI offers exactly these. */
-    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION);
+    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION, RESTART_FAST);
 
     private static final AtomicReference<CompletableFuture<DockerEngine>> AHEAD = new AtomicReference<>();
 
@@ -423,6 +425,7 @@ public final class SingleEngineBackend implements Backend {
             case "kill" -> engine.kill(target.id());
             case "disconnect" -> engine.disconnect(target.id(), network);
             case FaultKind.PARTITION -> partition(target);
+            case FaultKind.RESTART_FAST -> engine.restartNow(target.id());
             default -> throw new IllegalStateException(fault.name());
         }
     }
@@ -509,6 +512,13 @@ public final class SingleEngineBackend implements Backend {
             }
             case FaultKind.PARTITION -> {
                 return healPartition(target, inspect.getNetworkSettings().getNetworks());
+            }
+            case FaultKind.RESTART_FAST -> {
+                // the engine started it again at once; only a restart that failed leaves it stopped
+                if (Boolean.TRUE.equals(inspect.getState().getRunning())) {
+                    return false;
+                }
+                engine.start(target.id());
             }
             default -> throw new IllegalStateException(fault.name());
         }
