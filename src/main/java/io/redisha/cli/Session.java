@@ -93,8 +93,8 @@ final class Session implements AutoCloseable {
         // a restarted master with its data (AOF) may start at once; without, it waits for the promotion
         Duration holdBack = topology.persistence() == Persistence.AOF ? Duration.ZERO : failover.plusSeconds(10);
         if (!platform.isSwarm()) {
-            return SingleEngineBackend.connect(topology.project(), new SingleEngineBackend.Protection(s.masterName(),
-                    s.count(), secrets.sentinelPassword(), holdBack));
+            return SingleEngineBackend.connect(topology.project(), !topology.master().restartProtection() ? null
+                    : new SingleEngineBackend.Protection(s.masterName(), s.count(), secrets.sentinelPassword(), holdBack));
         }
         // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
         Duration restartDelay = failover.plusSeconds(10);
