@@ -179,4 +179,56 @@ class RestartFastIT {
         Probe.assertReady(cli.project(), 2, 3);
         System.out.printf("restart of every node: ready again %.1f s after the restart%n", (System.nanoTime() - start) / 1e9);
     }
+
+    /**
+     * The demonstration mode (master.restart-protection: off, documented as unsafe): the same restart
+     * wipes every key, on the master and on its replicas (which copy the empty master whether or not
+     * Sentinel then fails over), and the round says so.
+     */
+    @Test
+    @Order(4)
+    void withTheProtectionOffTheRoundShowsTheLossExactly() throws Exception {
+        Cli off = Cli.project("it-rf-off", """
+                master:
+                  restart-protection: off
+                sentinels:
+                  down-after-milliseconds: 3000
+                  failover-timeout: 5000
+                """);
+        try {
+            Cli.Result up = off.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+            assertTrue(up.err().contains("master.restart-protection: off is unsafe"), up.err());
+            Cli.Result result = off.run("failover-test", "--fault", "restart-fast", "--timeout", "15", "--output", "json");
+            assertNotEquals(0, result.exitCode(), result::toString);
+            JsonNode round = FailoverIT.json(result).get("rounds").get(0);
+            assertNotEquals("PASS", round.get("outcome").asText(), round::toString);
+            JsonNode kept = null;
+            for (JsonNode check : round.get("checks")) {
+                if ("keys kept".equals(check.get("name").asText())) {
+                    kept = check;
+                }
+            }
+            assertTrue(kept != null, round::toString);
+            assertEquals("FAIL", kept.get("status").asText());
+            String detail = kept.get("detail").asText();
+            assertTrue(detail.startsWith("100 of the 100 keys written before the fault are gone"), detail);
+            assertTrue(detail.contains("logged no protection line"), detail);
+            // seen independently: no node holds any of the keys
+            for (Container c : Engine.containers(off.project())) {
+                if (!"sentinel".equals(c.getLabels().get("io.redisha.service"))) {
+                    try (Jedis j = Probe.redis(c.getId())) {
+                        assertEquals(0, j.keys("redisha:ft:*:kept:*").size(), c.getNames()[0]);
+                    }
+                }
+            }
+            Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(30)), () -> {
+                Cli.Result status = off.run("status");
+                return Poll.unless(status.exitCode() == 0 ? null : status.toString());
+            });
+            assertTrue(ready.done(), "status says ready, the hazard: " + ready.missing());
+        } finally {
+            off.cleanup();
+        }
+    }
 }
