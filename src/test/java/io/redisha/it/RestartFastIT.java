@@ -231,4 +231,43 @@ class RestartFastIT {
             off.cleanup();
         }
     }
+
+    /**
+     * With Sentinel's own password the start script must authenticate to ask: a node that could not
+     * would start at once, say nothing, and stay master. The old master's log following the promoted
+     * replica shows that the password reached it; the password is in no process's environment.
+     */
+    @Test
+    @Order(5)
+    void withASentinelPasswordTheRestartedMasterStillWaitsAndFollows() throws Exception {
+        Cli auth = Cli.project("it-rf-auth", """
+                auth:
+                  sentinel-password-file: sentinel.pass
+                sentinels:
+                  down-after-milliseconds: 3000
+                  failover-timeout: 5000
+                """);
+        java.nio.file.Path file = auth.topology().getParent().resolve("sentinel.pass");
+        java.nio.file.Files.writeString(file, "it-rf-sentinel-secret\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        try {
+            Cli.Result up = auth.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+            Container old = Probe.master(auth.project());
+            Engine.client().restartContainerCmd(old.getId()).withTimeout(0).exec();
+            Poll<Void> following = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> replicaUp(old.getId()));
+            assertTrue(following.done(), "the old master ends a replica: " + following.missing());
+            String log = Engine.logs(old.getId());
+            assertTrue(log.contains("redisha: the Sentinels still name this node") && log.contains("redisha: following"), log);
+            String env = String.join(" ", Engine.inspect(old.getId()).getConfig().getEnv());
+            assertTrue(!env.contains("it-rf-sentinel-secret"), "the password is not in the container's environment");
+            Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> {
+                Cli.Result status = auth.run("status");
+                return Poll.unless(status.exitCode() == 0 ? null : status.toString());
+            });
+            assertTrue(ready.done(), ready::missing);
+        } finally {
+            auth.cleanup();
+        }
+    }
 }
