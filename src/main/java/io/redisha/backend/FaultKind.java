@@ -12,6 +12,15 @@ package io.redisha.backend;
  */
 public record FaultKind(String name, String injected, String healed, boolean restarts, String description) {
     public static final String PARTITION = "partition";
+    public static final String RESTART_FAST = "restart-fast";
+
+    /**
+     * Whether the node is restarted faster than Sentinel can notice it down: it comes back at once
+     * with only what it had on disk, and nothing is left to heal.
+     */
+    public boolean isRestartFast() {
+        return RESTART_FAST.equals(name);
+    }
 
     /**
      * Whether the node keeps running and serving the clients on its side while the Sentinels and

@@ -45,7 +45,8 @@ public class FailoverTestCommand implements Callable<Integer> {
                     + "${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
                     + "Swarm). One engine: pause = docker pause; stop = graceful stop; kill = SIGKILL, started again "
                     + "after the failover; disconnect = cut off the project's network; partition = cut off the Sentinels "
-                    + "and replicas while it keeps running and serving the host's clients, for --partition-seconds. Swarm (platform: swarm): stop = "
+                    + "and replicas while it keeps running and serving the host's clients, for --partition-seconds; restart-fast = "
+                    + "docker restart -t 0, back before Sentinel notices (100 keys written before it are read back). Swarm (platform: swarm): stop = "
                     + "the master's service scaled to 0; drain = the master's host drained.")
     String fault;
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",

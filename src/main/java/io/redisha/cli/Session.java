@@ -88,15 +88,16 @@ final class Session implements AutoCloseable {
     /** The backend the topology's {@code platform} names. */
     static Backend connect(Topology topology, Secrets secrets) {
         Platform platform = topology.platform();
-        if (!platform.isSwarm()) {
-            return SingleEngineBackend.connect(topology.project());
-        }
         Sentinels s = topology.sentinels();
-        // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
         Duration failover = Duration.ofMillis(s.downAfterMillis() + s.failoverTimeoutMillis());
-        Duration restartDelay = failover.plusSeconds(10);
         // a restarted master with its data (AOF) may start at once; without, it waits for the promotion
         Duration holdBack = topology.persistence() == Persistence.AOF ? Duration.ZERO : failover.plusSeconds(10);
+        if (!platform.isSwarm()) {
+            return SingleEngineBackend.connect(topology.project(), !topology.master().restartProtection() ? null
+                    : new SingleEngineBackend.Protection(s.masterName(), s.count(), secrets.sentinelPassword(), holdBack));
+        }
+        // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
+        Duration restartDelay = failover.plusSeconds(10);
         return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
                 platform.acceptRisk(), restartDelay, s.masterName(), s.count(), secrets.sentinelPassword(), holdBack,
                 platform.engines()));

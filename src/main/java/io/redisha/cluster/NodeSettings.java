@@ -43,6 +43,7 @@ final class NodeSettings {
         } else {
             fields.put("memory", String.valueOf(topology.resources().memoryBytes()));
             fields.put("persistence", topology.persistence().name());
+            fields.put("restart-protection", topology.master().restartProtection() ? "on" : "off");
             fields.put("auth", "redis " + secrets.redisPassword());
         }
         return fields;

@@ -47,6 +47,8 @@ final class FailoverRound {
     private final RoundAnnouncer announcer;
     private final RoundWrites writes;
     private final RoundApplication application;
+    /** The keys counted across a restart-fast fault; null for other faults. */
+    private final KeptKeys kept;
     private long origin;
     private Node oldMaster;
     private String oldAddress;
@@ -63,6 +65,7 @@ final class FailoverRound {
         this.announcer = new RoundAnnouncer(progress, masterName);
         this.writes = new RoundWrites(cluster.redis(), options, keyPrefix, cluster::refresh, notes);
         this.application = new RoundApplication(options.whileCommand(), progress);
+        this.kept = fault.isRestartFast() ? new KeptKeys(cluster.redis(), keyPrefix + "kept:", (int) writes.keyTtlSeconds()) : null;
     }
 
     Round run() {
@@ -90,6 +93,12 @@ final class FailoverRound {
             if (options.whileCommand() != null) {
                 application.start(RoundApplication.environment(cluster, options.whileCommand(), number,
                         fault.name()));
+            }
+            if (kept != null) {
+                kept.write(oldAddress, (int) before.nodes().stream().filter(n -> "replica".equals(n.role())).count(),
+                        cluster.backend(), oldMaster);
+                progress.step(KeptKeys.COUNT + " keys written to " + oldMaster.name()
+                        + " and acknowledged by its replicas; they are read back after the fault");
             }
             writes.start(sentinels, oldMaster);
             origin = System.nanoTime();
@@ -194,6 +203,9 @@ final class FailoverRound {
             noteStaleSentinelEntries();
         }
         checks.add(verify.ready(deadline));
+        if (kept != null) {
+            checks.add(kept.check(newAddress, newName, cluster.backend(), oldMaster));
+        }
         application.finish(origin).ifPresent(checks::add);
         long end = System.nanoTime();
         RoundWrites.Accounted accounted = writes.finish(origin, oldMaster.name(), switched.nanos());
@@ -239,6 +251,9 @@ final class FailoverRound {
         checks.add(new Check(RoundChecks.CHECK_FAILOVER, Status.FAIL, reason));
         for (String name : List.of(RoundChecks.CHECK_NEW_MASTER, RoundChecks.CHECK_REJOINED, RoundChecks.CHECK_READY)) {
             checks.add(new Check(name, Status.SKIP, "no failover"));
+        }
+        if (kept != null) {
+            checks.add(kept.check(oldAddress, oldMaster.name(), cluster.backend(), oldMaster));
         }
         applicationCheck.ifPresent(checks::add);
         writes.check(accounted == null ? null : accounted.sentinel()).ifPresent(checks::add);

@@ -31,7 +31,7 @@ final class TopologyReader {
     static final List<String> TOP_KEYS = List.of("project", "image", "bind", "master", "replicas", "sentinels",
             "auth", "persistence", "resources", "platform", "swarm");
     static final List<String> MASTER_KEYS =
-            List.of("host-port", "min-replicas-to-write", "min-replicas-max-lag");
+            List.of("host-port", "min-replicas-to-write", "min-replicas-max-lag", "restart-protection");
     static final List<String> REPLICA_KEYS = List.of("count", "host-ports", "priorities");
     static final List<String> SENTINEL_KEYS = List.of("count", "quorum", "master-name",
             "down-after-milliseconds", "failover-timeout", "parallel-syncs", "host-ports");
@@ -201,7 +201,8 @@ final class TopologyReader {
         return new Master(
                 integer(values, "master.host-port", defaults.hostPort()),
                 integer(values, "master.min-replicas-to-write", defaults.minReplicasToWrite()),
-                integer(values, "master.min-replicas-max-lag", defaults.minReplicasMaxLag()));
+                integer(values, "master.min-replicas-max-lag", defaults.minReplicasMaxLag()),
+                bool(values, "master.restart-protection", defaults.restartProtection()));
     }
 
     private Replicas replicas(Node node) {

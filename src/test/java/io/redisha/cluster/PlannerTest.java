@@ -5,6 +5,7 @@ import io.redisha.backend.Node;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.Service;
 import io.redisha.topology.Auth;
+import io.redisha.topology.Master;
 import io.redisha.topology.Persistence;
 import io.redisha.topology.Replicas;
 import io.redisha.topology.Resources;
@@ -99,6 +100,19 @@ class PlannerTest {
         assertEquals("allkeys-lru", settings.redisRuntime(Service.REPLICA, 1).get("maxmemory-policy"));
         assertEquals(new NodeSettings(V7, Secrets.none()).recorded(Service.MASTER, 1), settings.recorded(Service.MASTER, 1),
                 "maxmemory is not a container setting");
+    }
+
+    @Test
+    void turningTheRestartProtectionOffOrOnNeedsNewRedisContainersOnly() {
+        Master m = V7.master();
+        Topology off = new Topology("redisha", "redis:7", "127.0.0.1",
+                new Master(m.hostPort(), m.minReplicasToWrite(), m.minReplicasMaxLag(), false), V7.replicas(),
+                V7.sentinels(), V7.auth(), V7.persistence(), V7.resources(), V7.platform());
+        NodeSettings settings = new NodeSettings(off, Secrets.none());
+        assertEquals(List.of("restart-protection"), settings.differences(node(V7, Service.MASTER, 1)));
+        assertEquals(List.of("restart-protection"), settings.differences(node(V7, Service.REPLICA, 1)));
+        assertEquals(List.of(), settings.differences(node(V7, Service.SENTINEL, 1)));
+        assertEquals(List.of("restart-protection"), new NodeSettings(V7, Secrets.none()).differences(node(off, Service.MASTER, 1)));
     }
 
     @Test

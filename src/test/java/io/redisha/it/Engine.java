@@ -77,6 +77,21 @@ public final class Engine {
         return inspect(id).getNetworkSettings().getNetworks().values().iterator().next().getIpAddress();
     }
 
+    /** Everything the container wrote to stdout and stderr, across its restarts. */
+    public static String logs(String id) throws InterruptedException {
+        StringBuilder lines = new StringBuilder();
+        client().logContainerCmd(id).withStdOut(true).withStdErr(true)
+                .exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+                    @Override
+                    public void onNext(com.github.dockerjava.api.model.Frame f) {
+                        synchronized (lines) {
+                            lines.append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                }).awaitCompletion();
+        return lines.toString();
+    }
+
     /** Removes whatever a test left of a project, by label; only that project's objects. */
     public static void purge(String project) {
         for (Container c : containers(project)) {

@@ -319,8 +319,13 @@ final class DockerEngine implements AutoCloseable {
                 .withLabelFilter(labels).exec());
     }
 
-    /** What {@link #createAndStart} needs; the engine's terms, built by the backend. */
-    record Create(String name, String image, Map<String, String> labels, List<String> cmd, String network,
+    /**
+     * What {@link #createAndStart} needs; the engine's terms, built by the backend.
+     *
+     * @param entrypoint replaces the image's entrypoint; null keeps it
+     */
+    record Create(String name, String image, Map<String, String> labels, List<String> entrypoint, List<String> cmd,
+                  String network,
                   List<String> aliases, String ipv4Address, int containerPort, String hostIp, Integer hostPort,
                   Map<String, byte[]> files, String volume, String volumePath, Long memoryBytes) {
     }
@@ -354,6 +359,9 @@ final class DockerEngine implements AutoCloseable {
                         .withAliases(spec.aliases());
                 if (spec.ipv4Address() != null) {
                     cmd.withIpv4Address(spec.ipv4Address());
+                }
+                if (spec.entrypoint() != null) {
+                    cmd.withEntrypoint(spec.entrypoint());
                 }
                 id = cmd.exec().getId();
             } catch (NotFoundException e) {
@@ -420,6 +428,11 @@ final class DockerEngine implements AutoCloseable {
 
     void kill(String containerId) {
         run("killing " + containerId, () -> client.killContainerCmd(containerId).withSignal("SIGKILL").exec());
+    }
+
+    /** {@code docker restart -t 0}: killed at once and started again by the engine, with the same files and address. */
+    void restartNow(String containerId) {
+        run("restarting " + containerId, () -> client.restartContainerCmd(containerId).withTimeout(0).exec());
     }
 
     void pause(String containerId) {

@@ -18,6 +18,7 @@ import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
+import io.redisha.backend.StartScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +27,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -54,31 +56,64 @@ public final class SingleEngineBackend implements Backend {
             "cut off the project's network");
     public static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "rejoined", false,
             "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
+    public static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "left running", false,
+            "docker restart -t 0: back before Sentinel notices, with only what it had on disk (README \"Restart before detection\")");
     /** What this backend can inject; the CLI offers exactly these. */
-    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION);
+    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION, RESTART_FAST);
 
     private static final AtomicReference<CompletableFuture<DockerEngine>> AHEAD = new AtomicReference<>();
 
     private final DockerEngine engine;
     private final String project;
+    private final Protection protection;
+    private final Map<String, List<String>> entrypoints = new java.util.concurrent.ConcurrentHashMap<>();
     private final String network;
     private final String partitionNetwork;
 
-    private SingleEngineBackend(DockerEngine engine, String project) {
+    /**
+     * How a Redis node protects a data set its replicas would copy when it starts (README "Restart
+     * before detection"): through {@link StartScript}, before the image's entrypoint.
+     *
+     * @param holdBack         longest wait while the Sentinels still name the node's own address as
+     *                         the master; zero when its data survives a restart (AOF)
+     * @param sentinelPassword Sentinel's own password, or null; it reaches the node in a file
+     */
+    public record Protection(String masterName, int sentinels, String sentinelPassword, Duration holdBack) {
+        /** Never the password itself. */
+        @Override
+        public String toString() {
+            return "Protection[masterName=" + masterName + ", sentinels=" + sentinels + ", sentinelPassword="
+                    + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack + "]";
+        }
+    }
+
+    /** Where a protected node finds Sentinel's password (mode 600, like its configuration). */
+    static final String SENTINEL_AUTH_PATH = Naming.DATA_DIR + "/.redisha-sentinel-auth";
+
+    private SingleEngineBackend(DockerEngine engine, String project, Protection protection) {
         this.engine = engine;
         this.project = project;
+        this.protection = protection;
         this.network = Naming.network(project);
         this.partitionNetwork = Naming.partitionNetwork(project);
     }
 
     /** Connects to the engine DOCKER_HOST names (or the default socket) and checks that it answers. */
     public static SingleEngineBackend connect(String project) {
+        return connect(project, null);
+    }
+
+    /**
+     * As {@link #connect(String)}, with the Redis nodes it creates starting through {@link StartScript}
+     * when {@code protection} is not null.
+     */
+    public static SingleEngineBackend connect(String project, Protection protection) {
         CompletableFuture<DockerEngine> ahead = AHEAD.getAndSet(null);
         if (ahead == null) {
-            return new SingleEngineBackend(DockerEngine.connect(), project);
+            return new SingleEngineBackend(DockerEngine.connect(), project, protection);
         }
         try {
-            return new SingleEngineBackend(ahead.join(), project);
+            return new SingleEngineBackend(ahead.join(), project, protection);
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
         }
@@ -173,9 +208,34 @@ public final class SingleEngineBackend implements Backend {
         if (spec.address() != null) {
             labels.put(Labels.ADDRESS, spec.address());
         }
-        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, spec.cmd(), network,
-                Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(), spec.hostPort(),
-                spec.files(), spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+        Map<String, byte[]> files = spec.files();
+        List<String> entrypoint = null;
+        if (protection != null && spec.service().isRedis()) {
+            String auth = null;
+            if (protection.sentinelPassword() != null) {
+                files = new LinkedHashMap<>(files);
+                files.put(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8));
+                auth = SENTINEL_AUTH_PATH;
+            }
+            entrypoint = startScript(spec, auth);
+        }
+        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
+                network, Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(),
+                spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+    }
+
+    /**
+     * {@code sh -c SCRIPT redisha-start ENTRYPOINT...}: the script, then the image's own entrypoint
+     * with the node's command. The configuration file it edits is the node's own, kept across restarts.
+     */
+    private List<String> startScript(NodeSpec spec, String auth) {
+        String script = "set -e\n" + StartScript.followSentinels(spec.files(),
+                StartScript.sentinelNames(project, protection.sentinels()), protection.masterName(),
+                protection.holdBack(), auth) + "exec \"$@\"\n";
+        List<String> entrypoint = new ArrayList<>(List.of("sh", "-c", script, "redisha-start"));
+        entrypoint.addAll(entrypoints.computeIfAbsent(spec.image(),
+                i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of())));
+        return entrypoint;
     }
 
     @Override
@@ -365,6 +425,7 @@ public final class SingleEngineBackend implements Backend {
             case "kill" -> engine.kill(target.id());
             case "disconnect" -> engine.disconnect(target.id(), network);
             case FaultKind.PARTITION -> partition(target);
+            case FaultKind.RESTART_FAST -> engine.restartNow(target.id());
             default -> throw new IllegalStateException(fault.name());
         }
     }
@@ -452,6 +513,13 @@ public final class SingleEngineBackend implements Backend {
             case FaultKind.PARTITION -> {
                 return healPartition(target, inspect.getNetworkSettings().getNetworks());
             }
+            case FaultKind.RESTART_FAST -> {
+                // the engine started it again at once; only a restart that failed leaves it stopped
+                if (Boolean.TRUE.equals(inspect.getState().getRunning())) {
+                    return false;
+                }
+                engine.start(target.id());
+            }
             default -> throw new IllegalStateException(fault.name());
         }
         return true;
@@ -466,7 +534,7 @@ public final class SingleEngineBackend implements Backend {
 
     @Override
     public Backend reopen() {
-        return connect(project);
+        return connect(project, protection);
     }
 
     @Override

@@ -41,6 +41,7 @@ import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
+import io.redisha.backend.StartScript;
 import io.redisha.backend.docker.SingleEngineBackend;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
@@ -472,7 +473,7 @@ public final class SwarmBackend implements Backend {
                                 .withUid("0").withGid("0").withMode(0400L)));
                 auth = SECRET_DIR + SENTINEL_AUTH;
             }
-            script.append(StartScript.followSentinels(files, sentinelNames(), options.masterName(),
+            script.append(StartScript.followSentinels(files, StartScript.sentinelNames(project, options.sentinels()), options.masterName(),
                     options.holdBack(), auth));
         }
         script.append("exec \"$@\"\n");
@@ -481,15 +482,6 @@ public final class SwarmBackend implements Backend {
         command.addAll(cmd);
         return new ContainerSpec().withImage(image).withLabels(labels).withCommand(command)
                 .withConfigs(configs).withSecrets(secrets).withStopGracePeriod(STOP_GRACE_NANOS);
-    }
-
-    /** The service names of the Sentinels a starting Redis task asks, a few beyond the count for a scale in progress. */
-    private List<String> sentinelNames() {
-        List<String> names = new ArrayList<>();
-        for (int i = 1; i <= options.sentinels() + 2; i++) {
-            names.add(Naming.container(project, Service.SENTINEL, i));
-        }
-        return names;
     }
 
     private List<String> entrypoint(String image) {

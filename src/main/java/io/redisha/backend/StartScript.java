@@ -1,4 +1,4 @@
-package io.redisha.backend.swarm;
+package io.redisha.backend;
 
 import io.redisha.backend.Service;
 
@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The part of a Redis task's start script (POSIX sh, before the image's entrypoint) that keeps a
+ * The part of a Redis node's start script (POSIX sh, before the image's entrypoint) that keeps a
  * restarted node from coming back as a master its replicas would copy.
  *
  * <p>A task starts on an overlay address that no Sentinel may know: started as a master it would
@@ -15,9 +15,24 @@ import java.util.Map;
  * the current master and, when that is another node, follows it. When they still name this task's
  * own address (the task came back on the same address before Sentinel promoted a replica), it
  * waits for the promotion, at most the hold-back, then starts as it is.
+ *
+ * <p>On a single engine a node keeps its fixed address and its files across a restart (by hand,
+ * by the engine, after an out-of-memory kill): the Sentinels then still name it while it waits,
+ * see it down and promote a replica, which it then follows. Its configuration file persists too,
+ * so following replaces any {@code replicaof} line already there (from an earlier start or a
+ * Sentinel's CONFIG REWRITE) rather than adding another.
  */
-final class StartScript {
+public final class StartScript {
     private StartScript() {
+    }
+
+    /** The names of the Sentinels a starting node asks, a few beyond the count for a scale in progress. */
+    public static List<String> sentinelNames(String project, int sentinels) {
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 1; i <= sentinels + 2; i++) {
+            names.add(Naming.container(project, Service.SENTINEL, i));
+        }
+        return names;
     }
 
     /**
@@ -27,7 +42,7 @@ final class StartScript {
      * @param passwordFile file in the task holding Sentinel's password, or null; it reaches redis-cli
      *                     through REDISCLI_AUTH on its command only (never the server's environment)
      */
-    static String followSentinels(Map<String, byte[]> files, List<String> sentinels, String masterName,
+    public static String followSentinels(Map<String, byte[]> files, List<String> sentinels, String masterName,
                                   Duration holdBack, String passwordFile) {
         String config = files.keySet().stream().filter(f -> f.endsWith(".conf")).sorted().findFirst().orElse(null);
         if (config == null) {
@@ -53,8 +68,12 @@ final class StartScript {
                 + " master; waiting up to " + hold + " s for them to promote a replica before starting\" >&2; fi\n"
                 + "    sleep 1; set -- $(ask)\n"
                 + "  done\n"
-                + "  if [ -n \"${1:-}\" ] && ! mine \"$1\"; then echo \"replicaof $1 $2\" >> " + config + ";"
-                + " echo \"redisha: following the master the Sentinels name, $1:$2\" >&2; fi\n"
+                + "  if [ -n \"${1:-}\" ] && ! mine \"$1\"; then\n"
+                + "    grep -v -i -E '^[[:space:]]*(replicaof|slaveof)[[:space:]]' " + config + " > " + config
+                + ".redisha-tmp || true\n"
+                + "    echo \"replicaof $1 $2\" >> " + config + ".redisha-tmp; cat " + config + ".redisha-tmp > " + config
+                + "; rm -f " + config + ".redisha-tmp\n"
+                + "    echo \"redisha: following the master the Sentinels name, $1:$2\" >&2\n  fi\n"
                 + "}\n"
                 + "if [ -n \"$cli\" ]; then follow; fi\n"
                 + "unset auth\n";
