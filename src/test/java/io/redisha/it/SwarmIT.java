@@ -238,5 +238,11 @@ class SwarmIT {
             Thread.sleep(500);
         }
         assertEquals("", lab("docker", "1", "network", "ls", "--filter", filter, "-q").strip());
+        Cli.Result volumes = cli.run("down", "--volumes");
+        assertEquals(0, volumes.exitCode(), volumes.toString());
+        for (int h = 1; h <= 3; h++) {
+            assertEquals("", lab("docker", Integer.toString(h), "volume", "ls", "-q", "--filter", filter).strip(),
+                    "down --volumes after down removes the volumes left on host " + h + ":\n" + volumes);
+        }
     }
 }
