@@ -135,6 +135,14 @@ public interface Backend extends AutoCloseable {
     boolean heal(FaultKind fault, Node target);
 
     /**
+     * Undoes what an interrupted fault left beyond the nodes' own state (a partition's side
+     * network, with the node still on it), for {@code up}; returns what it did, for people.
+     */
+    default List<String> removeFaultLeftovers() {
+        return List.of();
+    }
+
+    /**
      * A new connection to the same engine for the same project, for a shutdown hook that must undo a
      * fault after this one was closed.
      */

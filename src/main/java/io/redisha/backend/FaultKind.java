@@ -11,4 +11,13 @@ package io.redisha.backend;
  * @param description     one line for {@code --help}
  */
 public record FaultKind(String name, String injected, String healed, boolean restarts, String description) {
+    public static final String PARTITION = "partition";
+
+    /**
+     * Whether the node keeps running and serving the clients on its side while the Sentinels and
+     * replicas cannot reach it: such a fault lasts a set time, not just until Sentinel reacts.
+     */
+    public boolean isPartition() {
+        return PARTITION.equals(name);
+    }
 }

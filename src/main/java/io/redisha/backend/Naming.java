@@ -32,6 +32,11 @@ public final class Naming {
         return project + "-net";
     }
 
+    /** The network a partitioned node is moved to, so that its published port still reaches it. */
+    public static String partitionNetwork(String project) {
+        return project + "-partition";
+    }
+
     public static String sentinelImage(String project) {
         return "redisha/sentinel:" + project;
     }

@@ -15,9 +15,12 @@ import java.util.Map;
  * @param address     fixed address on the deployment's network, one of the {@link AddressRange} the
  *                    backend keeps for them, which the node keeps across restarts and reconnections;
  *                    null to let the backend pick one
+ * @param settings    what the node is created from, recorded on it for a later run to compare
+ *                    ({@code io.redisha.settings}); null records nothing
  */
 public record NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
-                       Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes, String address) {
+                       Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes, String address,
+                       String settings) {
 
     public NodeSpec {
         cmd = List.copyOf(cmd);

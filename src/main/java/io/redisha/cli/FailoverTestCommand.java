@@ -19,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "failover-test", mixinStandardHelpOptions = true,
@@ -38,11 +39,13 @@ public class FailoverTestCommand implements Callable<Integer> {
     OutputOption output;
     @Mixin
     LoggingMixin logging;
-    @Option(names = "--fault", paramLabel = "FAULT", completionCandidates = Faults.class,
+    @Option(names = "--fault", paramLabel = "FAULT[,FAULT...]", completionCandidates = Faults.class,
             converter = Faults.class,
-            description = "How to break the master: ${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
+            description = "How to break the master; a comma-separated list is cycled over the rounds. "
+                    + "${COMPLETION-CANDIDATES} (default: pause on one engine, stop on "
                     + "Swarm). One engine: pause = docker pause; stop = graceful stop; kill = SIGKILL, started again "
-                    + "after the failover; disconnect = cut off the project's network. Swarm (platform: swarm): stop = "
+                    + "after the failover; disconnect = cut off the project's network; partition = cut off the Sentinels "
+                    + "and replicas while it keeps running and serving the host's clients, for --partition-seconds. Swarm (platform: swarm): stop = "
                     + "the master's service scaled to 0; drain = the master's host drained.")
     String fault;
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
@@ -66,6 +69,14 @@ public class FailoverTestCommand implements Callable<Integer> {
     @Option(names = "--while-grace", paramLabel = "SECONDS", defaultValue = "30",
             description = "How long the --while command has to exit once its input is closed (default: ${DEFAULT-VALUE}).")
     int whileGraceSeconds;
+    @Option(names = "--partition-seconds", paramLabel = "SECONDS",
+            description = "How long --fault partition lasts from the fault; it is never healed before Sentinel promoted "
+                    + "another node (default: down-after-milliseconds + failover-timeout + 5 s).")
+    Integer partitionSeconds;
+    @Option(names = "--wait-replicas", paramLabel = "N", defaultValue = "0",
+            description = "Send WAIT N after each write and count it acknowledged only when N replicas confirmed it "
+                    + "(default: ${DEFAULT-VALUE}, plain writes).")
+    int waitReplicas;
     @Option(names = "--report", paramLabel = "FILE.html",
             description = "Also write a self-contained HTML report with each round's timeline.")
     Path report;
@@ -77,10 +88,12 @@ public class FailoverTestCommand implements Callable<Integer> {
         var err = spec.commandLine().getErr();
         try (Session session = Session.openExclusive(project, err, "failover-test")) {
             session.requireDeployed();
-            FaultKind kind = Faults.resolve(fault, session.backend);
-            FailoverOptions options = new FailoverOptions(kind, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds),
+            List<FaultKind> kinds = Faults.resolveAll(fault, session.backend);
+            FailoverOptions options = new FailoverOptions(kinds, rounds, writes, maxLost, Duration.ofSeconds(timeoutSeconds),
                     whileCommand == null ? null : new FailoverOptions.WhileCommand(whileCommand,
-                            Duration.ofSeconds(whileGraceSeconds), PasswordSources.of(session.loaded)));
+                            Duration.ofSeconds(whileGraceSeconds), PasswordSources.of(session.loaded)),
+                    partitionSeconds == null ? null : Duration.ofSeconds(partitionSeconds), waitReplicas);
+            requirePartitionWithinTimeout(options, session.cluster.topology().sentinels());
             FailoverReport result = new FailoverTest(session.cluster, options).run();
             out.print(output.json() ? FailoverReports.json(result) : FailoverReports.text(result));
             out.flush();
@@ -115,8 +128,33 @@ public class FailoverTestCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--while-grace must be at least 1 second, got "
                     + whileGraceSeconds);
         }
+        if (partitionSeconds != null && (fault == null || !Faults.split(fault).contains("partition"))) {
+            throw new ParameterException(spec.commandLine(), "--partition-seconds needs --fault partition");
+        }
+        if (partitionSeconds != null && (partitionSeconds < 1 || partitionSeconds >= timeoutSeconds)) {
+            throw new ParameterException(spec.commandLine(), "--partition-seconds must be at least 1 and less than"
+                    + " --timeout (" + timeoutSeconds + "), got " + partitionSeconds);
+        }
+        if (waitReplicas < 0) {
+            throw new ParameterException(spec.commandLine(), "--wait-replicas must be 0 or more, got " + waitReplicas);
+        }
+        if (waitReplicas > 0 && writes == 0) {
+            throw new ParameterException(spec.commandLine(), "--wait-replicas needs writes: it cannot be used with --writes 0");
+        }
         if (timeoutSeconds < 1) {
             throw new ParameterException(spec.commandLine(), "--timeout must be at least 1 second, got " + timeoutSeconds);
+        }
+    }
+
+    /** The default partition length follows from the topology: it too must end within the round's bound. */
+    private void requirePartitionWithinTimeout(FailoverOptions options, io.redisha.topology.Sentinels sentinels) {
+        if (options.partitions() && partitionSeconds == null) {
+            Duration length = options.partitionLength(sentinels.downAfterMillis(), sentinels.failoverTimeoutMillis());
+            if (length.compareTo(options.timeout()) >= 0) {
+                throw new ParameterException(spec.commandLine(), "--timeout " + timeoutSeconds + " is too short for the "
+                        + "default partition of " + length.toSeconds() + " s (down-after-milliseconds + failover-timeout"
+                        + " + 5 s): raise --timeout or set --partition-seconds");
+            }
         }
     }
 

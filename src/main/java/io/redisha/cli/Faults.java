@@ -29,12 +29,26 @@ final class Faults implements Iterable<String>, ITypeConverter<String> {
         return names().iterator();
     }
 
+    /** One fault, or a comma-separated list of them to cycle over the rounds. */
     @Override
     public String convert(String value) {
-        if (!names().contains(value)) {
-            throw new TypeConversionException("expected one of " + List.copyOf(names()) + " but was '" + value + "'");
+        for (String name : split(value)) {
+            if (!names().contains(name)) {
+                throw new TypeConversionException("expected one of " + List.copyOf(names())
+                        + " (or a comma-separated list of them) but was '" + name + "'");
+            }
         }
         return value;
+    }
+
+    static List<String> split(String value) {
+        return List.of(value.split(",", -1)).stream().map(String::strip).toList();
+    }
+
+    /** The backend's faults of those names, in order; its first (default) fault when none was asked for. */
+    static List<FaultKind> resolveAll(String names, Backend backend) {
+        return names == null ? List.of(resolve(null, backend))
+                : split(names).stream().map(n -> resolve(n, backend)).toList();
     }
 
     /** The backend's fault of that name; its first (default) fault when none was asked for. */

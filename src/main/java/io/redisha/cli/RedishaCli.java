@@ -137,7 +137,8 @@ public class RedishaCli {
             if (e instanceof UserException u) {
                 return u.exitCode();
             }
-            if (e instanceof io.redisha.cluster.Scaler.RefusedException || e instanceof io.redisha.cluster.PlacementException) {
+            if (e instanceof io.redisha.cluster.Scaler.RefusedException || e instanceof io.redisha.cluster.PlacementException
+                    || e instanceof io.redisha.cluster.ChangeRefusedException) {
                 return ExitCodes.REFUSED;
             }
             if (e instanceof PreflightException) {

@@ -1,6 +1,8 @@
 package io.redisha.cli;
 
 import io.redisha.cluster.ClusterStatus;
+import io.redisha.cluster.Plan;
+import io.redisha.report.PlanReport;
 import io.redisha.report.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +14,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Create or repair the deployment and wait until it is ready; print its status.")
+        description = "Create or repair the deployment, bring its settings to the topology (in place, or by "
+                + "replacing nodes one at a time), and wait until it is ready; print its status.")
 public class UpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -23,15 +26,32 @@ public class UpCommand implements Callable<Integer> {
     @Mixin
     LoggingMixin logging;
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "How long to wait for the deployment to be ready (default: ${DEFAULT-VALUE}).")
+            description = "How long each wait may take: the deployment ready, a replaced node synced "
+                    + "(default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+    @Option(names = "--dry-run",
+            description = "Print what up would create, change in place, replace and remove, in order; change nothing. "
+                    + "Exit 6 when the replacements would be refused.")
+    boolean dryRun;
+    @Option(names = "--allow-downtime",
+            description = "When the nodes cannot be replaced one at a time keeping a writable master (no replica "
+                    + "to switch over to, an older or incompatible server), remove and recreate every node instead.")
+    boolean allowDowntime;
 
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (dryRun) {
+            try (Session session = Session.open(project, err)) {
+                Plan plan = session.cluster.plan();
+                out.print(output.json() ? PlanReport.json(plan) : PlanReport.text(plan, allowDowntime));
+                out.flush();
+                return plan.refusal() != null && !allowDowntime ? ExitCodes.REFUSED : ExitCodes.OK;
+            }
+        }
         try (Session session = Session.openExclusive(project, err, "up")) {
-            ClusterStatus status = session.cluster.up(Duration.ofSeconds(timeoutSeconds));
+            ClusterStatus status = session.cluster.up(Duration.ofSeconds(timeoutSeconds), allowDowntime);
             out.print(output.json() ? StatusReport.json(status) : StatusReport.text(status));
             out.flush();
             return ExitCodes.OK;

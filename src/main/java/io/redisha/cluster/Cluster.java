@@ -51,6 +51,8 @@ public final class Cluster implements AutoCloseable {
     private final ReadyWait readyWait;
     private final Shrink shrink;
     private final HoldBack holdBack;
+    private final Planner planner;
+    private final Roll roll;
     private volatile AddressPlan plan;
     private volatile ServerImage server;
 
@@ -74,6 +76,10 @@ public final class Cluster implements AutoCloseable {
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
+        NodeSettings settings = new NodeSettings(topology, secrets);
+        this.planner = new Planner(topology, settings);
+        this.roll = new Roll(backend, observer, redis, settings, resets, readyWait,
+                this::replaceInSlot, progress, topology.sentinels().failoverTimeoutMillis());
     }
 
     public Topology topology() {
@@ -124,20 +130,65 @@ public final class Cluster implements AutoCloseable {
 
     /** Creates what is missing, repairs what an interrupted run left behind, and waits until ready. */
     public ClusterStatus up(Duration timeout) {
-        if (!backend.imageExists(topology.image())) {
-            throw new BackendException("image " + topology.image() + " (topology `image`) is not on the engine at "
-                    + backend.describe() + "; run scripts/setup, or pull or load it");
+        return up(timeout, false);
+    }
+
+    /**
+     * What {@link #up} would do now, worked out from what runs; changes nothing.
+     *
+     * @throws BackendException when the topology's image is not on the engine
+     */
+    public Plan plan() {
+        requireImage();
+        Deployment d = refresh();
+        Inspector.Observation o = observer.observe(d);
+        Node master = d.nodes().isEmpty() ? null : Inspector.currentMaster(o).orElse(null);
+        List<Node> running = d.nodes().stream().filter(Node::isRunning).toList();
+        List<ServerImage> servers = running.stream().filter(n -> n.service().isRedis())
+                .map(n -> roll.runtime().server(n)).flatMap(Optional::stream).toList();
+        return planner.plan(d, master, roll.runtime().differences(running), servers, server());
+    }
+
+    /**
+     * Creates what is missing, repairs what an interrupted run left behind, changes the settings that
+     * differ from the topology (in place, or by replacing nodes one at a time: {@link Roll}) and waits
+     * until ready.
+     *
+     * @param timeout       how long each wait may take
+     * @param allowDowntime when the replacements cannot keep a writable master ({@link Plan#refusal()}),
+     *                      remove every node and create them again instead of refusing
+     * @throws ChangeRefusedException (nothing changed) when they cannot and downtime is not allowed
+     */
+    public ClusterStatus up(Duration timeout, boolean allowDowntime) {
+        Plan plan = plan();
+        if (plan.refusal() != null && !allowDowntime) {
+            throw new ChangeRefusedException("will not replace the nodes one at a time: " + plan.refusal()
+                    + " (nothing was changed; --allow-downtime removes and recreates every node instead)");
         }
         long deadline = Await.deadline(timeout);
         progress.step("image " + topology.image() + " runs " + server().describe());
+        if (plan.refusal() != null) {
+            progress.step("restart with downtime (" + plan.refusal() + "): removing every node");
+            for (Node n : refresh().nodes()) {
+                progress.step("removing " + n.name());
+                backend.remove(n);
+            }
+            plan = plan();
+        }
+        plan.steps().forEach(step -> progress.step("plan: " + step.describe()));
         Expected expected = Expected.of(topology);
-        Deployment before = refresh();
+        Deployment before = healFaultLeftovers();
         List<Expected.Slot> missing = expected.missing(Repair.withoutHalfCreated(before));
         PortPreflight.check(backend, topology, missing);
-        if (missing.isEmpty() && !expected.hasExtras(before) && Repair.plan(before, List.of()).isEmpty()) {
-            // nothing to create, repair or remove: one look tells whether there is anything to wait for
-            return readyWait.await(expected, deadline, observer.inspect(before, expected));
-        }
+        ClusterStatus ready = missing.isEmpty() && !expected.hasExtras(before) && Repair.plan(before, List.of()).isEmpty()
+                // nothing to create, repair or remove: one look tells whether there is anything to wait for
+                ? readyWait.await(expected, deadline, observer.inspect(before, expected))
+                : converge(expected, before, missing, deadline);
+        return roll.converge(expected, timeout) ? readyWait.await(expected, Await.deadline(timeout)) : ready;
+    }
+
+    /** Repairs, creates what is missing and removes what is beyond the counts; waits until ready. */
+    private ClusterStatus converge(Expected expected, Deployment before, List<Expected.Slot> missing, long deadline) {
         // only new Sentinels need the image: it is built (or found current) while the Redis servers start
         CompletableFuture<Void> sentinelImage = missing.stream().anyMatch(s -> s.service() == Service.SENTINEL)
                 ? CompletableFuture.runAsync(this::buildSentinelImage, Workers::daemon)
@@ -156,6 +207,21 @@ public final class Cluster implements AutoCloseable {
         // a file asking for fewer nodes than run (edited by hand, or a scale interrupted midway)
         shrink.removeExtras(expected, deadline);
         return readyWait.await(expected, deadline);
+    }
+
+    /** Creates a node in the slot of one the {@link Roll} removed; a Sentinel from the image built from the topology's. */
+    private void replaceInSlot(Expected.Slot slot, Node master) {
+        if (slot.service() == Service.SENTINEL) {
+            buildSentinelImage();
+        }
+        createMissing(List.of(slot), master);
+    }
+
+    private void requireImage() {
+        if (!backend.imageExists(topology.image())) {
+            throw new BackendException("image " + topology.image() + " (topology `image`) is not on the engine at "
+                    + backend.describe() + "; run scripts/setup, or pull or load it");
+        }
     }
 
     void buildSentinelImage() {
@@ -212,6 +278,17 @@ public final class Cluster implements AutoCloseable {
                             .allMatch(n -> "master".equals(n.role()) || "up".equals(n.link())) ? null : "links"));
             create(sentinels, master, addresses, sentinelImage);
         }
+    }
+
+    /**
+     * The nodes, once what a killed failover-test left beyond the nodes' own state is undone (a
+     * partition's side network, with the old master on it): before anything else, since a node
+     * still on it may look healthy.
+     */
+    private Deployment healFaultLeftovers() {
+        List<String> healed = backend.removeFaultLeftovers();
+        healed.forEach(progress::step);
+        return refresh();
     }
 
     /** Puts nodes that an interrupted run or a fault left behind back into service, in parallel. */

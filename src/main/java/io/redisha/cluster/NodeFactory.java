@@ -36,6 +36,7 @@ final class NodeFactory {
     /** Read when first needed: commands that create no node never read them. */
     private Template sentinelTemplate;
     private Template redisTemplate;
+    private final NodeSettings settings;
 
     /** @param server the server of the topology's image, found when the first node is made */
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
@@ -43,6 +44,7 @@ final class NodeFactory {
         this.secrets = secrets;
         this.server = server;
         this.context = context;
+        this.settings = new NodeSettings(topology, secrets);
     }
 
     private synchronized Template sentinelTemplate() {
@@ -118,7 +120,7 @@ final class NodeFactory {
             lines.add("maxmemory " + resources.maxmemoryBytes());
             lines.add("maxmemory-policy " + resources.maxmemoryPolicy());
         }
-        int priority = service == Service.REPLICA ? topology.replicas().priority(index) : 100;
+        int priority = settings.replicaPriority(service, index);
         lines.add("replica-priority " + priority);
         if (secrets.redisPassword() != null) {
             lines.add("requirepass " + Template.quote(secrets.redisPassword()));
@@ -217,6 +219,6 @@ final class NodeFactory {
                           String configPath, String config, String volume, Long memoryBytes, String address) {
         return new NodeSpec(Naming.container(topology.project(), service, index), service, index, image, cmd,
                 topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)), volume,
-                memoryBytes, address);
+                memoryBytes, address, settings.recorded(service, index));
     }
 }

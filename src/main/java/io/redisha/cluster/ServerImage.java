@@ -109,6 +109,23 @@ public record ServerImage(String image, String flavour, String version, String b
         return null;
     }
 
+    /** Compares "7.0.15" with "8.2.1" by their numbers: negative when a is older. */
+    static int compareVersions(String a, String b) {
+        int[] x = numbers(a);
+        int[] y = numbers(b);
+        for (int i = 0; i < 3; i++) {
+            if (x[i] != y[i]) {
+                return Integer.compare(x[i], y[i]);
+            }
+        }
+        return 0;
+    }
+
+    /** The major version: 7 of "7.0.15". */
+    int major() {
+        return numbers(version)[0];
+    }
+
     private static int[] numbers(String version) {
         String[] parts = version.split("[^0-9]+");
         int[] v = new int[3];

@@ -1,8 +1,13 @@
 package io.redisha.failover;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a failover-test found: per round the phases timed from the fault, the write figures, the
@@ -10,10 +15,20 @@ import java.util.List;
  *
  * @param downAfterMilliseconds Sentinel's {@code down-after-milliseconds}: no failover can be faster
  * @param outcome               PASS when every round passed; NO_FAILOVER when some round saw no failover
+ * @param partitionSeconds      how long a partition lasts (fault partition), or null for other faults
+ * @param waitReplicas          replicas WAIT confirms for each write, or null without WAIT
  */
 public record FailoverReport(String project, String fault, int roundsRequested, int writeRate, Integer maxLost,
                              long timeoutSeconds, int downAfterMilliseconds, int minReplicasToWrite,
-                             int minReplicasMaxLag, String startedAt, List<Round> rounds, Outcome outcome) {
+                             int minReplicasMaxLag, String startedAt, List<Round> rounds, Outcome outcome,
+                             Double partitionSeconds, Integer waitReplicas) {
+
+    public FailoverReport(String project, String fault, int roundsRequested, int writeRate, Integer maxLost,
+                          long timeoutSeconds, int downAfterMilliseconds, int minReplicasToWrite, int minReplicasMaxLag,
+                          String startedAt, List<Round> rounds, Outcome outcome) {
+        this(project, fault, roundsRequested, writeRate, maxLost, timeoutSeconds, downAfterMilliseconds,
+                minReplicasToWrite, minReplicasMaxLag, startedAt, rounds, outcome, null, null);
+    }
 
     public enum Outcome { PASS, FAIL, NO_FAILOVER }
 
@@ -42,10 +57,20 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param notes          what redisha did or saw beyond the plan (e.g. a Sentinel reset)
      * @param durationMs     from the fault to the end of the round's checks
      * @param application    the user's command run through the round (--while), or null
+     * @param sticky         the writes of the client that stayed with the old master, or null without writes
      */
     public record Round(int round, String fault, @JsonIgnore String injected, String oldMaster, String newMaster, Outcome outcome, String reason,
                         List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes, List<Event> events,
-                        List<String> notReadyBefore, List<String> notes, long durationMs, Application application) {
+                        List<String> notReadyBefore, List<String> notes, long durationMs, Application application,
+                        Writes sticky) {
+
+        public Round(int round, String fault, String injected, String oldMaster, String newMaster, Outcome outcome,
+                     String reason, List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes,
+                     List<Event> events, List<String> notReadyBefore, List<String> notes, long durationMs,
+                     Application application) {
+            this(round, fault, injected, oldMaster, newMaster, outcome, reason, phases, healedAtMs, checks, writes,
+                    events, notReadyBefore, notes, durationMs, application, null);
+        }
 
         public Round(int round, String fault, String injected, String oldMaster, String newMaster, Outcome outcome,
                      String reason, List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes,
@@ -84,10 +109,39 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param gapFromMs        where that window starts, from the fault
      * @param lostWrites       the first lost writes, for a look by hand
      * @param samples          every write's outcome over time (for the chart; not in the JSON)
+     * @param client           which client wrote: "sentinel" (follows Sentinel) or "sticky" (stays with the old master)
+     * @param waitReplicas     replicas WAIT had to confirm for a write to count as acknowledged, or null without WAIT
+     * @param unconfirmed      writes Redis applied but fewer than waitReplicas replicas confirmed in time (not acknowledged)
+     * @param unconfirmedApplied unconfirmed writes whose value is on the master afterwards
+     * @param afterSwitch      what the old master acknowledged after Sentinel promoted another node, or null without failover
      */
     public record Writes(int rate, long attempted, long acknowledged, long failed, long unknown, Long readBack,
                          Long lost, Long unknownApplied, String verifyError, long longestGapMs, long gapFromMs,
-                         long gapToMs, List<LostWrite> lostWrites, @JsonIgnore List<Sample> samples) {
+                         long gapToMs, List<LostWrite> lostWrites, @JsonIgnore List<Sample> samples, String client,
+                         Integer waitReplicas, long unconfirmed, Long unconfirmedApplied, AfterSwitch afterSwitch) {
+
+        public Writes(int rate, long attempted, long acknowledged, long failed, long unknown, Long readBack,
+                      Long lost, Long unknownApplied, String verifyError, long longestGapMs, long gapFromMs,
+                      long gapToMs, List<LostWrite> lostWrites, List<Sample> samples) {
+            this(rate, attempted, acknowledged, failed, unknown, readBack, lost, unknownApplied, verifyError,
+                    longestGapMs, gapFromMs, gapToMs, lostWrites, samples, "sentinel", null, 0, null, null);
+        }
+    }
+
+    /**
+     * Writes that the old master acknowledged after Sentinel had promoted another node: two nodes
+     * answered as master, and what the old one took is discarded when it is demoted.
+     *
+     * @param oldMaster    the node that was master when the fault began
+     * @param acknowledged writes it acknowledged after the first {@code +switch-master}
+     * @param survived     of them, read back afterwards (null when there was no read-back)
+     * @param lost         of them, missing afterwards (null when there was no read-back)
+     * @param lastAtMs     when it acknowledged the last of them, from the fault, or null when none
+     * @param lastAckMs    when it acknowledged its last write after the fault, before the switch or after
+     *                     (with min-replicas-to-write, an isolated master stops within the lag), or null when none
+     */
+    public record AfterSwitch(String oldMaster, long acknowledged, Long survived, Long lost, Long lastAtMs,
+                              Long lastAckMs) {
     }
 
     /**
@@ -126,5 +180,49 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
 
     public boolean passed() {
         return outcome == Outcome.PASS;
+    }
+
+    /**
+     * The rounds of one fault kind, summed up.
+     *
+     * @param medianSwitchMs median time from the fault to {@code +switch-master}, over the rounds that saw one
+     * @param worstSwitchMs  the longest of them
+     * @param acknowledged   acknowledged writes of redisha's client; lost: of them, lost (null when some round could not tell)
+     * @param stickyAcknowledged the same for the sticky client
+     */
+    public record Summary(String fault, int rounds, int passed, Long medianSwitchMs, Long worstSwitchMs,
+                          long acknowledged, Long lost, long stickyAcknowledged, Long stickyLost) {
+    }
+
+    /** Per fault kind, in the order they first ran. */
+    @JsonProperty("summary")
+    public List<Summary> summary() {
+        Map<String, List<Round>> byFault = new LinkedHashMap<>();
+        rounds.forEach(r -> byFault.computeIfAbsent(r.fault(), f -> new ArrayList<>()).add(r));
+        List<Summary> out = new ArrayList<>();
+        byFault.forEach((fault, list) -> {
+            List<Long> switches = list.stream().map(r -> r.phase("switch")).filter(Objects::nonNull)
+                    .map(Phase::atMs).filter(Objects::nonNull).sorted().toList();
+            out.add(new Summary(fault, list.size(), (int) list.stream().filter(r -> r.outcome() == Outcome.PASS).count(),
+                    switches.isEmpty() ? null : median(switches), switches.isEmpty() ? null : switches.get(switches.size() - 1),
+                    sum(list, Round::writes, Writes::acknowledged), sumLost(list, Round::writes),
+                    sum(list, Round::sticky, Writes::acknowledged), sumLost(list, Round::sticky)));
+        });
+        return out;
+    }
+
+    /** The lower middle value of a sorted list, so that it is one that was measured. */
+    static long median(List<Long> sorted) {
+        return sorted.get((sorted.size() - 1) / 2);
+    }
+
+    private static long sum(List<Round> rounds, java.util.function.Function<Round, Writes> client,
+                            java.util.function.ToLongFunction<Writes> figure) {
+        return rounds.stream().map(client).filter(Objects::nonNull).mapToLong(figure).sum();
+    }
+
+    private static Long sumLost(List<Round> rounds, java.util.function.Function<Round, Writes> client) {
+        List<Writes> all = rounds.stream().map(client).filter(Objects::nonNull).toList();
+        return all.stream().anyMatch(w -> w.lost() == null) ? null : all.stream().mapToLong(Writes::lost).sum();
     }
 }

@@ -1,5 +1,8 @@
 package io.redisha.failover;
 
+import io.redisha.sentinel.SentinelEvent;
+import io.redisha.sentinel.SentinelEvents;
+import io.redisha.backend.FaultKind;
 import io.redisha.backend.Node;
 import io.redisha.cluster.Cluster;
 import io.redisha.cluster.ClusterStatus;
@@ -8,13 +11,13 @@ import io.redisha.cluster.Expected;
 import io.redisha.cluster.NodeStatus;
 import io.redisha.cluster.NotReadyException;
 import io.redisha.cluster.Progress;
+import io.redisha.wait.Await;
 import io.redisha.failover.FailoverReport.Check;
 import io.redisha.failover.FailoverReport.Event;
 import io.redisha.failover.FailoverReport.Outcome;
 import io.redisha.failover.FailoverReport.Phase;
 import io.redisha.failover.FailoverReport.Round;
 import io.redisha.failover.FailoverReport.Status;
-import io.redisha.failover.FailoverReport.Writes;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +37,7 @@ final class FailoverRound {
 
     private final Cluster cluster;
     private final FailoverOptions options;
+    private final FaultKind fault;
     private final int number;
     private final String keyPrefix;
     private final Progress progress;
@@ -50,6 +54,7 @@ final class FailoverRound {
     FailoverRound(Cluster cluster, FailoverOptions options, int number, String runId) {
         this.cluster = cluster;
         this.options = options;
+        this.fault = options.faultOf(number);
         this.number = number;
         this.keyPrefix = "redisha:ft:" + runId + ":" + number + ":";
         this.progress = message -> cluster.progress().step("round " + number + ": " + message);
@@ -71,7 +76,7 @@ final class FailoverRound {
         List<Node> sentinels = deployment.sentinels().stream().filter(Node::isRunning).toList();
         // resources close in reverse: the fault is healed first, then the listeners stop
         try (SentinelEvents events = new SentinelEvents(cluster.redis().sentinelConfig(2000, 0), sentinels, this::onEvent);
-             FaultGuard guard = new FaultGuard(options.fault(), cluster.backend(), oldMaster, progress,
+             FaultGuard guard = new FaultGuard(fault, cluster.backend(), oldMaster, progress,
                      replicasWouldCopyARestartedMaster(before))) {
             events.start();
             List<String> deaf = events.awaitSubscribed(System.nanoTime() + SUBSCRIBE_WAIT.toNanos());
@@ -84,14 +89,14 @@ final class FailoverRound {
             }
             if (options.whileCommand() != null) {
                 application.start(RoundApplication.environment(cluster, options.whileCommand(), number,
-                        options.fault().name()));
+                        fault.name()));
             }
-            writes.start(sentinels);
+            writes.start(sentinels, oldMaster);
             origin = System.nanoTime();
             announcer.faultInjected(origin, oldAddress);
             guard.inject();
             long deadline = origin + options.timeout().toNanos();
-            progress.step(options.fault().injected() + " " + oldMaster.name() + " (master); waiting up to "
+            progress.step(fault.injected() + " " + oldMaster.name() + " (master); waiting up to "
                     + options.timeout().toSeconds() + " s for Sentinel to fail over");
             Optional<SentinelEvent> switched = events.await(
                     e -> e.isSwitchMaster() && e.concernsMaster(masterName, oldAddress), deadline);
@@ -101,12 +106,32 @@ final class FailoverRound {
             // the kill fault must not be undone before Sentinel promoted another node: a restarted
             // master without persistence would hand its empty data set to the replicas
             guard.promoted();
+            if (fault.isPartition()) {
+                holdPartition();
+            }
             long healed = guard.heal();
             return afterSwitch(before, events, switched.get(), healed, sentinels, deadline);
         } finally {
             writes.stop();
             application.close();
         }
+    }
+
+    /** The partition lasts its set time from the fault, while both sides take writes. */
+    private void holdPartition() {
+        Duration length = partitionLength();
+        long end = origin + length.toNanos();
+        if (end - System.nanoTime() > 0) {
+            progress.step("the partition lasts " + Phases.seconds(length.toNanos()) + " s from the fault; "
+                    + oldMaster.name() + " keeps serving the clients on its side");
+            // rounded up: a sleep counts whole milliseconds
+            Await.sleep(Await.remaining(end).plusMillis(1));
+        }
+    }
+
+    private Duration partitionLength() {
+        return options.partitionLength(cluster.topology().sentinels().downAfterMillis(),
+                cluster.topology().sentinels().failoverTimeoutMillis());
     }
 
     private void onEvent(SentinelEvent e) {
@@ -171,8 +196,8 @@ final class FailoverRound {
         checks.add(verify.ready(deadline));
         application.finish(origin).ifPresent(checks::add);
         long end = System.nanoTime();
-        Writes accounted = writes.finish(origin);
-        writes.check(accounted).ifPresent(checks::add);
+        RoundWrites.Accounted accounted = writes.finish(origin, oldMaster.name(), switched.nanos());
+        writes.check(accounted == null ? null : accounted.sentinel()).ifPresent(checks::add);
         Phase firstWrite = Phases.firstWrite(writes.log(), newAddress, origin, verify.probeMs());
         List<Phase> phases = Phases.of(events.events(), origin, masterName, oldAddress, firstWrite,
                 verify.rejoinedMs(), verify.readyMs());
@@ -209,26 +234,28 @@ final class FailoverRound {
                     writes.keyTtlSeconds(), options.timeout().toSeconds()).masterBack().ifPresent(notes::add);
         }
         Optional<Check> applicationCheck = application.finish(origin);
-        Writes accounted = writes.finish(origin);
+        RoundWrites.Accounted accounted = writes.finish(origin, oldMaster.name(), null);
         List<Check> checks = new ArrayList<>();
         checks.add(new Check(RoundChecks.CHECK_FAILOVER, Status.FAIL, reason));
         for (String name : List.of(RoundChecks.CHECK_NEW_MASTER, RoundChecks.CHECK_REJOINED, RoundChecks.CHECK_READY)) {
             checks.add(new Check(name, Status.SKIP, "no failover"));
         }
         applicationCheck.ifPresent(checks::add);
-        writes.check(accounted).ifPresent(checks::add);
+        writes.check(accounted == null ? null : accounted.sentinel()).ifPresent(checks::add);
         List<Phase> phases = Phases.of(events.events(), origin, masterName, oldAddress,
                 Phases.firstWrite(List.of(), "", origin, null), null, null);
         return round(null, Outcome.NO_FAILOVER, reason, phases, healed, checks, accounted, events, before, end);
     }
 
     private Round round(String newMaster, Outcome outcome, String reason, List<Phase> phases, long healed,
-                        List<Check> checks, Writes accounted, SentinelEvents events, ClusterStatus before, long end) {
+                        List<Check> checks, RoundWrites.Accounted accounted, SentinelEvents events, ClusterStatus before,
+                        long end) {
         List<Event> timeline = events.events().stream().sorted(Comparator.comparingLong(SentinelEvent::nanos))
                 .map(e -> new Event(e.sentinel(), e.type(), Phases.ms(e.nanos() - origin), e.message())).toList();
-        return new Round(number, options.fault().name(), options.fault().injected(), oldMaster.name(), newMaster,
-                outcome, reason, phases, Phases.ms(healed - origin), checks, accounted, timeline, before.notReady(),
-                List.copyOf(notes), Phases.ms(end - origin), application.report(origin));
+        return new Round(number, fault.name(), fault.injected(), oldMaster.name(), newMaster,
+                outcome, reason, phases, Phases.ms(healed - origin), checks, accounted == null ? null : accounted.sentinel(),
+                timeline, before.notReady(), List.copyOf(notes), Phases.ms(end - origin), application.report(origin),
+                accounted == null ? null : accounted.sticky());
     }
 
     /** The master the Sentinels name; it must answer as master, or there is nothing to test. */

@@ -44,9 +44,12 @@ public final class FailoverTest {
             }
         }
         Topology t = cluster.topology();
-        return new FailoverReport(t.project(), options.fault().name(), options.rounds(), options.writeRate(),
+        return new FailoverReport(t.project(), options.faultNames(), options.rounds(), options.writeRate(),
                 options.maxLost(), options.timeout().toSeconds(), t.sentinels().downAfterMillis(),
                 t.master().minReplicasToWrite(), t.master().minReplicasMaxLag(), startedAt, List.copyOf(rounds),
-                FailoverReport.outcomeOf(rounds, options.rounds()));
+                FailoverReport.outcomeOf(rounds, options.rounds()),
+                options.partitions() ? options.partitionLength(t.sentinels().downAfterMillis(),
+                        t.sentinels().failoverTimeoutMillis()).toMillis() / 1000.0 : null,
+                options.waitReplicas() == 0 ? null : options.waitReplicas());
     }
 }

@@ -1,5 +1,6 @@
 package io.redisha.failover;
 
+import io.redisha.sentinel.SentinelEvent;
 import io.redisha.cluster.Progress;
 
 import java.util.Set;

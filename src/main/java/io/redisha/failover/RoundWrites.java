@@ -12,6 +12,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,14 +20,21 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A round's writes: the client that writes throughout the round, then the accounting of every
- * write, read back from the master Sentinel names once the deployment is ready again.
+ * A round's writes: the client that follows Sentinel and the one that stays with the old master,
+ * both writing throughout the round, then the accounting of every write, read back from the master
+ * Sentinel names once the deployment is ready again.
  */
 final class RoundWrites {
     private static final Duration KEY_TTL_FLOOR = Duration.ofHours(1);
     private static final Duration BASELINE_WAIT = Duration.ofSeconds(5);
     private static final int WRITE_TIMEOUT_MILLIS = 1000;
+    /** Below the socket timeout, so that a WAIT that times out still gets its reply. */
+    private static final int WAIT_TIMEOUT_MILLIS = 500;
     private static final int READ_BACK_BATCH = 500;
+
+    /** Both clients' figures; null when there were no writes. */
+    record Accounted(Writes sentinel, Writes sticky) {
+    }
 
     private final RedisNodes redis;
     private final FailoverOptions options;
@@ -34,7 +42,9 @@ final class RoundWrites {
     private final Supplier<Deployment> nodes;
     private final List<String> notes;
     private WriteWorkload workload;
+    private WriteWorkload sticky;
     private List<Write> log = List.of();
+    private List<Write> stickyLog = List.of();
 
     /**
      * @param nodes reads the deployment's nodes again
@@ -54,19 +64,38 @@ final class RoundWrites {
         return Math.max(KEY_TTL_FLOOR.toSeconds(), 10 * options.timeout().toSeconds());
     }
 
-    /** Starts writing through the given Sentinels and waits for about a second of normal writes, to compare with. */
-    void start(List<Node> sentinels) {
+    /**
+     * Starts both clients, the sticky one on the master, and waits for about a second of normal
+     * writes from each, to compare with.
+     */
+    void start(List<Node> sentinels, Node master) {
         if (options.writeRate() == 0) {
             return;
         }
-        workload = new WriteWorkload(redis.redisConfig(WRITE_TIMEOUT_MILLIS, WRITE_TIMEOUT_MILLIS),
-                redis.sentinelConfig(WRITE_TIMEOUT_MILLIS, WRITE_TIMEOUT_MILLIS),
-                sentinels.stream().map(s -> RedisNodes.hostAndPort(s.nameAddress())).toList(), redis.masterName(),
-                keyPrefix, options.writeRate(), keyTtlSeconds());
+        WriteWorkload.Wait wait = options.waitReplicas() == 0 ? null
+                : new WriteWorkload.Wait(options.waitReplicas(), WAIT_TIMEOUT_MILLIS);
+        workload = workload(sentinels, keyPrefix, null, wait);
+        sticky = workload(sentinels, keyPrefix + "sticky:", new WriteWorkload.Sticky(
+                master.name() + ":" + master.service().port(), () -> nodes.get()), wait);
         workload.start();
-        if (!workload.awaitAcks(Math.max(3, options.writeRate()), System.nanoTime() + BASELINE_WAIT.toNanos())) {
+        sticky.start();
+        long deadline = System.nanoTime() + BASELINE_WAIT.toNanos();
+        int baseline = Math.max(3, options.writeRate());
+        if (!workload.awaitAcks(baseline, deadline)) {
             notes.add("the writes were not being acknowledged normally before the fault");
         }
+        if (!sticky.awaitAcks(baseline, deadline)) {
+            notes.add("the sticky client's writes to " + master.name() + " were not being acknowledged normally before"
+                    + " the fault");
+        }
+    }
+
+    private WriteWorkload workload(List<Node> sentinels, String prefix, WriteWorkload.Sticky stay,
+                                   WriteWorkload.Wait wait) {
+        return new WriteWorkload(redis.redisConfig(WRITE_TIMEOUT_MILLIS, WRITE_TIMEOUT_MILLIS),
+                redis.sentinelConfig(WRITE_TIMEOUT_MILLIS, WRITE_TIMEOUT_MILLIS),
+                sentinels.stream().map(s -> RedisNodes.hostAndPort(s.nameAddress())).toList(), redis.masterName(),
+                prefix, options.writeRate(), keyTtlSeconds(), stay, wait);
     }
 
     /** Sentinel announced a new master: a Sentinel-aware client moves to it at once. */
@@ -76,7 +105,7 @@ final class RoundWrites {
         }
     }
 
-    /** Every write so far; empty when there is no workload, or before {@link #finish}. */
+    /** Every write of the Sentinel-following client so far; empty when there is no workload, or before {@link #finish}. */
     List<Write> log() {
         return log;
     }
@@ -85,11 +114,17 @@ final class RoundWrites {
     void stop() {
         if (workload != null) {
             log = workload.stop();
+            stickyLog = sticky.stop();
         }
     }
 
-    /** Stops the writes, reads them back from the master Sentinel names now, and deletes them; null without writes. */
-    Writes finish(long origin) {
+    /**
+     * Stops the writes, reads them back from the master Sentinel names now, and deletes them; null without writes.
+     *
+     * @param oldMaster   container name of the master when the fault began
+     * @param switchNanos the first {@code +switch-master}, or null when there was none
+     */
+    Accounted finish(long origin, String oldMaster, Long switchNanos) {
         if (workload == null) {
             return null;
         }
@@ -97,14 +132,20 @@ final class RoundWrites {
         Map<String, String> readBack = null;
         String error = null;
         try {
-            readBack = readBack(log);
+            List<Write> all = new ArrayList<>(log);
+            all.addAll(stickyLog);
+            readBack = readBack(all);
         } catch (JedisException | IllegalStateException e) {
             error = "could not read the writes back: " + e.getMessage();
             notes.add(error);
         }
         Deployment d = nodes.get();
-        return WriteAccounting.account(options.writeRate(), log, readBack, error, origin, workload.startNanos(),
-                workload.stopNanos(), d::nameOf);
+        Integer wait = options.waitReplicas() == 0 ? null : options.waitReplicas();
+        return new Accounted(
+                WriteAccounting.account(options.writeRate(), log, readBack, error, origin, workload.startNanos(),
+                        workload.stopNanos(), d::nameOf, new WriteAccounting.Context("sentinel", wait, oldMaster, switchNanos)),
+                WriteAccounting.account(options.writeRate(), stickyLog, readBack, error, origin, sticky.startNanos(),
+                        sticky.stopNanos(), d::nameOf, new WriteAccounting.Context("sticky", wait, oldMaster, switchNanos)));
     }
 
     private Map<String, String> readBack(List<Write> writes) {
@@ -147,7 +188,7 @@ final class RoundWrites {
         throw new IllegalStateException("no Sentinel named a master");
     }
 
-    /** The writes check, only when a bound was asked for with --max-lost. */
+    /** The writes check of redisha's own (Sentinel-following) client, only when a bound was asked for with --max-lost. */
     Optional<Check> check(Writes writes) {
         if (writes == null || options.maxLost() == null) {
             return Optional.empty();

@@ -23,13 +23,39 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>FAILED: it certainly did not happen (no connection, or an error reply such as READONLY);</li>
  *   <li>UNKNOWN: it was sent but no reply came (timeout, connection lost): it may or may not be applied.</li>
  * </ul>
- * After a failure the client asks a Sentinel for the master again; a {@code +switch-master} event
- * ({@link #masterSwitched}) moves it at once, as Sentinel-aware clients do.
+ * With {@code WAIT}, a write that Redis applied but fewer replicas confirmed in time ends as
+ * UNCONFIRMED: not acknowledged to the application, though it may survive.
+ * <p>
+ * Following Sentinel, the client asks a Sentinel for the master again after a failure, and a
+ * {@code +switch-master} event ({@link #masterSwitched}) moves it at once, as Sentinel-aware clients
+ * do. A sticky client ({@link Sticky}) instead stays with the node it started on, as an application
+ * holding a long-lived connection does: it connects to it again when its connection drops, and
+ * keeps writing whatever role the node has.
  */
 final class WriteWorkload implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WriteWorkload.class);
 
-    enum Outcome { ACK, FAILED, UNKNOWN }
+    enum Outcome { ACK, FAILED, UNKNOWN, UNCONFIRMED }
+
+    /**
+     * Stay with one node.
+     *
+     * @param node     the node as Redis names it on the deployment's network ("name:port"), dialled through the mapper
+     * @param relocate reads where the node is published again, after a connection to it failed (a
+     *                 node moved between networks can be published on another port)
+     */
+    record Sticky(String node, Runnable relocate) {
+    }
+
+    /**
+     * {@code WAIT replicas timeoutMillis} after each write.
+     *
+     * @param replicas how many replicas must confirm the write for it to count as acknowledged
+     */
+    record Wait(int replicas, long timeoutMillis) {
+    }
+
+    private static final long RELOCATE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     /**
      * One write attempt.
@@ -50,6 +76,10 @@ final class WriteWorkload implements AutoCloseable {
     private final List<Write> writes = new ArrayList<>();
     private final AtomicReference<String> switchedTo = new AtomicReference<>();
     private final Thread thread;
+    private final Sticky sticky;
+    private final Wait wait;
+    private boolean relocate;
+    private long relocatedNanos;
     private volatile boolean running;
     private long startNanos;
     private long stopNanos;
@@ -64,9 +94,11 @@ final class WriteWorkload implements AutoCloseable {
      * @param ratePerSecond  writes per second (more than 0)
      * @param ttlSeconds     every key expires after it, so that a run killed before it deleted its
      *                       keys leaves nothing behind for long
+     * @param sticky         the node to stay with, or null to follow Sentinel
+     * @param wait           the WAIT to send after each write, or null for none
      */
     WriteWorkload(JedisClientConfig redisConfig, JedisClientConfig sentinelConfig, List<HostAndPort> sentinels,
-                  String masterName, String keyPrefix, int ratePerSecond, long ttlSeconds) {
+                  String masterName, String keyPrefix, int ratePerSecond, long ttlSeconds, Sticky sticky, Wait wait) {
         if (ratePerSecond <= 0) {
             throw new IllegalArgumentException("rate must be positive");
         }
@@ -77,7 +109,9 @@ final class WriteWorkload implements AutoCloseable {
         this.keyPrefix = keyPrefix;
         this.periodNanos = TimeUnit.SECONDS.toNanos(1) / ratePerSecond;
         this.expiry = SetParams.setParams().ex(ttlSeconds);
-        this.thread = new Thread(this::run, "redisha-writes");
+        this.sticky = sticky;
+        this.wait = wait;
+        this.thread = new Thread(this::run, sticky == null ? "redisha-writes" : "redisha-sticky-writes");
         this.thread.setDaemon(true);
     }
 
@@ -87,9 +121,11 @@ final class WriteWorkload implements AutoCloseable {
         thread.start();
     }
 
-    /** Sentinel announced a new master: the next write goes there. */
+    /** Sentinel announced a new master: the next write goes there (a sticky client stays where it is). */
     void masterSwitched(String address) {
-        switchedTo.set(address);
+        if (sticky == null) {
+            switchedTo.set(address);
+        }
     }
 
     /** Waits (observing the log) until {@code count} writes were acknowledged or the deadline passed. */
@@ -152,7 +188,7 @@ final class WriteWorkload implements AutoCloseable {
                     write = writeOnce(seq);
                 } catch (RuntimeException e) {
                     // whatever went wrong, the client keeps going, and the attempt is on record
-                    forgetMaster();
+                    lostConnection();
                     write = new Write(seq, keyPrefix + seq, null, Outcome.FAILED, null, System.nanoTime(), e.toString());
                 }
                 synchronized (writes) {
@@ -170,10 +206,15 @@ final class WriteWorkload implements AutoCloseable {
     private Write writeOnce(long seq) {
         String key = keyPrefix + seq;
         String value = keyPrefix + seq + "@" + System.nanoTime();
-        String hint = switchedTo.getAndSet(null);
-        if (hint != null && !hint.equals(target)) {
-            closeConnection();
-            target = hint;
+        if (sticky != null) {
+            target = sticky.node();
+            relocateIfDue();
+        } else {
+            String hint = switchedTo.getAndSet(null);
+            if (hint != null && !hint.equals(target)) {
+                closeConnection();
+                target = hint;
+            }
         }
         if (target == null) {
             target = askSentinels();
@@ -187,25 +228,58 @@ final class WriteWorkload implements AutoCloseable {
                 // Jedis connects (and names the client) in its constructor: a failure here sent nothing
                 connection = new Jedis(HostAndPort.from(sentTo), redisConfig);
             } catch (JedisException e) {
-                target = null;
+                lostConnection();
                 return new Write(seq, key, value, Outcome.FAILED, sentTo, System.nanoTime(), e.getMessage());
             }
         }
         try {
             String reply = connection.set(key, value, expiry);
-            if ("OK".equals(reply)) {
-                return new Write(seq, key, value, Outcome.ACK, sentTo, System.nanoTime(), null);
+            if (!"OK".equals(reply)) {
+                refused();
+                return new Write(seq, key, value, Outcome.FAILED, sentTo, System.nanoTime(), "reply " + reply);
             }
-            forgetMaster();
-            return new Write(seq, key, value, Outcome.FAILED, sentTo, System.nanoTime(), "reply " + reply);
+            if (wait != null) {
+                long confirmed = connection.waitReplicas(wait.replicas(), wait.timeoutMillis());
+                if (confirmed < wait.replicas()) {
+                    return new Write(seq, key, value, Outcome.UNCONFIRMED, sentTo, System.nanoTime(),
+                            "WAIT: " + confirmed + " of " + wait.replicas() + " replicas");
+                }
+            }
+            return new Write(seq, key, value, Outcome.ACK, sentTo, System.nanoTime(), null);
         } catch (JedisConnectionException e) {
             // sent, but no reply: Redis may have applied it
-            forgetMaster();
+            lostConnection();
             return new Write(seq, key, value, Outcome.UNKNOWN, sentTo, System.nanoTime(), e.getMessage());
         } catch (JedisException e) {
             // an error reply (READONLY, NOREPLICAS...): Redis refused it
-            forgetMaster();
+            refused();
             return new Write(seq, key, value, Outcome.FAILED, sentTo, System.nanoTime(), e.getMessage());
+        }
+    }
+
+    /** The connection failed: a Sentinel-following client asks for the master again, a sticky one dials its node again. */
+    private void lostConnection() {
+        forgetMaster();
+        relocate = sticky != null;
+    }
+
+    /** An error reply: a sticky client keeps its connection, as an application's connection pool would. */
+    private void refused() {
+        if (sticky == null) {
+            forgetMaster();
+        }
+    }
+
+    private void relocateIfDue() {
+        long now = System.nanoTime();
+        if (relocate && connection == null && now - relocatedNanos >= RELOCATE_EVERY_NANOS) {
+            relocatedNanos = now;
+            relocate = false;
+            try {
+                sticky.relocate().run();
+            } catch (RuntimeException e) {
+                log.debug("could not read where {} is published: {}", sticky.node(), e.getMessage());
+            }
         }
     }
 

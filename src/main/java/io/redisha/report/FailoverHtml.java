@@ -31,10 +31,10 @@ public final class FailoverHtml {
     private static final int LANE_GAP = 6;
     private static final double[] TICK_STEPS = {0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300};
     private static final Map<String, String> OUTCOME_COLORS = Map.of(
-            "ACK", "#2e7d32", "UNKNOWN", "#ef8f00", "FAILED", "#c62828");
+            "ACK", "#2e7d32", "UNKNOWN", "#ef8f00", "UNCONFIRMED", "#8d6e63", "FAILED", "#c62828");
     private static final List<String> LANES = List.of("ACK", "UNKNOWN", "FAILED");
     private static final Map<String, String> LANE_LABELS = Map.of(
-            "ACK", "acknowledged", "UNKNOWN", "no reply", "FAILED", "failed");
+            "ACK", "acknowledged", "UNKNOWN", "no reply/unconfirmed", "FAILED", "failed");
 
     private FailoverHtml() {
     }
@@ -58,6 +58,9 @@ public final class FailoverHtml {
                 .append("</b> (no failover can be faster) &middot; min-replicas-to-write ")
                 .append(report.minReplicasToWrite()).append(" (max lag ").append(report.minReplicasMaxLag())
                 .append(" s) &middot; started ").append(esc(report.startedAt())).append("</p>\n");
+        if (report.rounds().size() > 1) {
+            summary(out, report);
+        }
         for (Round round : report.rounds()) {
             round(out, round);
         }
@@ -87,24 +90,8 @@ public final class FailoverHtml {
         }
         out.append("<tr><td>fault undone</td><td class=\"num\">").append(FailoverReports.seconds(round.healedAtMs()))
                 .append("</td><td>redisha</td></tr>\n</table>\n");
-        Writes w = round.writes();
-        if (w != null) {
-            out.append("<table>\n<caption>Writes at ").append(w.rate()).append("/s</caption>\n");
-            row(out, "attempted", Long.toString(w.attempted()));
-            row(out, "acknowledged", Long.toString(w.acknowledged()));
-            row(out, "failed", Long.toString(w.failed()));
-            row(out, "no reply (unknown)", w.unknown() + (w.unknownApplied() == null ? "" : " (" + w.unknownApplied() + " applied)"));
-            row(out, "read back", w.readBack() == null ? "-" : Long.toString(w.readBack()));
-            row(out, "acknowledged but lost", w.lost() == null ? "not known: " + w.verifyError() : Long.toString(w.lost()));
-            row(out, "longest window without a successful write",
-                    FailoverReports.seconds(w.longestGapMs()) + " s (" + FailoverReports.seconds(w.gapFromMs()) + " to "
-                            + FailoverReports.seconds(w.gapToMs()) + ")");
-            for (FailoverReport.LostWrite lost : w.lostWrites()) {
-                row(out, "lost: " + lost.key(), "acknowledged by " + lost.acknowledgedBy() + " at "
-                        + FailoverReports.seconds(lost.atMs()) + " s");
-            }
-            out.append("</table>\n");
-        }
+        writes(out, round.writes(), "Writes of redisha's client (follows Sentinel)");
+        writes(out, round.sticky(), "Writes of a sticky client (stays with " + round.oldMaster() + ")");
         out.append("</div>\n<table class=\"checks\">\n<caption>Checks</caption>\n");
         for (Check c : round.checks()) {
             out.append("<tr><td class=\"").append(c.status().name()).append("\">").append(c.status().name())
@@ -148,11 +135,59 @@ public final class FailoverHtml {
         out.append("</pre>\n");
     }
 
+    private static void summary(StringBuilder out, FailoverReport report) {
+        out.append("<table>\n<caption>Summary across rounds</caption>\n<tr><th>fault</th><th class=\"num\">rounds</th>"
+                + "<th class=\"num\">passed</th><th class=\"num\">switch, median (s)</th><th class=\"num\">switch, worst (s)</th>"
+                + "<th class=\"num\">lost (redisha)</th><th class=\"num\">lost (sticky)</th></tr>\n");
+        for (FailoverReport.Summary s : report.summary()) {
+            out.append("<tr><td>").append(esc(s.fault())).append("</td><td class=\"num\">").append(s.rounds())
+                    .append("</td><td class=\"num\">").append(s.passed()).append("</td><td class=\"num\">")
+                    .append(FailoverReports.seconds(s.medianSwitchMs())).append("</td><td class=\"num\">")
+                    .append(FailoverReports.seconds(s.worstSwitchMs())).append("</td><td class=\"num\">")
+                    .append(esc(FailoverReports.lost(s.lost(), s.acknowledged()))).append("</td><td class=\"num\">")
+                    .append(esc(FailoverReports.lost(s.stickyLost(), s.stickyAcknowledged()))).append("</td></tr>\n");
+        }
+        out.append("</table>\n");
+    }
+
     private static void row(StringBuilder out, String name, String value) {
         out.append("<tr><td>").append(esc(name)).append("</td><td class=\"num\">").append(esc(value)).append("</td></tr>\n");
     }
 
     private record Marker(String label, long atMs, String color, String title) {
+    }
+
+    private static void writes(StringBuilder out, Writes w, String title) {
+        if (w == null) {
+            return;
+        }
+        out.append("<table>\n<caption>").append(esc(title)).append(", ").append(w.rate()).append("/s")
+                .append(w.waitReplicas() == null ? "" : ", WAIT " + w.waitReplicas()).append("</caption>\n");
+        row(out, "attempted", Long.toString(w.attempted()));
+        row(out, "acknowledged", Long.toString(w.acknowledged()));
+        row(out, "failed", Long.toString(w.failed()));
+        row(out, "no reply (unknown)", w.unknown() + (w.unknownApplied() == null ? "" : " (" + w.unknownApplied() + " applied)"));
+        if (w.waitReplicas() != null) {
+            row(out, "unconfirmed by WAIT (not acknowledged)", w.unconfirmed()
+                    + (w.unconfirmedApplied() == null ? "" : " (" + w.unconfirmedApplied() + " survived)"));
+        }
+        row(out, "read back", w.readBack() == null ? "-" : Long.toString(w.readBack()));
+        row(out, "acknowledged but lost", w.lost() == null ? "not known: " + w.verifyError()
+                : w.lost() + " (" + FailoverReports.percent(w.lost(), w.acknowledged()) + ")");
+        FailoverReport.AfterSwitch split = w.afterSwitch();
+        if (split != null) {
+            row(out, "acknowledged by " + split.oldMaster() + " after the new master was elected",
+                    split.acknowledged() + (split.survived() == null ? ""
+                            : " (" + split.survived() + " survived, " + split.lost() + " lost)"));
+        }
+        row(out, "longest window without a successful write",
+                FailoverReports.seconds(w.longestGapMs()) + " s (" + FailoverReports.seconds(w.gapFromMs()) + " to "
+                        + FailoverReports.seconds(w.gapToMs()) + ")");
+        for (FailoverReport.LostWrite lost : w.lostWrites()) {
+            row(out, "lost: " + lost.key(), "acknowledged by " + lost.acknowledgedBy() + " at "
+                    + FailoverReports.seconds(lost.atMs()) + " s");
+        }
+        out.append("</table>\n");
     }
 
     /** The round's SVG chart: x is seconds from the fault. */
@@ -176,8 +211,15 @@ public final class FailoverHtml {
                     "application exited with status " + app.exitStatus()));
         }
         markers.sort(Comparator.comparingLong(Marker::atMs));
-        List<Sample> samples = round.writes() == null || round.writes().samples() == null ? List.of()
-                : round.writes().samples();
+        // redisha's client's lanes, then the sticky client's
+        List<List<Sample>> clients = new ArrayList<>();
+        for (Writes client : new Writes[]{round.writes(), round.sticky()}) {
+            if (client != null && client.samples() != null) {
+                clients.add(client.samples());
+            }
+        }
+        List<Sample> samples = clients.stream().flatMap(List::stream).toList();
+        int lanes = LANES.size() * Math.max(1, clients.size());
         long min = -1000;
         long max = Math.max(round.durationMs(), 1000);
         for (Marker m : markers) {
@@ -196,7 +238,7 @@ public final class FailoverHtml {
             labelRows = Math.max(labelRows, r + 1);
         }
         int laneTop = labelRows * ROW_HEIGHT + 14;
-        int axisY = laneTop + 3 * (LANE_HEIGHT + LANE_GAP) + 4;
+        int axisY = laneTop + lanes * (LANE_HEIGHT + LANE_GAP) + 4;
         int height = axisY + 30;
 
         StringBuilder svg = new StringBuilder();
@@ -212,10 +254,12 @@ public final class FailoverHtml {
                     .append("\" fill=\"#fff3c4\"><title>longest window without a successful write: ")
                     .append(FailoverReports.seconds(w.longestGapMs())).append(" s</title></rect>\n");
         }
-        for (int i = 0; i < LANES.size(); i++) {
+        twoMasters(svg, round, x, laneTop, lanes);
+        for (int i = 0; i < lanes; i++) {
             int y = laneY(laneTop, i);
+            String label = (i >= LANES.size() ? "sticky: " : "") + LANE_LABELS.get(LANES.get(i % LANES.size()));
             svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(y + LANE_HEIGHT - 4)
-                    .append("\" text-anchor=\"end\" class=\"lane\">").append(esc(LANE_LABELS.get(LANES.get(i)))).append("</text>\n");
+                    .append("\" text-anchor=\"end\" class=\"lane\">").append(esc(label)).append("</text>\n");
             svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                     .append(y + LANE_HEIGHT).append("\" y2=\"").append(y + LANE_HEIGHT).append("\" stroke=\"#e0e0e0\"/>\n");
         }
@@ -223,14 +267,16 @@ public final class FailoverHtml {
             svg.append("<text x=\"").append(LEFT + 8).append("\" y=\"").append(laneY(laneTop, 1) + LANE_HEIGHT - 4)
                     .append("\" class=\"lane\">writes off</text>\n");
         }
-        for (Sample s : samples) {
-            int lane = LANES.indexOf(s.outcome());
-            if (lane < 0) {
-                continue;
+        for (int c = 0; c < clients.size(); c++) {
+            for (Sample s : clients.get(c)) {
+                int lane = LANES.indexOf("UNCONFIRMED".equals(s.outcome()) ? "UNKNOWN" : s.outcome());
+                if (lane < 0 || !OUTCOME_COLORS.containsKey(s.outcome())) {
+                    continue;
+                }
+                svg.append("<rect x=\"").append(fmt(x.at(s.atMs()) - 0.75)).append("\" y=\"")
+                        .append(laneY(laneTop, c * LANES.size() + lane)).append("\" width=\"1.5\" height=\"")
+                        .append(LANE_HEIGHT).append("\" fill=\"").append(OUTCOME_COLORS.get(s.outcome())).append("\"/>\n");
             }
-            svg.append("<rect x=\"").append(fmt(x.at(s.atMs()) - 0.75)).append("\" y=\"").append(laneY(laneTop, lane))
-                    .append("\" width=\"1.5\" height=\"").append(LANE_HEIGHT).append("\" fill=\"")
-                    .append(OUTCOME_COLORS.get(s.outcome())).append("\"/>\n");
         }
         for (int i = 0; i < markers.size(); i++) {
             Marker m = markers.get(i);
@@ -258,6 +304,29 @@ public final class FailoverHtml {
         }
         svg.append("</svg>\n");
         return svg.toString();
+    }
+
+    /**
+     * The window in which two nodes answered as master: from Sentinel's switch to the last write the
+     * old master acknowledged after it (a client that stayed with it saw that).
+     */
+    private static void twoMasters(StringBuilder svg, Round round, Scale x, int laneTop, int lanes) {
+        Phase switched = round.phase("switch");
+        Long last = null;
+        for (Writes client : new Writes[]{round.writes(), round.sticky()}) {
+            if (client != null && client.afterSwitch() != null && client.afterSwitch().lastAtMs() != null) {
+                last = last == null ? client.afterSwitch().lastAtMs() : Math.max(last, client.afterSwitch().lastAtMs());
+            }
+        }
+        if (switched == null || switched.atMs() == null || last == null) {
+            return;
+        }
+        svg.append("<rect x=\"").append(fmt(x.at(switched.atMs()))).append("\" y=\"").append(laneTop - 4)
+                .append("\" width=\"").append(fmt(Math.max(1, x.at(last) - x.at(switched.atMs()))))
+                .append("\" height=\"").append(lanes * (LANE_HEIGHT + LANE_GAP) + 2)
+                .append("\" fill=\"#fde0dc\" fill-opacity=\"0.7\"><title>two nodes answered as master: ")
+                .append(esc(round.oldMaster())).append(" acknowledged writes until ").append(FailoverReports.seconds(last))
+                .append(" s</title></rect>\n");
     }
 
     private static int laneY(int laneTop, int lane) {

@@ -28,9 +28,16 @@ public final class FailoverReports {
                 .append(", ").append(report.roundsRequested()).append(report.roundsRequested() == 1 ? " round" : " rounds")
                 .append(", writes ").append(report.writeRate() == 0 ? "off" : report.writeRate() + "/s")
                 .append(", down-after-milliseconds ").append(report.downAfterMilliseconds())
-                .append(" (no failover can be faster)").append(NL);
+                .append(" (no failover can be faster)")
+                .append(report.partitionSeconds() == null ? ""
+                        : String.format(Locale.ROOT, ", partition %.1f s", report.partitionSeconds()))
+                .append(report.waitReplicas() == null ? "" : ", WAIT " + report.waitReplicas() + " after each write")
+                .append(NL);
         for (Round round : report.rounds()) {
             out.append(NL).append(round(round));
+        }
+        if (report.rounds().size() > 1) {
+            out.append(NL).append(summary(report));
         }
         out.append(NL).append("RESULT: ").append(result(report)).append(NL);
         return out.toString();
@@ -60,28 +67,12 @@ public final class FailoverReports {
         }
         out.append(NL).append(indent(phases.toString()));
         out.append("  fault undone at ").append(seconds(round.healedAtMs())).append(" s").append(NL);
-        Writes w = round.writes();
-        if (w != null) {
-            out.append(NL).append("  writes at ").append(w.rate()).append("/s: ").append(w.attempted()).append(" attempted, ")
-                    .append(w.acknowledged()).append(" acknowledged, ").append(w.failed()).append(" failed, ")
-                    .append(w.unknown()).append(" unknown (no reply")
-                    .append(w.unknownApplied() == null ? "" : "; " + w.unknownApplied() + " of them applied").append(")")
-                    .append(NL);
-            if (w.lost() == null) {
-                out.append("  acknowledged but lost: not known (").append(w.verifyError()).append(")").append(NL);
-            } else {
-                out.append("  acknowledged but lost: ").append(w.lost()).append(" (").append(w.readBack())
-                        .append(" read back from the master)").append(NL);
-                for (FailoverReport.LostWrite lost : w.lostWrites()) {
-                    out.append("    lost: ").append(lost.key()).append(", acknowledged by ").append(lost.acknowledgedBy())
-                            .append(" at ").append(seconds(lost.atMs())).append(" s").append(NL);
-                }
-                if (w.lost() > w.lostWrites().size()) {
-                    out.append("    ...").append(NL);
-                }
-            }
-            out.append("  longest window without a successful write: ").append(seconds(w.longestGapMs())).append(" s (")
-                    .append(seconds(w.gapFromMs())).append(" s to ").append(seconds(w.gapToMs())).append(" s)").append(NL);
+        if (round.writes() != null) {
+            out.append(NL).append(writes(round.writes(), "writes of redisha's client (follows Sentinel)"));
+        }
+        if (round.sticky() != null) {
+            out.append(NL).append(writes(round.sticky(), "writes of a sticky client (stays connected to "
+                    + round.oldMaster() + ", as a long-lived application connection does)"));
         }
         for (String note : round.notes()) {
             out.append("  note: ").append(note).append(NL);
@@ -95,6 +86,76 @@ public final class FailoverReports {
                     .append(c.detail()).append(NL);
         }
         return out.toString();
+    }
+
+    /** One line per fault kind: rounds, passes, time to the new master, writes lost by each client. */
+    static String summary(FailoverReport report) {
+        TextTable table = new TextTable("FAULT", "ROUNDS", "PASSED", "SWITCH MEDIAN (s)", "SWITCH WORST (s)",
+                "LOST (redisha)", "LOST (sticky)");
+        for (FailoverReport.Summary s : report.summary()) {
+            table.row(s.fault(), Integer.toString(s.rounds()), Integer.toString(s.passed()), seconds(s.medianSwitchMs()),
+                    seconds(s.worstSwitchMs()), lost(s.lost(), s.acknowledged()), lost(s.stickyLost(), s.stickyAcknowledged()));
+        }
+        return "summary across rounds" + NL + indent(table.toString());
+    }
+
+    static String lost(Long lost, long acknowledged) {
+        return lost == null ? "unknown" : lost + " of " + acknowledged + " (" + percent(lost, acknowledged) + ")";
+    }
+
+    private static String writes(Writes w, String title) {
+        StringBuilder out = new StringBuilder();
+        out.append("  ").append(title).append(NL);
+        out.append("    at ").append(w.rate()).append("/s").append(w.waitReplicas() == null ? ""
+                        : ", each confirmed with WAIT " + w.waitReplicas()).append(": ").append(w.attempted())
+                .append(" attempted, ").append(w.acknowledged()).append(" acknowledged, ").append(w.failed())
+                .append(" failed, ").append(w.unknown()).append(" unknown (no reply")
+                .append(w.unknownApplied() == null ? "" : "; " + w.unknownApplied() + " of them applied").append(")")
+                .append(NL);
+        if (w.waitReplicas() != null) {
+            out.append("    unconfirmed (applied by Redis, but WAIT did not see ").append(w.waitReplicas())
+                    .append(w.waitReplicas() == 1 ? " replica" : " replicas")
+                    .append(" confirm it in time; not acknowledged): ").append(w.unconfirmed())
+                    .append(w.unconfirmedApplied() == null ? "" : " (" + w.unconfirmedApplied() + " of them survived)")
+                    .append(NL);
+        }
+        if (w.lost() == null) {
+            out.append("    acknowledged but lost: not known (").append(w.verifyError()).append(")").append(NL);
+        } else {
+            out.append("    acknowledged but lost: ").append(w.lost()).append(" of ").append(w.acknowledged())
+                    .append(" (").append(percent(w.lost(), w.acknowledged())).append("; ").append(w.readBack())
+                    .append(" read back from the master)").append(NL);
+            for (FailoverReport.LostWrite lost : w.lostWrites()) {
+                out.append("      lost: ").append(lost.key()).append(", acknowledged by ").append(lost.acknowledgedBy())
+                        .append(" at ").append(seconds(lost.atMs())).append(" s").append(NL);
+            }
+            if (w.lost() > w.lostWrites().size()) {
+                out.append("      ...").append(NL);
+            }
+        }
+        FailoverReport.AfterSwitch split = w.afterSwitch();
+        if (split != null) {
+            out.append("    acknowledged by ").append(split.oldMaster()).append(" after the new master was elected: ")
+                    .append(split.acknowledged());
+            if (split.acknowledged() > 0) {
+                out.append(" (the last at ").append(seconds(split.lastAtMs())).append(" s)");
+                if (split.survived() != null) {
+                    out.append(", ").append(split.survived()).append(" survived, ").append(split.lost()).append(" lost");
+                }
+            }
+            out.append(NL);
+            if (split.lastAckMs() != null) {
+                out.append("    ").append(split.oldMaster()).append(" acknowledged its last write at ")
+                        .append(seconds(split.lastAckMs())).append(" s from the fault").append(NL);
+            }
+        }
+        out.append("    longest window without a successful write: ").append(seconds(w.longestGapMs())).append(" s (")
+                .append(seconds(w.gapFromMs())).append(" s to ").append(seconds(w.gapToMs())).append(" s)").append(NL);
+        return out.toString();
+    }
+
+    static String percent(long part, long whole) {
+        return whole == 0 ? "-" : String.format(Locale.ROOT, "%.1f%%", 100.0 * part / whole);
     }
 
     /** The --while command: when it started and ended, then its own output, each line timed from the fault. */

@@ -1,5 +1,6 @@
 package io.redisha.failover;
 
+import io.redisha.sentinel.SentinelEvent;
 import io.redisha.failover.FailoverReport.Phase;
 import io.redisha.failover.WriteWorkload.Outcome;
 import io.redisha.failover.WriteWorkload.Write;

@@ -1,5 +1,6 @@
 package io.redisha.failover;
 
+import io.redisha.failover.FailoverReport.AfterSwitch;
 import io.redisha.failover.FailoverReport.LostWrite;
 import io.redisha.failover.FailoverReport.Writes;
 import io.redisha.failover.WriteWorkload.Outcome;
@@ -76,6 +77,64 @@ class WriteAccountingTest {
         assertNull(w.lost());
         assertNull(w.unknownApplied());
         assertEquals("no Sentinel named a master", w.verifyError());
+    }
+
+    private static Write at(long seq, Outcome outcome, long atMs, String target) {
+        return new Write(seq, "k" + seq, "v" + seq, outcome, target, ORIGIN + atMs * MS, null);
+    }
+
+    @Test
+    void writesTheOldMasterAcknowledgedAfterTheSwitchAreCountedApartWithWhatSurvived() {
+        String old = "10.0.0.2:6379";
+        String promoted = "10.0.0.3:6379";
+        List<Write> log = List.of(
+                at(1, Outcome.ACK, 1000, old),        // before the switch: not in the split, lost
+                at(2, Outcome.ACK, 5000, old),        // after the switch, lost
+                at(3, Outcome.ACK, 6000, old),        // after the switch, survived (e.g. replicated before the partition)
+                at(4, Outcome.ACK, 6500, promoted),   // the new master's: not in the split
+                at(5, Outcome.FAILED, 7000, old),     // READONLY once demoted: not acknowledged
+                at(6, Outcome.UNKNOWN, 7500, old));
+        Map<String, String> readBack = new HashMap<>();
+        readBack.put("k3", "v3");
+        readBack.put("k4", "v4");
+        Map<String, String> names = Map.of(old, "p-master-1", promoted, "p-replica-1");
+        Writes w = WriteAccounting.account(50, log, readBack, null, ORIGIN, ORIGIN, ORIGIN + 8000 * MS, names::get,
+                new WriteAccounting.Context("sticky", null, "p-master-1", ORIGIN + 4000 * MS));
+        assertEquals("sticky", w.client());
+        assertEquals(new AfterSwitch("p-master-1", 2, 1L, 1L, 6000L, 6000L), w.afterSwitch(),
+                "its last acknowledgement is the ACK at 6 s, not the later refused or unanswered writes");
+        assertEquals(4, w.acknowledged());
+        assertEquals(2, w.lost());
+        assertEquals(w.acknowledged(), w.readBack() + w.lost());
+
+        Writes noFailover = WriteAccounting.account(50, log, readBack, null, ORIGIN, ORIGIN, ORIGIN + 8000 * MS,
+                names::get, new WriteAccounting.Context("sticky", null, "p-master-1", null));
+        assertNull(noFailover.afterSwitch(), "no switch, no split");
+
+        Writes unread = WriteAccounting.account(50, log, null, "no master", ORIGIN, ORIGIN, ORIGIN + 8000 * MS,
+                names::get, new WriteAccounting.Context("sticky", null, "p-master-1", ORIGIN + 4000 * MS));
+        assertEquals(new AfterSwitch("p-master-1", 2, null, null, 6000L, 6000L), unread.afterSwitch(), "counted, survival unknown");
+    }
+
+    @Test
+    void writesThatWaitDidNotConfirmAreNeitherAcknowledgedNorLost() {
+        List<Write> log = List.of(
+                write(1, Outcome.ACK, 100),
+                write(2, Outcome.UNCONFIRMED, 200),  // applied, WAIT short: survived
+                write(3, Outcome.UNCONFIRMED, 300),  // applied, WAIT short: gone
+                write(4, Outcome.ACK, 400));         // confirmed, and gone all the same: lost
+        Map<String, String> readBack = new HashMap<>();
+        readBack.put("k1", "v1");
+        readBack.put("k2", "v2");
+        Writes w = WriteAccounting.account(50, log, readBack, null, ORIGIN, ORIGIN, ORIGIN + 1000 * MS, a -> a,
+                new WriteAccounting.Context("sentinel", 1, "x", null));
+        assertEquals(1, w.waitReplicas());
+        assertEquals(2, w.acknowledged());
+        assertEquals(2, w.unconfirmed());
+        assertEquals(1, w.unconfirmedApplied());
+        assertEquals(1, w.lost());
+        assertEquals(w.attempted(), w.acknowledged() + w.failed() + w.unknown() + w.unconfirmed());
+        assertEquals(List.of("k1", "k2", "k3", "k4"), WriteAccounting.keysToRead(log), "unconfirmed keys are read back too");
     }
 
     @Test

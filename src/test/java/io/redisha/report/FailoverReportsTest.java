@@ -53,7 +53,7 @@ class FailoverReportsTest {
         assertTrue(Pattern.compile("detected by Sentinel \\(\\+sdown\\)\\s+5\\.21\\s+p-sentinel-1").matcher(text).find(), text);
         assertTrue(Pattern.compile("deployment ready again\\s+-").matcher(text).find(), text);
         assertTrue(text.contains("400 attempted, 350 acknowledged, 40 failed, 10 unknown"), text);
-        assertTrue(text.contains("acknowledged but lost: 1 (349 read back from the master)"), text);
+        assertTrue(text.contains("acknowledged but lost: 1 of 350 (0.3%; 349 read back from the master)"), text);
         assertTrue(text.contains("lost: redisha:ft:a:1:9, acknowledged by p-master-1 at 6.95 s"), text);
         assertTrue(text.contains("longest window without a successful write: 6.90 s (0.01 s to 6.91 s)"), text);
         assertTrue(text.contains("  PASS  failover: Sentinel promoted p-replica-1"), text);
@@ -141,5 +141,67 @@ class FailoverReportsTest {
         JsonNode json = new ObjectMapper().readTree(FailoverReports.json(report)).get("rounds").get(0).get("application");
         assertEquals(1, json.get("exitStatus").asInt());
         assertEquals("connected", json.get("output").get(0).get("text").asText());
+    }
+
+    @Test
+    void theStickyClientAndWhatTheOldMasterAcknowledgedAfterTheSwitchAreInEveryReport() throws Exception {
+        FailoverReport base = report("m", Outcome.PASS);
+        Round r = base.rounds().get(0);
+        Writes sticky = new Writes(50, 600, 500, 90, 10, 100L, 400L, 2L, null, 12_000, 20_000, 32_000, List.of(),
+                List.of(new Sample(-500, "ACK"), new Sample(9000, "ACK"), new Sample(21_000, "FAILED")), "sticky", null,
+                0, null, new FailoverReport.AfterSwitch("p-master-1", 300, 0L, 300L, 19_990L, 19_990L));
+        Round withSticky = new Round(r.round(), "partition", "partitioned", r.oldMaster(), r.newMaster(), r.outcome(),
+                r.reason(), r.phases(), 20_000L, r.checks(), r.writes(), r.events(), r.notReadyBefore(), r.notes(),
+                r.durationMs(), null, sticky);
+        FailoverReport report = new FailoverReport(base.project(), "partition", 1, 50, null, 60, 5000, 0, 10,
+                base.startedAt(), List.of(withSticky), Outcome.PASS, 15.0, null);
+
+        String text = FailoverReports.text(report);
+        assertTrue(text.contains("partition 15.0 s"), text);
+        assertTrue(text.contains("writes of a sticky client (stays connected to p-master-1"), text);
+        assertTrue(text.contains("acknowledged but lost: 400 of 500 (80.0%; 100 read back from the master)"), text);
+        assertTrue(text.contains("acknowledged by p-master-1 after the new master was elected: 300 (the last at 19.99 s),"
+                + " 0 survived, 300 lost"), text);
+
+        String html = FailoverHtml.render(report);
+        assertTrue(html.contains("sticky: acknowledged"), "the sticky client's lanes on the timeline");
+        assertTrue(html.contains("two nodes answered as master"), "the split-brain window on the timeline");
+        assertTrue(html.contains("300 (0 survived, 300 lost)"), html);
+
+        JsonNode json = new ObjectMapper().readTree(FailoverReports.json(report));
+        assertEquals(15.0, json.get("partitionSeconds").asDouble());
+        JsonNode split = json.get("rounds").get(0).get("sticky").get("afterSwitch");
+        assertEquals(300, split.get("lost").asLong());
+        assertFalse(json.get("rounds").get(0).get("sticky").has("samples"), "samples stay out of the JSON");
+    }
+
+    @Test
+    void aRunOfSeveralRoundsIsSummedUpPerFaultKind() throws Exception {
+        Round pause = report("m", Outcome.PASS).rounds().get(0);
+        Writes sticky = new Writes(50, 600, 500, 90, 10, 100L, 400L, 2L, null, 12_000, 20_000, 32_000, List.of(),
+                List.of(), "sticky", null, 0, null, null);
+        Round partition = new Round(2, "partition", "partitioned", "p-replica-1", "p-master-1", Outcome.PASS, null,
+                List.of(new Phase("switch", "switch announced (+switch-master)", 9000L, "p-sentinel-2")), 20_000L,
+                pause.checks(), pause.writes(), List.of(), List.of(), List.of(), 30_000, null, sticky);
+        Round pause2 = new Round(3, "pause", "paused", "p-master-1", "p-replica-2", Outcome.PASS, null,
+                List.of(new Phase("switch", "switch announced (+switch-master)", 6000L, "p-sentinel-2")), 7000L,
+                pause.checks(), null, List.of(), List.of(), List.of(), 20_000, null, null);
+        Round pause3 = new Round(4, "pause", "paused", "p-replica-2", "p-master-1", Outcome.NO_FAILOVER, "none",
+                List.of(new Phase("switch", "switch announced (+switch-master)", null, null)), 60_000L,
+                pause.checks(), null, List.of(), List.of(), List.of(), 60_000, null, null);
+        FailoverReport report = new FailoverReport("p", "pause,partition", 4, 50, null, 60, 5000, 0, 10,
+                "2026-01-01T00:00:00Z", List.of(pause, partition, pause2, pause3), Outcome.NO_FAILOVER, 15.0, null);
+
+        List<FailoverReport.Summary> summary = report.summary();
+        assertEquals(List.of(
+                new FailoverReport.Summary("pause", 3, 2, 6000L, 7000L, 350, 1L, 0, 0L),
+                new FailoverReport.Summary("partition", 1, 1, 9000L, 9000L, 350, 1L, 500, 400L)), summary);
+        String text = FailoverReports.text(report);
+        assertTrue(text.contains("summary across rounds"), text);
+        assertTrue(text.contains("400 of 500 (80.0%)"), text);
+        assertTrue(FailoverHtml.render(report).contains("Summary across rounds"));
+        JsonNode json = new ObjectMapper().readTree(FailoverReports.json(report));
+        assertEquals("partition", json.get("summary").get(1).get("fault").asText(), json::toString);
+        assertEquals(400, json.get("summary").get(1).get("stickyLost").asLong());
     }
 }

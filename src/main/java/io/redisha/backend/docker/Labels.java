@@ -16,6 +16,11 @@ final class Labels {
     static final String BUILD_DIGEST = "io.redisha.build-digest";
     /** A short-lived container that runs one program of an image (e.g. its server's --version). */
     static final String PROBE = "io.redisha.probe";
+    /** What a node was created from ({@link io.redisha.backend.NodeSpec#settings()}). */
+    static final String SETTINGS = "io.redisha.settings";
+
+    /** The side network of a partition fault, which only ever holds the isolated node. */
+    static final String PARTITION = "io.redisha.partition";
 
     private Labels() {
     }
@@ -26,10 +31,28 @@ final class Labels {
         return labels;
     }
 
+    static Map<String, String> partition(String project) {
+        Map<String, String> labels = project(project);
+        labels.put(PARTITION, "true");
+        return labels;
+    }
+
+    static boolean isPartition(Map<String, String> labels) {
+        return labels != null && "true".equals(labels.get(PARTITION));
+    }
+
     static Map<String, String> node(String project, Service service, int index) {
         Map<String, String> labels = project(project);
         labels.put(SERVICE, service.label());
         labels.put(INDEX, Integer.toString(index));
+        return labels;
+    }
+
+    static Map<String, String> node(String project, Service service, int index, String settings) {
+        Map<String, String> labels = node(project, service, index);
+        if (settings != null) {
+            labels.put(SETTINGS, settings);
+        }
         return labels;
     }
 }

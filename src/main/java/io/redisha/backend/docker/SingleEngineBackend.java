@@ -52,19 +52,23 @@ public final class SingleEngineBackend implements Backend {
             "SIGKILL, started again after the failover");
     public static final FaultKind DISCONNECT = new FaultKind("disconnect", "disconnected", "reconnected", false,
             "cut off the project's network");
+    public static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "rejoined", false,
+            "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
     /** What this backend can inject; the CLI offers exactly these. */
-    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT);
+    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION);
 
     private static final AtomicReference<CompletableFuture<DockerEngine>> AHEAD = new AtomicReference<>();
 
     private final DockerEngine engine;
     private final String project;
     private final String network;
+    private final String partitionNetwork;
 
     private SingleEngineBackend(DockerEngine engine, String project) {
         this.engine = engine;
         this.project = project;
         this.network = Naming.network(project);
+        this.partitionNetwork = Naming.partitionNetwork(project);
     }
 
     /** Connects to the engine DOCKER_HOST names (or the default socket) and checks that it answers. */
@@ -115,13 +119,13 @@ public final class SingleEngineBackend implements Backend {
         for (Container c : engine.containers(Labels.project(project))) {
             Map<String, String> labels = c.getLabels();
             Optional<Service> service = Service.fromLabel(labels.get(Labels.SERVICE));
-            service.ifPresent(s -> nodes.add(toNode(c, s, parseIndex(labels.get(Labels.INDEX)))));
+            service.ifPresent(s -> nodes.add(toNode(c, s, parseIndex(labels.get(Labels.INDEX)), labels.get(Labels.SETTINGS))));
         }
         nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
         return nodes;
     }
 
-    private Node toNode(Container c, Service service, int index) {
+    private Node toNode(Container c, Service service, int index, String settings) {
         String name = c.getNames() != null && c.getNames().length > 0 ? c.getNames()[0].replaceFirst("^/", "") : c.getId();
         String ip = null;
         if (c.getNetworkSettings() != null && c.getNetworkSettings().getNetworks() != null) {
@@ -139,7 +143,7 @@ public final class SingleEngineBackend implements Backend {
                 }
             }
         }
-        return new Node(c.getId(), name, service, index, NodeState.of(c.getState()), ip, dial, c.getImage(), null);
+        return new Node(c.getId(), name, service, index, NodeState.of(c.getState()), ip, dial, c.getImage(), null, settings);
     }
 
     /** Where this host dials a published port: loopback for a wildcard binding, the bound address otherwise. */
@@ -165,7 +169,7 @@ public final class SingleEngineBackend implements Backend {
 
     @Override
     public String create(NodeSpec spec) {
-        Map<String, String> labels = Labels.node(project, spec.service(), spec.index());
+        Map<String, String> labels = Labels.node(project, spec.service(), spec.index(), spec.settings());
         if (spec.address() != null) {
             labels.put(Labels.ADDRESS, spec.address());
         }
@@ -267,7 +271,7 @@ public final class SingleEngineBackend implements Backend {
 
     @Override
     public Optional<AddressRange> ensureNetwork() {
-        List<Network> existing = engine.networks(Labels.project(project));
+        List<Network> existing = projectNetworks();
         if (!existing.isEmpty()) {
             Optional<AddressRange> fixed = FixedAddresses.of(existing.get(0));
             if (fixed.isPresent() || !nodes().isEmpty()) {
@@ -304,6 +308,11 @@ public final class SingleEngineBackend implements Backend {
         }
         engine.createNetwork(network, labels, null);
         return Optional.empty();
+    }
+
+    /** The project's own network, not a partition's side network. */
+    private List<Network> projectNetworks() {
+        return engine.networks(Labels.project(project)).stream().filter(n -> !Labels.isPartition(n.getLabels())).toList();
     }
 
     @Override
@@ -355,8 +364,65 @@ public final class SingleEngineBackend implements Backend {
             case "stop" -> engine.stop(target.id());
             case "kill" -> engine.kill(target.id());
             case "disconnect" -> engine.disconnect(target.id(), network);
+            case FaultKind.PARTITION -> partition(target);
             default -> throw new IllegalStateException(fault.name());
         }
+    }
+
+    /**
+     * Moves the node to a network of its own: the engine then publishes its port through that
+     * network, so the host's clients still reach it, while the project's network (its Sentinels and
+     * replicas) no longer does. Attached to the side network first, so that it is never without one.
+     */
+    private void partition(Node target) {
+        if (engine.networks(Labels.partition(project)).isEmpty()) {
+            engine.createNetwork(partitionNetwork, Labels.partition(project), null);
+        }
+        engine.connect(target.id(), partitionNetwork, List.of(), null);
+        engine.disconnect(target.id(), network);
+    }
+
+    /**
+     * Back on the project's network first (with its address), then off the side network, which is
+     * removed; returns whether anything had to be done.
+     */
+    private boolean healPartition(Node target, Map<String, ?> networks) {
+        boolean changed = false;
+        if (networks == null || !networks.containsKey(network)) {
+            reattach(target);
+            changed = true;
+        }
+        if (networks != null && networks.containsKey(partitionNetwork)) {
+            engine.disconnect(target.id(), partitionNetwork);
+            changed = true;
+        }
+        for (Network side : engine.networks(Labels.partition(project))) {
+            engine.removeNetwork(side);
+            changed = true;
+        }
+        return changed;
+    }
+
+    /** A partition that a killed redisha left in place: every node on the side network is healed, the network removed. */
+    @Override
+    public List<String> removeFaultLeftovers() {
+        List<Network> sides = engine.networks(Labels.partition(project));
+        if (sides.isEmpty()) {
+            return List.of();
+        }
+        List<String> done = new ArrayList<>();
+        for (Node node : nodes()) {
+            Map<String, ?> networks = engine.inspect(node.id()).getNetworkSettings().getNetworks();
+            if (networks != null && networks.containsKey(partitionNetwork)) {
+                healPartition(node, networks);
+                done.add("healed the partition of " + node.name());
+            }
+        }
+        for (Network side : engine.networks(Labels.partition(project))) {
+            engine.removeNetwork(side);
+        }
+        done.add("removed network " + partitionNetwork);
+        return done;
     }
 
     /** Looks at the container first, so healing twice, or a fault never fully injected, is safe. */
@@ -382,6 +448,9 @@ public final class SingleEngineBackend implements Backend {
                     return false;
                 }
                 reattach(target);
+            }
+            case FaultKind.PARTITION -> {
+                return healPartition(target, inspect.getNetworkSettings().getNetworks());
             }
             default -> throw new IllegalStateException(fault.name());
         }

@@ -79,6 +79,7 @@ public final class SwarmBackend implements Backend {
     static final String PROJECT = "io.redisha.project";
     static final String SERVICE = "io.redisha.service";
     static final String INDEX = "io.redisha.index";
+    static final String SETTINGS = "io.redisha.settings";
     private static final String CONFIG_DIR = "/run/redisha/";
     private static final String SECRET_DIR = "/run/secrets/";
     /** The file, among a Redis task's secrets, holding Sentinel's password. */
@@ -248,13 +249,14 @@ public final class SwarmBackend implements Backend {
             if (kind.isEmpty()) {
                 continue;
             }
-            nodes.add(toNode(s, kind.get(), parseIndex(labels.get(INDEX)), hosts, tasks));
+            nodes.add(toNode(s, kind.get(), parseIndex(labels.get(INDEX)), labels.get(SETTINGS), hosts, tasks));
         }
         nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
         return nodes;
     }
 
-    private Node toNode(com.github.dockerjava.api.model.Service s, Service kind, int index, Map<String, SwarmNode> hosts,
+    private Node toNode(com.github.dockerjava.api.model.Service s, Service kind, int index, String settings,
+                        Map<String, SwarmNode> hosts,
                         List<JsonNode> tasks) {
         String host = pinnedHost(s).orElse(null);
         long replicas = s.getSpec().getMode() == null || s.getSpec().getMode().getReplicated() == null ? 1
@@ -287,7 +289,7 @@ public final class SwarmBackend implements Backend {
             dial = dial(host, publishedPort(s, kind));
         }
         String image = s.getSpec().getTaskTemplate().getContainerSpec().getImage();
-        return new Node(s.getId(), s.getSpec().getName(), kind, index, state, ip, dial, image, host);
+        return new Node(s.getId(), s.getSpec().getName(), kind, index, state, ip, dial, image, host, settings);
     }
 
     private static int publishedPort(com.github.dockerjava.api.model.Service s, Service kind) {
@@ -338,6 +340,9 @@ public final class SwarmBackend implements Backend {
             String host = spot.host();
             int port = spec.hostPort() == null ? spot.port() : spec.hostPort();
             Map<String, String> labels = labels(spec.service(), spec.index());
+            if (spec.settings() != null) {
+                labels.put(SETTINGS, spec.settings());
+            }
             ContainerSpec container = container(spec.name(), image, spec.cmd(), spec.files(), labels, spec.index(), spec.service())
                     .withMounts(List.of(new Mount().withType(MountType.VOLUME).withSource(Naming.dataVolume(spec.name()))
                             .withTarget(Naming.DATA_DIR).withVolumeOptions(new VolumeOptions().withLabels(labels))));

@@ -1,7 +1,6 @@
-package io.redisha.failover;
+package io.redisha.sentinel;
 
 import io.redisha.backend.Node;
-import io.redisha.sentinel.RedisNodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
@@ -22,7 +21,7 @@ import java.util.function.Predicate;
  * connection (resubscribing if it drops) and records each event with its receipt time. Waiting
  * for an event observes the stream; nothing here sleeps to guess.
  */
-final class SentinelEvents implements AutoCloseable {
+public final class SentinelEvents implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SentinelEvents.class);
     private static final long RETRY_MILLIS = 250;
 
@@ -37,7 +36,7 @@ final class SentinelEvents implements AutoCloseable {
      * @param config   a Sentinel config with the loopback mapper; pub/sub needs no socket timeout
      * @param listener called on the subscriber's thread for every event, as it arrives
      */
-    SentinelEvents(JedisClientConfig config, List<Node> sentinels, Consumer<SentinelEvent> listener) {
+    public SentinelEvents(JedisClientConfig config, List<Node> sentinels, Consumer<SentinelEvent> listener) {
         this.config = config;
         this.listener = listener;
         for (Node sentinel : sentinels) {
@@ -45,12 +44,12 @@ final class SentinelEvents implements AutoCloseable {
         }
     }
 
-    void start() {
+    public void start() {
         subscribers.forEach(s -> s.thread.start());
     }
 
     /** Waits until every Sentinel confirmed the subscription, or the deadline; returns those that did not. */
-    List<String> awaitSubscribed(long deadlineNanos) {
+    public List<String> awaitSubscribed(long deadlineNanos) {
         synchronized (events) {
             while (subscribed.size() < subscribers.size() && !closed) {
                 long left = deadlineNanos - System.nanoTime();
@@ -64,7 +63,7 @@ final class SentinelEvents implements AutoCloseable {
     }
 
     /** The first recorded event that matches, waiting for it until the deadline. */
-    Optional<SentinelEvent> await(Predicate<SentinelEvent> match, long deadlineNanos) {
+    public Optional<SentinelEvent> await(Predicate<SentinelEvent> match, long deadlineNanos) {
         synchronized (events) {
             int seen = 0;
             while (true) {
@@ -83,7 +82,7 @@ final class SentinelEvents implements AutoCloseable {
     }
 
     /** Every event recorded so far, in order of receipt. */
-    List<SentinelEvent> events() {
+    public List<SentinelEvent> events() {
         synchronized (events) {
             return List.copyOf(events);
         }

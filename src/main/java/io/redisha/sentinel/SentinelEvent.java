@@ -1,4 +1,4 @@
-package io.redisha.failover;
+package io.redisha.sentinel;
 
 /**
  * One event a Sentinel published on its own pub/sub channel (the channel is the event type,

@@ -1,4 +1,4 @@
-package io.redisha.failover;
+package io.redisha.sentinel;
 
 import org.junit.jupiter.api.Test;
 

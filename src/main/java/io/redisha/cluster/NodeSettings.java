@@ -1,0 +1,143 @@
+package io.redisha.cluster;
+
+import io.redisha.backend.Node;
+import io.redisha.backend.Service;
+import io.redisha.topology.Secrets;
+import io.redisha.topology.Topology;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The settings of a node, from the topology alone: those only a new container can change, recorded
+ * on the node as {@code field=hash} pairs ({@link #recorded}) so that a later run can say which
+ * differ without the label holding a password; and those Redis and Sentinel take at run time
+ * ({@link #redisRuntime}, {@link #sentinelRuntime}), compared with the live values instead.
+ *
+ * <p>Nothing dynamic goes in: not the master a node follows, not its address, not what a Sentinel
+ * learnt about the others, so a node recreated after a failover records the same settings.
+ */
+final class NodeSettings {
+    private final Topology topology;
+    private final Secrets secrets;
+
+    NodeSettings(Topology topology, Secrets secrets) {
+        this.topology = topology;
+        this.secrets = secrets;
+    }
+
+    /** What needs a new container, by field, as given in the topology. */
+    Map<String, String> containerFields(Service service, int index) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("image", topology.image());
+        fields.put("port", topology.bind() + ":" + hostPort(service, index));
+        if (service == Service.SENTINEL) {
+            fields.put("master-name", topology.sentinels().masterName());
+            fields.put("auth", "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
+        } else {
+            fields.put("memory", String.valueOf(topology.resources().memoryBytes()));
+            fields.put("persistence", topology.persistence().name());
+            fields.put("auth", "redis " + secrets.redisPassword());
+        }
+        return fields;
+    }
+
+    /** The label value: "image=1a2b3c4d,port=...", each value hashed with the project so no secret shows. */
+    String recorded(Service service, int index) {
+        List<String> pairs = new ArrayList<>();
+        containerFields(service, index).forEach((field, value) -> pairs.add(field + "=" + hash(field, value)));
+        return String.join(",", pairs);
+    }
+
+    /**
+     * Why the node needs a new container: the fields whose recorded hash differs ("image redis:7 ->
+     * redis:8", "memory"); empty when none does. A node that recorded nothing (made by an older
+     * redisha) is compared by its image alone, and only for Redis servers, whose image is the topology's.
+     */
+    List<String> differences(Node node) {
+        List<String> reasons = new ArrayList<>();
+        if (node.settings() == null) {
+            if (node.service() != Service.SENTINEL && node.image() != null && !node.image().equals(topology.image())) {
+                reasons.add("image " + node.image() + " -> " + topology.image());
+            }
+            return reasons;
+        }
+        Map<String, String> was = parse(node.settings());
+        containerFields(node.service(), node.index()).forEach((field, value) -> {
+            if (!hash(field, value).equals(was.get(field))) {
+                if (!field.equals("image")) {
+                    reasons.add(field);
+                } else if (node.service() == Service.SENTINEL || node.image() == null) {
+                    reasons.add("image -> " + value);
+                } else {
+                    reasons.add("image " + node.image() + " -> " + value);
+                }
+            }
+        });
+        return reasons;
+    }
+
+    /** The run-time settings of a Redis server, by CONFIG name, as CONFIG GET reports them. */
+    Map<String, String> redisRuntime(Service service, int index) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Long maxmemory = topology.resources().maxmemoryBytes();
+        values.put("maxmemory", String.valueOf(maxmemory == null ? 0 : maxmemory));
+        if (maxmemory != null) {
+            // written only with maxmemory (see NodeFactory), so compared only then
+            values.put("maxmemory-policy", topology.resources().maxmemoryPolicy());
+        }
+        values.put("min-replicas-to-write", String.valueOf(topology.master().minReplicasToWrite()));
+        values.put("min-replicas-max-lag", String.valueOf(topology.master().minReplicasMaxLag()));
+        values.put("replica-priority", String.valueOf(replicaPriority(service, index)));
+        return values;
+    }
+
+    int replicaPriority(Service service, int index) {
+        return service == Service.REPLICA ? topology.replicas().priority(index) : 100;
+    }
+
+    /** The run-time settings of a Sentinel for the monitored master, by SENTINEL SET name, as SENTINEL MASTER reports them. */
+    Map<String, String> sentinelRuntime() {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("quorum", String.valueOf(topology.sentinels().quorum()));
+        values.put("down-after-milliseconds", String.valueOf(topology.sentinels().downAfterMillis()));
+        values.put("failover-timeout", String.valueOf(topology.sentinels().failoverTimeoutMillis()));
+        values.put("parallel-syncs", String.valueOf(topology.sentinels().parallelSyncs()));
+        return values;
+    }
+
+    private Integer hostPort(Service service, int index) {
+        return switch (service) {
+            case MASTER -> topology.master().hostPort();
+            case REPLICA -> topology.replicas().hostPort(index);
+            case SENTINEL -> topology.sentinels().hostPort(index);
+        };
+    }
+
+    private String hash(String field, String value) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((topology.project() + "\n" + field + "\n" + value).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JVM lacks SHA-256", e);
+        }
+    }
+
+    private static Map<String, String> parse(String recorded) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : recorded.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(pair.substring(0, eq), pair.substring(eq + 1));
+            }
+        }
+        return fields;
+    }
+}

@@ -1,0 +1,187 @@
+package io.redisha.cluster;
+
+import io.redisha.backend.Endpoint;
+import io.redisha.backend.Node;
+import io.redisha.backend.NodeState;
+import io.redisha.backend.Service;
+import io.redisha.topology.Auth;
+import io.redisha.topology.Persistence;
+import io.redisha.topology.Replicas;
+import io.redisha.topology.Resources;
+import io.redisha.topology.Secrets;
+import io.redisha.topology.Sentinels;
+import io.redisha.topology.Topology;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PlannerTest {
+    private static final Topology V7 = withImage(Topology.defaults(), "redis:7");
+    private static final Topology V8 = withImage(Topology.defaults(), "redis:8");
+    private static final ServerImage REDIS_7 = new ServerImage("redis:7", "redis", "7.0.15", "redis-server");
+    private static final ServerImage REDIS_8 = new ServerImage("redis:8", "redis", "8.0.2", "redis-server");
+    private static final ServerImage VALKEY_8 = new ServerImage("valkey/valkey:8", "valkey", "8.1.1", "valkey-server");
+
+    private static Topology withImage(Topology t, String image) {
+        return new Topology(t.project(), image, t.bind(), t.master(), t.replicas(), t.sentinels(), t.auth(),
+                t.persistence(), t.resources(), t.platform());
+    }
+
+    /** A running node created from the given topology. */
+    private static Node node(Topology from, Service service, int index) {
+        int ip = 2 + service.ordinal() * 10 + index;
+        String image = service == Service.SENTINEL ? "redisha/sentinel:redisha" : from.image();
+        return new Node(service.label() + index, "redisha-" + service.label() + "-" + index, service, index,
+                NodeState.RUNNING, "10.0.0." + ip, new Endpoint("127.0.0.1", 30000 + ip), image, null,
+                new NodeSettings(from, Secrets.none()).recorded(service, index));
+    }
+
+    private static Deployment deployment(Topology from, int replicas, int sentinels) {
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(node(from, Service.MASTER, 1));
+        for (int i = 1; i <= replicas; i++) {
+            nodes.add(node(from, Service.REPLICA, i));
+        }
+        for (int i = 1; i <= sentinels; i++) {
+            nodes.add(node(from, Service.SENTINEL, i));
+        }
+        return new Deployment("redisha", "redisha-net", nodes);
+    }
+
+    private static Plan plan(Topology to, Deployment d, List<RuntimeSettings.Change> changes, ServerImage running,
+                             ServerImage target) {
+        Node master = d.find(Service.MASTER, 1).orElse(null);
+        return new Planner(to, new NodeSettings(to, Secrets.none())).plan(d, master, changes, List.of(running), target);
+    }
+
+    private static List<String> described(Plan plan) {
+        return plan.steps().stream().map(Plan.Step::describe).toList();
+    }
+
+    @Test
+    void aDeploymentCreatedFromTheTopologyNeedsNothing() {
+        Plan plan = plan(V7, deployment(V7, 2, 3), List.of(), REDIS_7, REDIS_7);
+        assertTrue(plan.isEmpty(), described(plan).toString());
+        assertNull(plan.refusal());
+    }
+
+    @Test
+    void anImageChangeRollsReplicasThenSwitchesOverThenTheOldMasterThenTheSentinels() {
+        Plan plan = plan(V8, deployment(V7, 2, 3), List.of(), REDIS_7, REDIS_8);
+        assertEquals(List.of(
+                "replace redisha-replica-1: image redis:7 -> redis:8",
+                "replace redisha-replica-2: image redis:7 -> redis:8",
+                "switchover redisha-master-1: to redisha-replica-1",
+                "replace redisha-master-1: image redis:7 -> redis:8",
+                "replace redisha-sentinel-1: image -> redis:8",
+                "replace redisha-sentinel-2: image -> redis:8",
+                "replace redisha-sentinel-3: image -> redis:8"), described(plan));
+        assertNull(plan.refusal());
+        assertTrue(plan.rolls());
+    }
+
+    @Test
+    void runTimeSettingsAreChangedInPlaceAndNeedNoNewContainer() {
+        Topology to = new Topology("redisha", "redis:7", "127.0.0.1", V7.master(), V7.replicas(), V7.sentinels(),
+                Auth.none(), Persistence.OFF, new Resources(null, 64L << 20, "allkeys-lru"));
+        Deployment d = deployment(V7, 2, 3);
+        Node r1 = d.find(Service.REPLICA, 1).orElseThrow();
+        Plan plan = plan(to, d, List.of(new RuntimeSettings.Change(r1, "maxmemory", "0", "67108864")), REDIS_7, REDIS_7);
+        assertEquals(List.of("change redisha-replica-1: maxmemory 0 -> 67108864"), described(plan));
+        NodeSettings settings = new NodeSettings(to, Secrets.none());
+        assertEquals("67108864", settings.redisRuntime(Service.REPLICA, 1).get("maxmemory"));
+        assertEquals("allkeys-lru", settings.redisRuntime(Service.REPLICA, 1).get("maxmemory-policy"));
+        assertEquals(new NodeSettings(V7, Secrets.none()).recorded(Service.MASTER, 1), settings.recorded(Service.MASTER, 1),
+                "maxmemory is not a container setting");
+    }
+
+    @Test
+    void memoryLimitPersistencePortsAndPasswordsNeedANewContainer() {
+        Topology memory = new Topology("redisha", "redis:7", "127.0.0.1", V7.master(), V7.replicas(), V7.sentinels(),
+                Auth.none(), Persistence.AOF, new Resources(256L << 20, null, "noeviction"));
+        Node m = node(V7, Service.MASTER, 1);
+        assertEquals(List.of("memory", "persistence"), new NodeSettings(memory, Secrets.none()).differences(m));
+        NodeSettings password = new NodeSettings(V7, new Secrets("s3cret", null));
+        assertEquals(List.of("auth"), password.differences(m));
+        assertTrue(!password.recorded(Service.MASTER, 1).contains("s3cret"), "the label never holds a password");
+        Node s = node(V7, Service.SENTINEL, 1);
+        assertEquals(List.of("auth"), new NodeSettings(V7, new Secrets(null, "x")).differences(s));
+    }
+
+    @Test
+    void theRecordedSettingsDoNotDependOnTheMasterOrTheSlot() {
+        NodeSettings settings = new NodeSettings(V7, Secrets.none());
+        assertEquals(settings.recorded(Service.MASTER, 1), settings.recorded(Service.REPLICA, 2));
+        assertNotEquals(settings.recorded(Service.SENTINEL, 1), settings.recorded(Service.MASTER, 1));
+    }
+
+    @Test
+    void withoutAReplicaTheMasterCannotBeReplacedWithoutDowntime() {
+        Topology to = V8.withReplicaCount(0);
+        Plan plan = plan(to, deployment(V7, 0, 3), List.of(), REDIS_7, REDIS_8);
+        assertTrue(plan.refusal().startsWith("no replica to switch over to"), plan.refusal());
+    }
+
+    @Test
+    void aReplicaWithPriorityZeroIsNeverTheSwitchoverTarget() {
+        Topology to = new Topology("redisha", "redis:8", "127.0.0.1", V8.master(),
+                new Replicas(2, List.of(), List.of(0, 100)), V8.sentinels());
+        Plan plan = plan(to, deployment(V7, 2, 3), List.of(), REDIS_7, REDIS_8);
+        assertTrue(described(plan).contains("switchover redisha-master-1: to redisha-replica-2"), described(plan).toString());
+        Topology none = new Topology("redisha", "redis:8", "127.0.0.1", V8.master(),
+                new Replicas(2, List.of(), List.of(0, 0)), V8.sentinels());
+        assertTrue(plan(none, deployment(V7, 2, 3), List.of(), REDIS_7, REDIS_8).refusal()
+                .contains("replica-priority 0"));
+    }
+
+    @Test
+    void downgradesAndRedis8ToValkeyAreRefused() {
+        assertTrue(plan(V7, deployment(V8, 2, 3), List.of(), REDIS_8, REDIS_7).refusal().startsWith("downgrade"));
+        Topology valkey = withImage(V8, "valkey/valkey:8");
+        assertTrue(plan(valkey, deployment(V8, 2, 3), List.of(), REDIS_8, VALKEY_8).refusal().contains("RDB"));
+        assertNull(plan(valkey, deployment(V7, 2, 3), List.of(), REDIS_7, VALKEY_8).refusal(),
+                "Redis 7 to Valkey 8 is an upgrade");
+    }
+
+    @Test
+    void newPasswordsOrANewMasterNameCannotRollAndAreRefused() {
+        Deployment d = deployment(V7, 2, 3);
+        Plan plan = new Planner(V7, new NodeSettings(V7, new Secrets("new", null)))
+                .plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7), REDIS_7);
+        assertTrue(plan.refusal().startsWith("the passwords (auth) changed"), plan.refusal());
+        Topology renamed = new Topology("redisha", "redis:7", "127.0.0.1", V7.master(), V7.replicas(),
+                new Sentinels(3, 2, "other", 5000, 5000, 1, List.of()));
+        assertTrue(plan(renamed, d, List.of(), REDIS_7, REDIS_7).refusal().contains("master-name"));
+    }
+
+    @Test
+    void replacingASentinelMayNotLeaveFewerThanTheQuorum() {
+        Topology to = new Topology("redisha", "redis:8", "127.0.0.1", V8.master(), V8.replicas(),
+                new Sentinels(2, 2, "mymaster", 5000, 5000, 1, List.of()));
+        Topology from = withImage(to, "redis:7");
+        Plan plan = plan(to, deployment(from, 2, 2), List.of(), REDIS_7, REDIS_8);
+        assertTrue(plan.refusal().contains("below the quorum"), plan.refusal());
+    }
+
+    @Test
+    void missingNodesAreCreatedAndExtraOnesRemovedBeforeAnyChange() {
+        Deployment d = deployment(V7, 3, 3);
+        Topology to = V7.withSentinelCount(4).withReplicaCount(2);
+        Plan plan = plan(to, d, List.of(), REDIS_7, REDIS_7);
+        assertEquals(List.of("create redisha-sentinel-4: missing",
+                "remove redisha-replica-3: beyond the topology's counts"), described(plan));
+    }
+
+    @Test
+    void aNodeFromAnOlderRedishaIsComparedByItsImage() {
+        Node old = new Node("m", "redisha-master-1", Service.MASTER, 1, NodeState.RUNNING, "10.0.0.2", null, "redis:7", null);
+        assertEquals(List.of(), new NodeSettings(V7, Secrets.none()).differences(old));
+        assertEquals(List.of("image redis:7 -> redis:8"), new NodeSettings(V8, Secrets.none()).differences(old));
+    }
+}
