@@ -12,7 +12,8 @@ import java.util.Map;
  *
  * <p>A task starts on an overlay address that no Sentinel may know: started as a master it would
  * stay one, alone and empty. So it asks the Sentinels (by their service names on the overlay) for
- * the current master and, when that is another node, follows it. When they still name this task's
+ * the current master, believing the one with the highest config epoch, and, when that is another
+ * node, follows it. When they still name this task's
  * own address (the task came back on the same address before Sentinel promoted a replica), it
  * waits for the promotion, at most the hold-back, then starts as it is.
  *
@@ -54,10 +55,15 @@ public final class StartScript {
                 // a Sentinel on a host cut off the network would hold a connect for minutes
                 + "limit=$(command -v timeout >/dev/null && echo 'timeout 3' || true)\n"
                 + (passwordFile == null ? "" : "auth=$(cat " + passwordFile + " 2>/dev/null || true)\n")
-                // an answer is an address and a port; anything else (no Sentinel yet, an error) is none
-                + "ask() { for s in " + String.join(" ", sentinels) + "; do set -- $(" + auth + "$limit \"$cli\" -h \"$s\" -p "
-                + Service.SENTINEL.port() + " --raw SENTINEL get-master-addr-by-name " + masterName + " 2>/dev/null);"
-                + " case \"${2:-x}\" in *[!0-9]*) ;; *) echo \"$1 $2\"; return ;; esac; done; }\n"
+                // Every Sentinel is asked; the one with the highest config epoch has the latest view (a
+                // Sentinel restarted with the task, on the same host, may still name the old master).
+                // An answer is an address, a port and an epoch; anything else (an error) is none.
+                + "ask() { best=-1; answer=; for s in " + String.join(" ", sentinels) + "; do set -- $(" + auth
+                + "$limit \"$cli\" -h \"$s\" -p " + Service.SENTINEL.port() + " --raw SENTINEL master " + masterName
+                + " 2>/dev/null | awk 'NR % 2 == 1 { k = $0; next } k == \"ip\" { ip = $0 } k == \"port\" { p = $0 }"
+                + " k == \"config-epoch\" { e = $0 } END { if (ip != \"\" && p ~ /^[0-9]+$/ && e ~ /^[0-9]+$/) print ip, p, e }');"
+                + " if [ -n \"${3:-}\" ] && [ \"$3\" -gt \"$best\" ]; then best=$3; answer=\"$1 $2\"; fi; done;"
+                + " echo \"$answer\"; }\n"
                 + "mine() { for ip in $(awk '/32 host/ { print f } { f = $2 }' /proc/net/fib_trie); do"
                 + " [ \"$ip\" = \"$1\" ] && return 0; done; return 1; }\n"
                 // a function: its set -- leaves the script's own arguments (the command to exec) alone

@@ -31,12 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SwarmFaultsIT {
     private static final String PASSWORD = "it-sw2-redis-pw";
     private static final String SENTINEL_PASSWORD = "it-sw2-sentinel-pw";
-    private static final String TOPOLOGY = "image: redis:7\nplatform: swarm\nreplicas: 2\nsentinels: 3\n"
-            + "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n"
-            + "swarm:\n  dial:\n    lab-host-1: 127.0.0.1+100\n    lab-host-2: 127.0.0.1+200\n    lab-host-3: 127.0.0.1+300\n"
-            + "  engines:\n    lab-host-1: unix:///run/redisha-swarm-lab/lab-host-1/docker.sock\n"
-            + "    lab-host-2: unix:///run/redisha-swarm-lab/lab-host-2/docker.sock\n"
-            + "    lab-host-3: unix:///run/redisha-swarm-lab/lab-host-3/docker.sock\n";
+    private static final String TOPOLOGY = SwarmIT.SWARM
+            + "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n";
     private static final int KEYS = 300;
     private static Cli cli;
     private static String previousDockerHost;

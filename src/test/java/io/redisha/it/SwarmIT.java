@@ -33,8 +33,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ProgressOnTimeout.class)
 class SwarmIT {
     private static final String LAB = "scripts/swarm-lab";
-    private static final String SWARM = "image: redis:7\nplatform: swarm\nreplicas: 2\nsentinels: 3\n"
-            + "swarm:\n  dial:\n    lab-host-1: 127.0.0.1+100\n    lab-host-2: 127.0.0.1+200\n    lab-host-3: 127.0.0.1+300\n";
+    /** The lab topology: one Redis server and one Sentinel per host, reached through loopback, volumes through each host's socket. */
+    static final String SWARM = "image: redis:7\nplatform: swarm\nreplicas: 2\nsentinels: 3\n"
+            + "swarm:\n  dial:\n    lab-host-1: 127.0.0.1+100\n    lab-host-2: 127.0.0.1+200\n    lab-host-3: 127.0.0.1+300\n"
+            + "  engines:\n    lab-host-1: unix:///run/redisha-swarm-lab/lab-host-1/docker.sock\n"
+            + "    lab-host-2: unix:///run/redisha-swarm-lab/lab-host-2/docker.sock\n"
+            + "    lab-host-3: unix:///run/redisha-swarm-lab/lab-host-3/docker.sock\n";
     private static Cli cli;
     private static String previousDockerHost;
 
@@ -105,7 +109,7 @@ class SwarmIT {
                 lab("start-host", Integer.toString(h)); // no-op for a running host
             }
             if (cli != null) {
-                cli.run("down");
+                cli.run("down", "--volumes");
             }
         } finally {
             if (previousDockerHost == null) {
@@ -234,5 +238,11 @@ class SwarmIT {
             Thread.sleep(500);
         }
         assertEquals("", lab("docker", "1", "network", "ls", "--filter", filter, "-q").strip());
+        Cli.Result volumes = cli.run("down", "--volumes");
+        assertEquals(0, volumes.exitCode(), volumes.toString());
+        for (int h = 1; h <= 3; h++) {
+            assertEquals("", lab("docker", Integer.toString(h), "volume", "ls", "-q", "--filter", filter).strip(),
+                    "down --volumes after down removes the volumes left on host " + h + ":\n" + volumes);
+        }
     }
 }
