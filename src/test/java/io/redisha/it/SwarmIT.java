@@ -215,6 +215,40 @@ class SwarmIT {
 
     @Test
     @Order(4)
+    void losingAHostWithoutTheMasterKeepsTheMasterWritableAndUpConverges() throws Exception {
+        int master = masterHost();
+        assertTrue(master > 0);
+        int other = master == 3 ? 2 : 3;
+        useManagerOtherThan(other);
+        lab("stop-host", Integer.toString(other), "--wait");
+        try {
+            // longer than down-after-milliseconds (5 s) and a failover: Sentinel must not move the master
+            try (Jedis m = redisOn(master)) {
+                for (int i = 0; i < 15; i++) {
+                    assertEquals("OK", m.set("replica-host-down-" + i, "v" + i), "write " + i + " while host " + other + " is down");
+                    Thread.sleep(1000);
+                }
+            }
+            assertEquals("master", role(master), "no failover when the lost host ran no master");
+            Cli.Result status = cli.run("status");
+            assertEquals(5, status.exitCode(), status.toString());
+            assertTrue(status.out().contains("host lab-host-" + other + " is down"), status.toString());
+        } finally {
+            lab("start-host", Integer.toString(other));
+        }
+        Cli.Result up = cli.run("up", "--timeout", "150");
+        assertEquals(0, up.exitCode(), up.toString());
+        assertEquals(master, masterHost(), "the master stayed where it was");
+        assertEquals("slave", role(other).replace("replica", "slave"), "host " + other + " runs a replica again");
+        try (Jedis m = redisOn(master)) {
+            for (int i = 0; i < 15; i++) {
+                assertEquals("v" + i, m.get("replica-host-down-" + i));
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void failoverTestWithADrainedHostPasses() throws Exception {
         Cli.Result result = cli.run("failover-test", "--fault", "drain", "--timeout", "150", "--output", "json");
         assertEquals(0, result.exitCode(), result.toString());
@@ -225,7 +259,7 @@ class SwarmIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void downRemovesOnlyTheProjectsObjects() throws Exception {
         Cli.Result down = cli.run("down");
         assertEquals(0, down.exitCode(), down.toString());
