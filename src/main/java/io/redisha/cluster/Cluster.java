@@ -180,10 +180,15 @@ public final class Cluster implements AutoCloseable {
         Deployment before = healFaultLeftovers();
         List<Expected.Slot> missing = expected.missing(Repair.withoutHalfCreated(before));
         PortPreflight.check(backend, topology, missing);
-        ClusterStatus ready = missing.isEmpty() && !expected.hasExtras(before) && Repair.plan(before, List.of()).isEmpty()
+        boolean nothingToCreate = missing.isEmpty() && !expected.hasExtras(before) && Repair.plan(before, List.of()).isEmpty();
+        ClusterStatus ready = nothingToCreate
                 // nothing to create, repair or remove: one look tells whether there is anything to wait for
                 ? readyWait.await(expected, deadline, observer.inspect(before, expected))
                 : converge(expected, before, missing, deadline);
+        if (nothingToCreate && plan.isEmpty()) {
+            // every node ran when the plan read its settings, and none differed: the roll would ask again
+            return ready;
+        }
         return roll.converge(expected, timeout) ? readyWait.await(expected, Await.deadline(timeout)) : ready;
     }
 
