@@ -17,13 +17,28 @@ import java.util.Map;
  *                    null to let the backend pick one
  * @param settings    what the node is created from, recorded on it for a later run to compare
  *                    ({@code io.redisha.settings}); null records nothing
+ * @param fresh       created with a new deployment, in which no Sentinel can name it master and no other
+ *                    node holds data it could overwrite: its first start need not ask the Sentinels
+ *                    ({@link StartScript}); every later start does
  */
 public record NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
                        Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes, String address,
-                       String settings) {
+                       String settings, boolean fresh) {
 
     public NodeSpec {
         cmd = List.copyOf(cmd);
         files = Map.copyOf(files);
+    }
+
+    public NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
+                    Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes, String address,
+                    String settings) {
+        this(name, service, index, image, cmd, bind, hostPort, files, volume, memoryBytes, address, settings, false);
+    }
+
+    /** The same node, created with a new deployment (see {@code fresh}). */
+    public NodeSpec asFresh() {
+        return new NodeSpec(name, service, index, image, cmd, bind, hostPort, files, volume, memoryBytes, address,
+                settings, true);
     }
 }

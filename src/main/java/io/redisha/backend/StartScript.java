@@ -45,6 +45,20 @@ public final class StartScript {
      */
     public static String followSentinels(Map<String, byte[]> files, List<String> sentinels, String masterName,
                                   Duration holdBack, String passwordFile) {
+        return followSentinels(files, sentinels, masterName, holdBack, passwordFile, null);
+    }
+
+    /**
+     * As {@link #followSentinels(Map, List, String, Duration, String)}; when the file {@code firstStart}
+     * exists the script removes it and starts the server at once, without asking: it is put into a node
+     * created with a new deployment (nothing to protect yet, and its own Sentinels, starting beside it,
+     * would name it master), so only the node's first start skips the question. A node that cannot
+     * remove it asks, as every later start does.
+     *
+     * @param firstStart the marker's path in the node, or null to ask at every start
+     */
+    public static String followSentinels(Map<String, byte[]> files, List<String> sentinels, String masterName,
+                                         Duration holdBack, String passwordFile, String firstStart) {
         String config = files.keySet().stream().filter(f -> f.endsWith(".conf")).sorted().findFirst().orElse(null);
         if (config == null) {
             return "";
@@ -81,6 +95,7 @@ public final class StartScript {
                 + "; rm -f " + config + ".redisha-tmp\n"
                 + "    echo \"redisha: following the master the Sentinels name, $1:$2\" >&2\n  fi\n"
                 + "}\n"
+                + (firstStart == null ? "" : "if rm " + firstStart + " 2>/dev/null; then cli=; fi\n")
                 + "if [ -n \"$cli\" ]; then follow; fi\n"
                 + "unset auth\n";
     }

@@ -5,11 +5,15 @@ import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
-/** -v raises redisha's diagnostics to DEBUG; -vv also docker-java's and Jedis'. Quiet by default. */
+/**
+ * -v raises redisha's diagnostics to DEBUG; -vv also docker-java's and Jedis'; -vvv adds the time of
+ * every engine call. Quiet by default.
+ */
 public class LoggingMixin {
-    @Option(names = {"-v", "--verbose"}, description = "More diagnostics on stderr (-vv for the libraries too).")
+    @Option(names = {"-v", "--verbose"},
+            description = "More diagnostics on stderr (-vv for the libraries too, -vvv with each engine call's time).")
     void setVerbose(boolean[] verbose) {
-        Level redisha = verbose.length >= 1 ? Level.DEBUG : Level.WARN;
+        Level redisha = verbose.length >= 3 ? Level.TRACE : verbose.length >= 1 ? Level.DEBUG : Level.WARN;
         Level libraries = verbose.length >= 2 ? Level.DEBUG : Level.WARN;
         level("io.redisha", redisha);
         level("com.github.dockerjava", libraries);

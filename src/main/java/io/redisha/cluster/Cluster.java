@@ -139,14 +139,33 @@ public final class Cluster implements AutoCloseable {
      * @throws BackendException when the topology's image is not on the engine
      */
     public Plan plan() {
+        return look().plan();
+    }
+
+    /** A plan and the observation it was worked out from. */
+    private record Look(Plan plan, Inspector.Observation observation) {
+    }
+
+    /**
+     * Reads the nodes and asks each running one, in parallel and once: what it replicates or monitors,
+     * and (a Redis server) its version and the settings the topology sets at run time.
+     */
+    private Look look() {
         requireImage();
         Deployment d = refresh();
+        List<Node> running = d.nodes().stream().filter(Node::isRunning).toList();
+        RuntimeSettings runtime = roll.runtime();
+        List<CompletableFuture<List<RuntimeSettings.Change>>> changes = running.stream()
+                .map(n -> CompletableFuture.supplyAsync(() -> runtime.differences(List.of(n)), workers.executor()))
+                .toList();
+        List<CompletableFuture<Optional<ServerImage>>> versions = running.stream().filter(n -> n.service().isRedis())
+                .map(n -> CompletableFuture.supplyAsync(() -> runtime.server(n), workers.executor())).toList();
         Inspector.Observation o = observer.observe(d);
         Node master = d.nodes().isEmpty() ? null : Inspector.currentMaster(o).orElse(null);
-        List<Node> running = d.nodes().stream().filter(Node::isRunning).toList();
-        List<ServerImage> servers = running.stream().filter(n -> n.service().isRedis())
-                .map(n -> roll.runtime().server(n)).flatMap(Optional::stream).toList();
-        return planner.plan(d, master, roll.runtime().differences(running), servers, server());
+        List<ServerImage> servers = versions.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
+        List<RuntimeSettings.Change> differences = changes.stream().map(CompletableFuture::join)
+                .flatMap(List::stream).toList();
+        return new Look(planner.plan(d, master, differences, servers, server()), o);
     }
 
     /**
@@ -160,14 +179,16 @@ public final class Cluster implements AutoCloseable {
      * @throws ChangeRefusedException (nothing changed) when they cannot and downtime is not allowed
      */
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
-        Plan plan = plan();
+        Look look = look();
+        Plan plan = look.plan();
         if (plan.refusal() != null && !allowDowntime) {
             throw new ChangeRefusedException("will not replace the nodes one at a time: " + plan.refusal()
                     + " (nothing was changed; --allow-downtime removes and recreates every node instead)");
         }
         long deadline = Await.deadline(timeout);
         progress.step("image " + topology.image() + " runs " + server().describe());
-        if (plan.refusal() != null) {
+        boolean downtime = plan.refusal() != null;
+        if (downtime) {
             progress.step("restart with downtime (" + plan.refusal() + "): removing every node");
             for (Node n : refresh().nodes()) {
                 progress.step("removing " + n.name());
@@ -177,13 +198,19 @@ public final class Cluster implements AutoCloseable {
         }
         plan.steps().forEach(step -> progress.step("plan: " + step.describe()));
         Expected expected = Expected.of(topology);
-        Deployment before = healFaultLeftovers();
+        // what a killed failover-test left beyond the nodes' own state (a partition's side network, with
+        // the old master on it) is undone before anything else, since a node still on it may look healthy
+        List<String> healed = backend.removeFaultLeftovers();
+        healed.forEach(progress::step);
+        // nothing was healed or removed: the nodes are as the plan read them
+        Deployment before = healed.isEmpty() && !downtime ? look.observation().deployment() : refresh();
         List<Expected.Slot> missing = expected.missing(Repair.withoutHalfCreated(before));
         PortPreflight.check(backend, topology, missing);
         boolean nothingToCreate = missing.isEmpty() && !expected.hasExtras(before) && Repair.plan(before, List.of()).isEmpty();
         ClusterStatus ready = nothingToCreate
-                // nothing to create, repair or remove: one look tells whether there is anything to wait for
-                ? readyWait.await(expected, deadline, observer.inspect(before, expected))
+                // nothing to create, repair or remove: the plan's look tells whether there is anything to wait for
+                ? readyWait.await(expected, deadline, before == look.observation().deployment()
+                        ? observer.judge(look.observation(), expected) : observer.inspect(before, expected))
                 : converge(expected, before, missing, deadline);
         if (nothingToCreate && plan.isEmpty()) {
             // every node ran when the plan read its settings, and none differed: the roll would ask again
@@ -264,6 +291,11 @@ public final class Cluster implements AutoCloseable {
      */
     void createMissing(List<Expected.Slot> missing, Node master, CompletableFuture<Void> sentinelImage) {
         AddressPlan addresses = addresses();
+        if (master == null && addresses.fixed() && observer.deployment().nodes().isEmpty()
+                && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
+            createFresh(missing, addresses, sentinelImage);
+            return;
+        }
         if (master == null && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
             // a replica or Sentinel that finds the master not yet listening tries again only a second later
             create(List.of(new Expected.Slot(Service.MASTER, 1)), null, addresses, sentinelImage);
@@ -286,14 +318,44 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * The nodes, once what a killed failover-test left beyond the nodes' own state is undone (a
-     * partition's side network, with the old master on it): before anything else, since a node
-     * still on it may look healthy.
+     * A new deployment with fixed addresses: every node is told all it needs before it starts, so the
+     * engine is kept busy with all of them at once. The master is asked for first and the Sentinels once
+     * its start has returned (a Sentinel that found no master for down-after-milliseconds would mark it
+     * down); the replicas retry their link every second by themselves. Nothing runs yet that a node
+     * could overwrite or that could name it master, so its first start skips the start script's
+     * question to the Sentinels ({@link NodeSpec#fresh()}).
      */
-    private Deployment healFaultLeftovers() {
-        List<String> healed = backend.removeFaultLeftovers();
-        healed.forEach(progress::step);
-        return refresh();
+    private void createFresh(List<Expected.Slot> missing, AddressPlan addresses, CompletableFuture<Void> sentinelImage) {
+        Expected.Slot masterSlot = new Expected.Slot(Service.MASTER, 1);
+        String masterHost = addresses.address(Service.MASTER, 1);
+        NodeFactory.Known known = known(missing, null, addresses);
+        CompletableFuture<Void> masterStarted = new CompletableFuture<>();
+        List<Runnable> tasks = new ArrayList<>();
+        List<Expected.Slot> ordered = new ArrayList<>(missing);
+        ordered.sort(java.util.Comparator.comparing((Expected.Slot slot) -> !slot.equals(masterSlot)));
+        for (Expected.Slot slot : ordered) {
+            NodeSpec spec = spec(slot, slot.equals(masterSlot) ? null : masterHost, addresses, known).asFresh();
+            tasks.add(() -> {
+                if (slot.service() == Service.SENTINEL) {
+                    awaitImage(sentinelImage);
+                    awaitImage(masterStarted);
+                }
+                progress.step("creating " + spec.name());
+                try {
+                    backend.create(spec);
+                } catch (RuntimeException e) {
+                    if (slot.equals(masterSlot)) {
+                        masterStarted.completeExceptionally(e);
+                    }
+                    throw e;
+                }
+                if (slot.equals(masterSlot)) {
+                    masterStarted.complete(null);
+                }
+            });
+        }
+        workers.runAll(tasks);
+        refresh();
     }
 
     /** Puts nodes that an interrupted run or a fault left behind back into service, in parallel. */
@@ -335,12 +397,8 @@ public final class Cluster implements AutoCloseable {
         NodeFactory.Known known = addresses.fixed() ? known(slots, master, addresses) : NodeFactory.Known.NOTHING;
         List<Runnable> tasks = new ArrayList<>();
         for (Expected.Slot slot : slots) {
-            String address = addresses.address(slot.service(), slot.index());
-            NodeSpec spec = switch (slot.service()) {
-                case MASTER -> factory.redis(Service.MASTER, 1, master == null ? null : masterHost, address);
-                case REPLICA -> factory.redis(Service.REPLICA, slot.index(), masterHost, address);
-                case SENTINEL -> factory.sentinel(slot.index(), masterHost, address, known);
-            };
+            NodeSpec spec = spec(slot, slot.service() == Service.MASTER && master == null ? null : masterHost,
+                    addresses, known);
             tasks.add(() -> {
                 if (slot.service() == Service.SENTINEL) {
                     awaitImage(sentinelImage);
@@ -353,7 +411,16 @@ public final class Cluster implements AutoCloseable {
         refresh();
     }
 
-    /** Waits for the Sentinel image; a failed build fails with its own exception. */
+    /** @param masterHost the master a Redis node follows (null: it is the master), or the one a Sentinel monitors */
+    private NodeSpec spec(Expected.Slot slot, String masterHost, AddressPlan addresses, NodeFactory.Known known) {
+        String address = addresses.address(slot.service(), slot.index());
+        return switch (slot.service()) {
+            case MASTER, REPLICA -> factory.redis(slot.service(), slot.index(), masterHost, address);
+            case SENTINEL -> factory.sentinel(slot.index(), masterHost, address, known);
+        };
+    }
+
+    /** Waits for the Sentinel image (or the master); a failure fails with its own exception. */
     private static void awaitImage(CompletableFuture<Void> sentinelImage) {
         try {
             sentinelImage.join();

@@ -60,6 +60,11 @@ public final class Observer {
                 status.sentinelsAgree(), false, List.copyOf(notReady));
     }
 
+    /** Judges what the nodes said when last asked. */
+    ClusterStatus judge(Inspector.Observation o, Expected expected) {
+        return inspector.judge(o, expected);
+    }
+
     /** Asks every node of the deployment as already read, and judges what they say. */
     ClusterStatus inspect(Deployment d, Expected expected) {
         return inspector.inspect(d, expected);

@@ -37,6 +37,11 @@ class StartScriptTest {
     }
 
     private Run run(List<String> answers, Duration hold, String password, String initialConfig) throws Exception {
+        return run(answers, hold, password, initialConfig, null);
+    }
+
+    private Run run(List<String> answers, Duration hold, String password, String initialConfig, Path firstStart)
+            throws Exception {
         Path bin = Files.createDirectories(dir.resolve("bin"));
         for (int i = 0; i < answers.size(); i++) {
             Files.writeString(dir.resolve("answer-" + i), answers.get(i).replace('|', '\n') + "\n");
@@ -56,7 +61,8 @@ class StartScriptTest {
             Files.writeString(dir.resolve("sentinel-auth"), password);
         }
         String script = "set -e\n" + StartScript.followSentinels(Map.of(config.toString(), new byte[0]),
-                List.of("p-sentinel-1", "p-sentinel-2"), "mymaster", hold, passwordFile) + "exec \"$@\"\n";
+                List.of("p-sentinel-1", "p-sentinel-2"), "mymaster", hold, passwordFile,
+                firstStart == null ? null : firstStart.toString()) + "exec \"$@\"\n";
         Path serverEnv = dir.resolve("server-env");
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", script, "redisha-start", "sh", "-c", "env > " + serverEnv);
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
@@ -81,6 +87,20 @@ class StartScriptTest {
         Run run = run(List.of(master("10.0.9.7", 1)), Duration.ofSeconds(20), null);
         assertEquals("port 6379\nreplicaof 10.0.9.7 6379\n", run.config());
         assertTrue(run.cliCalls().contains("-h p-sentinel-1 -p 26379 --raw SENTINEL master mymaster"), run.cliCalls());
+    }
+
+    @Test
+    void aNodeOfANewDeploymentStartsAtOnceTheFirstTimeAndAsksAtEveryLaterStart() throws Exception {
+        Path marker = dir.resolve("first-start");
+        Files.writeString(marker, "");
+        // its own Sentinels, starting beside it, name it master: the first start does not ask them
+        Run first = run(List.of(master("127.0.0.1", 0)), Duration.ofSeconds(20), null, "port 6379\n", marker);
+        assertEquals("", first.cliCalls(), "no Sentinel asked at the first start");
+        assertFalse(Files.exists(marker), "the marker is used up by the first start");
+        assertTrue(first.millis() < 1000, "started at once: " + first.millis() + " ms");
+        Run later = run(List.of(master("10.0.9.8", 1)), Duration.ofSeconds(20), null, "port 6379\n", marker);
+        assertEquals("port 6379\nreplicaof 10.0.9.8 6379\n", later.config(), "a restart asks and follows");
+        assertTrue(later.cliCalls().contains("SENTINEL master mymaster"), later.cliCalls());
     }
 
     @Test

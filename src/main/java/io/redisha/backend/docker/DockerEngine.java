@@ -119,8 +119,13 @@ final class DockerEngine implements AutoCloseable {
 
     /** Runs one engine call; a failure becomes a BackendException that says what was being done. */
     private <T> T call(String what, Supplier<T> action) {
+        long start = System.nanoTime();
         try {
-            return action.get();
+            T result = action.get();
+            if (log.isTraceEnabled()) {
+                log.trace("{}: {} ms", what, (System.nanoTime() - start) / 1_000_000);
+            }
+            return result;
         } catch (BackendException e) {
             throw e;
         } catch (com.github.dockerjava.api.exception.DockerException e) {

@@ -90,6 +90,13 @@ public final class SingleEngineBackend implements Backend {
     /** Where a protected node finds Sentinel's password (mode 600, like its configuration). */
     static final String SENTINEL_AUTH_PATH = Naming.DATA_DIR + "/.redisha-sentinel-auth";
 
+    /**
+     * Put into a node created with a new deployment and removed by its first start, which then does not
+     * ask the Sentinels ({@link StartScript}). In the container's own file system, not in the data
+     * directory: a volume kept from an earlier container must never carry one over.
+     */
+    static final String FIRST_START_PATH = "/tmp/.redisha-first-start";
+
     private SingleEngineBackend(DockerEngine engine, String project, Protection protection) {
         this.engine = engine;
         this.project = project;
@@ -217,6 +224,10 @@ public final class SingleEngineBackend implements Backend {
                 files.put(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8));
                 auth = SENTINEL_AUTH_PATH;
             }
+            if (spec.fresh()) {
+                files = new LinkedHashMap<>(files);
+                files.put(FIRST_START_PATH, new byte[0]);
+            }
             entrypoint = startScript(spec, auth);
         }
         return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
@@ -231,7 +242,7 @@ public final class SingleEngineBackend implements Backend {
     private List<String> startScript(NodeSpec spec, String auth) {
         String script = "set -e\n" + StartScript.followSentinels(spec.files(),
                 StartScript.sentinelNames(project, protection.sentinels()), protection.masterName(),
-                protection.holdBack(), auth) + "exec \"$@\"\n";
+                protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null) + "exec \"$@\"\n";
         List<String> entrypoint = new ArrayList<>(List.of("sh", "-c", script, "redisha-start"));
         entrypoint.addAll(entrypoints.computeIfAbsent(spec.image(),
                 i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of())));
