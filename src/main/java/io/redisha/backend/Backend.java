@@ -79,6 +79,14 @@ public interface Backend extends AutoCloseable {
     void removeImage(String tag);
 
     /**
+     * Removes the project's images that no tag names and no container uses: earlier builds of the
+     * Sentinel image, left when a change of base image (a roll) built it again. Returns how many.
+     */
+    default int removeOldImages() {
+        return 0;
+    }
+
+    /**
      * The project's network, created when missing. Returns the addresses on it that the backend
      * keeps for nodes that ask for a fixed one ({@link NodeSpec#address()}), or empty when the
      * network has none (one created by an older redisha, or an engine that cannot fix addresses).

@@ -216,7 +216,12 @@ public final class Cluster implements AutoCloseable {
             // every node ran when the plan read its settings, and none differed: the roll would ask again
             return ready;
         }
-        return roll.converge(expected, timeout) ? readyWait.await(expected, Await.deadline(timeout)) : ready;
+        if (!roll.converge(expected, timeout)) {
+            return ready;
+        }
+        // a replaced Sentinel leaves the image it ran on unused
+        removeOldImages();
+        return readyWait.await(expected, Await.deadline(timeout));
     }
 
     /** Repairs, creates what is missing and removes what is beyond the counts; waits until ready. */
@@ -260,6 +265,16 @@ public final class Cluster implements AutoCloseable {
         progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
         backend.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
                 Map.of("REDIS_IMAGE", topology.image()));
+        removeOldImages();
+    }
+
+    /** Earlier builds of the Sentinel image that no container uses any more (see {@link Backend#removeOldImages()}). */
+    void removeOldImages() {
+        int removed = backend.removeOldImages();
+        if (removed > 0) {
+            progress.step("removed " + removed + " earlier build" + (removed == 1 ? "" : "s") + " of "
+                    + Naming.sentinelImage(topology.project()));
+        }
     }
 
     /**
@@ -514,6 +529,7 @@ public final class Cluster implements AutoCloseable {
         if (removeImage) {
             progress.step("removing image " + Naming.sentinelImage(topology.project()));
             backend.removeImage(Naming.sentinelImage(topology.project()));
+            removeOldImages();
         }
         List<String> volumes = backend.volumes();
         if (removeVolumes) {

@@ -244,6 +244,11 @@ class RollingIT {
         Probe.assertReady(cli.project(), 2, 3);
         assertSettings();
         assertTrue(cli.run("up", "--dry-run").out().contains("nothing to do"), "nothing left to change");
+        // the Sentinel image built from the old base is gone once no Sentinel runs on it
+        List<String> untagged = Engine.client().listImagesCmd().withDanglingFilter(true)
+                .withLabelFilter(Map.of("io.redisha.project", cli.project())).exec().stream()
+                .map(com.github.dockerjava.api.model.Image::getId).toList();
+        assertEquals(List.of(), untagged, "no earlier build of the project's Sentinel image is left");
     }
 
     @Test

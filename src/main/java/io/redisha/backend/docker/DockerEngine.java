@@ -187,6 +187,25 @@ final class DockerEngine implements AutoCloseable {
         });
     }
 
+    /** The ids of the untagged images with the given labels. */
+    List<String> untaggedImages(Map<String, String> labels) {
+        return call("listing images", () -> client.listImagesCmd().withDanglingFilter(true)
+                .withLabelFilter(labels).exec().stream().map(com.github.dockerjava.api.model.Image::getId).toList());
+    }
+
+    /** Removes an image unless a container uses it; returns whether it did. */
+    boolean removeUnusedImage(String id) {
+        return call("removing image " + id, () -> {
+            try {
+                client.removeImageCmd(id).withForce(false).exec();
+                return true;
+            } catch (NotFoundException | ConflictException e) {
+                log.debug("image {} kept: {}", id, e.getMessage());
+                return false;
+            }
+        });
+    }
+
     void removeImage(String image) {
         run("removing image " + image, () -> {
             try {

@@ -341,6 +341,17 @@ public final class SingleEngineBackend implements Backend {
     }
 
     @Override
+    public int removeOldImages() {
+        int removed = 0;
+        for (String id : engine.untaggedImages(Labels.project(project))) {
+            if (engine.removeUnusedImage(id)) {
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    @Override
     public Optional<AddressRange> ensureNetwork() {
         List<Network> existing = projectNetworks();
         if (!existing.isEmpty()) {
