@@ -53,7 +53,7 @@ public final class Cluster implements AutoCloseable {
     private final HoldBack holdBack;
     private final Planner planner;
     private final Roll roll;
-    private volatile AddressPlan plan;
+    private volatile AddressPlan addressPlan;
     private volatile ServerImage server;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
@@ -139,6 +139,7 @@ public final class Cluster implements AutoCloseable {
      * @throws BackendException when the topology's image is not on the engine
      */
     public Plan plan() {
+        requireImage();
         return look().plan();
     }
 
@@ -151,7 +152,6 @@ public final class Cluster implements AutoCloseable {
      * and (a Redis server) its version and the settings the topology sets at run time.
      */
     private Look look() {
-        requireImage();
         Deployment d = refresh();
         List<Node> running = d.nodes().stream().filter(Node::isRunning).toList();
         RuntimeSettings runtime = roll.runtime();
@@ -179,6 +179,34 @@ public final class Cluster implements AutoCloseable {
      * @throws ChangeRefusedException (nothing changed) when they cannot and downtime is not allowed
      */
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
+        requireImage();
+        // a new deployment's network costs the engine three calls (Backend#ensureNetwork): they are made
+        // while the nodes are looked at
+        CompletableFuture<AddressPlan> network = CompletableFuture.supplyAsync(this::addresses, workers.executor());
+        try {
+            return up(timeout, allowDowntime, network);
+        } catch (RuntimeException e) {
+            removeNetworkWithoutNodes(network, e);
+            throw e;
+        }
+    }
+
+    /** A network made for a deployment of which no node could be created is not left behind. */
+    private void removeNetworkWithoutNodes(CompletableFuture<AddressPlan> network, RuntimeException failure) {
+        try {
+            network.handle((made, error) -> made).join();
+            if (refresh().nodes().isEmpty()) {
+                backend.removeNetwork();
+                synchronized (this) {
+                    addressPlan = null;
+                }
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    private ClusterStatus up(Duration timeout, boolean allowDowntime, CompletableFuture<AddressPlan> network) {
         Look look = look();
         Plan plan = look.plan();
         if (plan.refusal() != null && !allowDowntime) {
@@ -281,11 +309,11 @@ public final class Cluster implements AutoCloseable {
      * The deployment's fixed addresses; the first call creates the network when it is missing. A
      * network is created with fixed addresses, so only a deployment of an older redisha has none.
      */
-    AddressPlan addresses() {
-        AddressPlan known = plan;
+    synchronized AddressPlan addresses() {
+        AddressPlan known = addressPlan;
         if (known == null) {
             known = AddressPlan.of(backend.ensureNetwork());
-            plan = known;
+            addressPlan = known;
         }
         return known;
     }
