@@ -181,7 +181,11 @@ public final class Cluster implements AutoCloseable {
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
         requireImage();
         // a new deployment's network costs the engine three calls (Backend#ensureNetwork): they are made
-        // while the nodes are looked at
+        // while the nodes are looked at, unless the checks that come first could refuse the topology
+        // (nothing is created then)
+        if (!PortPreflight.cannotRefuse(backend, topology)) {
+            return up(timeout, allowDowntime, CompletableFuture.completedFuture(null));
+        }
         CompletableFuture<AddressPlan> network = CompletableFuture.supplyAsync(this::addresses, workers.executor());
         try {
             return up(timeout, allowDowntime, network);

@@ -39,6 +39,18 @@ final class PortPreflight {
                 });
     }
 
+    /**
+     * Whether {@link #check} cannot refuse the topology whatever runs: no node has a fixed host port
+     * and the backend can place the counts. Only then may anything be made before the check.
+     */
+    static boolean cannotRefuse(Backend backend, Topology topology) {
+        Expected expected = Expected.of(topology);
+        return expected.missing(new Deployment(topology.project(), null, List.of())).stream()
+                .allMatch(slot -> fixedPort(topology, slot) == null)
+                && backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
+                        topology.sentinels().quorum()).isEmpty();
+    }
+
     static Integer fixedPort(Topology topology, Expected.Slot slot) {
         return switch (slot.service()) {
             case MASTER -> topology.master().hostPort();

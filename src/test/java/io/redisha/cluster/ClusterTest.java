@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-    private final List<String> progress = new ArrayList<>();
+    private final List<String> progress = java.util.Collections.synchronizedList(new ArrayList<>());
 
     private static Topology topology(String yaml) throws Exception {
         return TopologyLoader.parse("project: p\n" + yaml, "test").topology();
@@ -55,7 +55,7 @@ class ClusterTest {
     }
 
     @Test
-    void aFreshDeploymentStartsTheMasterFirstThenEveryOtherNodeAtOnceToldWhatRedishaKnows() throws Exception {
+    void aFreshDeploymentStartsEveryNodeAtOnceTheSentinelsAfterTheMasterToldWhatRedishaKnows() throws Exception {
         FakeBackend fake = new FakeBackend("p");
         try (Cluster cluster = cluster(fake, topology(""))) {
             ClusterStatus status = cluster.up(TIMEOUT);
@@ -63,9 +63,14 @@ class ClusterTest {
             assertEquals("p-master-1", status.master());
         }
         List<String> calls = changes(fake);
-        assertEquals(List.of("createNetwork", "create p-master-1"), calls.subList(0, 2));
-        assertEquals(List.of("create p-replica-1", "create p-replica-2", "create p-sentinel-1", "create p-sentinel-2",
-                "create p-sentinel-3"), calls.subList(2, 7).stream().sorted().toList());
+        assertEquals("createNetwork", calls.get(0));
+        assertEquals(List.of("create p-master-1 (fresh)", "create p-replica-1 (fresh)", "create p-replica-2 (fresh)",
+                "create p-sentinel-1 (fresh)", "create p-sentinel-2 (fresh)", "create p-sentinel-3 (fresh)"),
+                calls.subList(1, 7).stream().sorted().toList(), "every node of a new deployment is created as such");
+        int master = calls.indexOf("create p-master-1 (fresh)");
+        for (int i = 1; i <= 3; i++) {
+            assertTrue(calls.indexOf("create p-sentinel-" + i + " (fresh)") > master, "Sentinels after the master: " + calls);
+        }
         assertEquals(7, calls.size(), calls::toString);
         assertTrue(fake.calls().contains("buildImage " + Naming.sentinelImage("p")), fake.calls()::toString);
 

@@ -129,7 +129,7 @@ final class FakeBackend implements Backend, Probe {
 
     @Override
     public String create(NodeSpec spec) {
-        calls.add("create " + spec.name());
+        calls.add("create " + spec.name() + (spec.fresh() ? " (fresh)" : ""));
         synchronized (this) {
             files.put(spec.name(), spec.files());
             String address = spec.address() != null ? spec.address() : "10.9.0." + nextIp++;
