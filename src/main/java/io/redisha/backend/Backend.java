@@ -73,8 +73,11 @@ public interface Backend extends AutoCloseable {
      */
     java.util.Optional<String> runOnce(String image, String program, List<String> args);
 
-    /** Builds an image from a directory holding a Dockerfile, labelled as the project's; never pulls. */
-    void buildImage(File contextDir, String tag, Map<String, String> buildArgs);
+    /**
+     * Builds an image from a directory holding a Dockerfile, labelled as the project's; never pulls.
+     * Returns whether it built one (false: the tag was current, or the backend builds none).
+     */
+    boolean buildImage(File contextDir, String tag, Map<String, String> buildArgs);
 
     void removeImage(String tag);
 

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -184,11 +185,11 @@ public final class Cluster implements AutoCloseable {
         // while the nodes are looked at, unless the checks that come first could refuse the topology
         // (nothing is created then)
         if (!PortPreflight.cannotRefuse(backend, topology)) {
-            return up(timeout, allowDowntime, CompletableFuture.completedFuture(null));
+            return converge(timeout, allowDowntime);
         }
         CompletableFuture<AddressPlan> network = CompletableFuture.supplyAsync(this::addresses, workers.executor());
         try {
-            return up(timeout, allowDowntime, network);
+            return converge(timeout, allowDowntime);
         } catch (RuntimeException e) {
             removeNetworkWithoutNodes(network, e);
             throw e;
@@ -210,7 +211,7 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    private ClusterStatus up(Duration timeout, boolean allowDowntime, CompletableFuture<AddressPlan> network) {
+    private ClusterStatus converge(Duration timeout, boolean allowDowntime) {
         Look look = look();
         Plan plan = look.plan();
         if (plan.refusal() != null && !allowDowntime) {
@@ -295,9 +296,10 @@ public final class Cluster implements AutoCloseable {
 
     void buildSentinelImage() {
         progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
-        backend.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
-                Map.of("REDIS_IMAGE", topology.image()));
-        removeOldImages();
+        if (backend.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
+                Map.of("REDIS_IMAGE", topology.image()))) {
+            removeOldImages();
+        }
     }
 
     /** Earlier builds of the Sentinel image that no container uses any more (see {@link Backend#removeOldImages()}). */
@@ -340,69 +342,29 @@ public final class Cluster implements AutoCloseable {
         AddressPlan addresses = addresses();
         if (master == null && addresses.fixed() && observer.deployment().nodes().isEmpty()
                 && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
-            createFresh(missing, addresses, sentinelImage);
+            create(missing, null, addresses, sentinelImage, true);
             return;
         }
         if (master == null && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
             // a replica or Sentinel that finds the master not yet listening tries again only a second later
-            create(List.of(new Expected.Slot(Service.MASTER, 1)), null, addresses, sentinelImage);
+            create(List.of(new Expected.Slot(Service.MASTER, 1)), null, addresses, sentinelImage, false);
             missing = missing.stream().filter(s -> s.service() != Service.MASTER).toList();
         }
         if (addresses.fixed()) {
-            create(missing, master, addresses, sentinelImage);
+            create(missing, master, addresses, sentinelImage, false);
             return;
         }
         List<Expected.Slot> sentinels = missing.stream().filter(s -> s.service() == Service.SENTINEL).toList();
-        create(missing.stream().filter(s -> s.service() != Service.SENTINEL).toList(), master, addresses, sentinelImage);
+        create(missing.stream().filter(s -> s.service() != Service.SENTINEL).toList(), master, addresses, sentinelImage,
+                false);
         if (!sentinels.isEmpty()) {
             progress.step("waiting for the replicas to link to the master");
             Await.quietly().until(Await.deadline(REPLICA_LINK_WAIT), () -> Poll.unless(
                     observer.status(Expected.of(topology)).nodes().stream()
                             .filter(n -> "running".equals(n.state()))
                             .allMatch(n -> "master".equals(n.role()) || "up".equals(n.link())) ? null : "links"));
-            create(sentinels, master, addresses, sentinelImage);
+            create(sentinels, master, addresses, sentinelImage, false);
         }
-    }
-
-    /**
-     * A new deployment with fixed addresses: every node is told all it needs before it starts, so the
-     * engine is kept busy with all of them at once. The master is asked for first and the Sentinels once
-     * its start has returned (a Sentinel that found no master for down-after-milliseconds would mark it
-     * down); the replicas retry their link every second by themselves. Nothing runs yet that a node
-     * could overwrite or that could name it master, so its first start skips the start script's
-     * question to the Sentinels ({@link NodeSpec#fresh()}).
-     */
-    private void createFresh(List<Expected.Slot> missing, AddressPlan addresses, CompletableFuture<Void> sentinelImage) {
-        Expected.Slot masterSlot = new Expected.Slot(Service.MASTER, 1);
-        String masterHost = addresses.address(Service.MASTER, 1);
-        NodeFactory.Known known = known(missing, null, addresses);
-        CompletableFuture<Void> masterStarted = new CompletableFuture<>();
-        List<Runnable> tasks = new ArrayList<>();
-        List<Expected.Slot> ordered = new ArrayList<>(missing);
-        ordered.sort(java.util.Comparator.comparing((Expected.Slot slot) -> !slot.equals(masterSlot)));
-        for (Expected.Slot slot : ordered) {
-            NodeSpec spec = spec(slot, slot.equals(masterSlot) ? null : masterHost, addresses, known).asFresh();
-            tasks.add(() -> {
-                if (slot.service() == Service.SENTINEL) {
-                    awaitImage(sentinelImage);
-                    awaitImage(masterStarted);
-                }
-                progress.step("creating " + spec.name());
-                try {
-                    backend.create(spec);
-                } catch (RuntimeException e) {
-                    if (slot.equals(masterSlot)) {
-                        masterStarted.completeExceptionally(e);
-                    }
-                    throw e;
-                }
-                if (slot.equals(masterSlot)) {
-                    masterStarted.complete(null);
-                }
-            });
-        }
-        workers.runAll(tasks);
-        refresh();
     }
 
     /** Puts nodes that an interrupted run or a fault left behind back into service, in parallel. */
@@ -431,27 +393,49 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Creates and starts the given nodes in parallel; a Sentinel once its image exists.
+     * Creates and starts the given nodes in parallel; a Sentinel once its image exists, and once the
+     * master's start has returned when the master is among them (a Sentinel that found no master for
+     * down-after-milliseconds would mark it down; replicas retry their link every second by themselves).
      *
      * @param master the current master, or null for a fresh deployment
+     * @param fresh  the nodes of a new deployment: nothing runs yet that one could overwrite or that
+     *               could name it master, so its first start skips the start script's question to the
+     *               Sentinels ({@link NodeSpec#fresh()})
      */
-    private void create(List<Expected.Slot> slots, Node master, AddressPlan addresses, CompletableFuture<Void> sentinelImage) {
+    private void create(List<Expected.Slot> slots, Node master, AddressPlan addresses, CompletableFuture<Void> sentinelImage,
+                        boolean fresh) {
         if (slots.isEmpty()) {
             return;
         }
         String masterHost = master != null ? NodeFactory.masterHost(master, backend)
                 : Objects.requireNonNullElse(addresses.address(Service.MASTER, 1), Naming.MASTER_ALIAS);
         NodeFactory.Known known = addresses.fixed() ? known(slots, master, addresses) : NodeFactory.Known.NOTHING;
+        Expected.Slot masterSlot = new Expected.Slot(Service.MASTER, 1);
+        boolean withMaster = master == null && slots.contains(masterSlot);
+        CompletableFuture<Void> masterStarted = withMaster ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
         List<Runnable> tasks = new ArrayList<>();
-        for (Expected.Slot slot : slots) {
-            NodeSpec spec = spec(slot, slot.service() == Service.MASTER && master == null ? null : masterHost,
-                    addresses, known);
+        // the master first: the pool takes the tasks in order
+        for (Expected.Slot slot : slots.stream().sorted(Comparator.comparing(slot -> !slot.equals(masterSlot))).toList()) {
+            boolean isMaster = withMaster && slot.equals(masterSlot);
+            NodeSpec made = spec(slot, isMaster ? null : masterHost, addresses, known);
+            NodeSpec spec = fresh ? made.asFresh() : made;
             tasks.add(() -> {
                 if (slot.service() == Service.SENTINEL) {
                     awaitImage(sentinelImage);
+                    awaitImage(masterStarted);
                 }
                 progress.step("creating " + spec.name());
-                backend.create(spec);
+                try {
+                    backend.create(spec);
+                } catch (RuntimeException e) {
+                    if (isMaster) {
+                        masterStarted.completeExceptionally(e);
+                    }
+                    throw e;
+                }
+                if (isMaster) {
+                    masterStarted.complete(null);
+                }
             });
         }
         workers.runAll(tasks);

@@ -44,9 +44,7 @@ final class PortPreflight {
      * and the backend can place the counts. Only then may anything be made before the check.
      */
     static boolean cannotRefuse(Backend backend, Topology topology) {
-        Expected expected = Expected.of(topology);
-        return expected.missing(new Deployment(topology.project(), null, List.of())).stream()
-                .allMatch(slot -> fixedPort(topology, slot) == null)
+        return Expected.of(topology).slots().stream().allMatch(slot -> fixedPort(topology, slot) == null)
                 && backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
                         topology.sentinels().quorum()).isEmpty();
     }

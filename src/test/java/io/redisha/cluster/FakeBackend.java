@@ -220,8 +220,9 @@ final class FakeBackend implements Backend, Probe {
     }
 
     @Override
-    public void buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
+    public boolean buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
         calls.add("buildImage " + tag);
+        return true;
     }
 
     @Override

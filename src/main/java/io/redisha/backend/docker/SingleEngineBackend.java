@@ -325,14 +325,15 @@ public final class SingleEngineBackend implements Backend {
 
     /** Skipped when the image was built from the same inputs (Docker would only replay its layer cache). */
     @Override
-    public void buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
+    public boolean buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
         String digest = BuildInputs.digest(contextDir.toPath(), buildArgs, engine::imageId);
         if (digest.equals(engine.imageLabel(tag, Labels.BUILD_DIGEST))) {
-            return;
+            return false;
         }
         Map<String, String> labels = Labels.project(project);
         labels.put(Labels.BUILD_DIGEST, digest);
         engine.buildImage(contextDir, tag, buildArgs, labels);
+        return true;
     }
 
     @Override

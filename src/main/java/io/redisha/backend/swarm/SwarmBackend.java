@@ -679,7 +679,8 @@ public final class SwarmBackend implements Backend {
      * with the rendered sentinel.conf as a Swarm config; sentinel/Dockerfile is not used on Swarm.
      */
     @Override
-    public void buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
+    public boolean buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
+        return false;
     }
 
     @Override
