@@ -19,14 +19,7 @@ import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.transport.SSLConfig;
 import io.redisha.backend.BackendException;
-import io.redisha.backend.EngineUnavailableException;
 import io.redisha.backend.LogStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -50,7 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import javax.net.ssl.SSLContext;
+import static io.redisha.backend.docker.DockerClients.rootMessage;
 
 /**
  * The single door to one Docker Engine API through docker-java. Every docker-java exception is
@@ -60,55 +53,26 @@ final class DockerEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     private static final int STOP_TIMEOUT_SECONDS = 5;
 
-    /**
-     * For an engine reached without TLS (a unix socket, or plain TCP): without an SSL context of its
-     * own, the HTTP client would build the system's default one, reading and parsing every trusted CA
-     * certificate at each start, for a connection that never uses TLS.
-     */
-    private static final SSLConfig NO_TLS = () -> SSLContext.getInstance("TLS");
-
+    private final DockerClients.Connection connection;
     private final DockerClient client;
-    private final DockerClientConfig config;
     private final String host;
     /** A second client for logs that are followed: without a response timeout, a quiet log is not an error. */
     private DockerClient streamingClient;
 
-    private DockerEngine(DockerClient client, DockerClientConfig config, String host) {
-        this.client = client;
-        this.config = config;
-        this.host = host;
+    private DockerEngine(DockerClients.Connection connection) {
+        this.connection = connection;
+        this.client = connection.client();
+        this.host = connection.host();
     }
 
     /** Connects to the engine named by DOCKER_HOST (or the default socket) and checks that it answers. */
     static DockerEngine connect() {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        String host = config.getDockerHost().toString();
-        DockerEngine engine = new DockerEngine(DockerClientImpl.getInstance(config, http(config, Duration.ofSeconds(120))),
-                config, host);
-        try {
-            engine.client.pingCmd().exec();
-        } catch (RuntimeException e) {
-            engine.close();
-            throw new EngineUnavailableException("the Docker engine at " + host + " does not answer ("
-                    + rootMessage(e) + "); start it (scripts/setup does on Debian) or set DOCKER_HOST", e);
-        }
-        return engine;
-    }
-
-    /** @param responseTimeout longest silence of the engine within a response; zero for none */
-    private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
-        return new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NO_TLS)
-                .maxConnections(32)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(responseTimeout)
-                .build();
+        return new DockerEngine(DockerClients.connect(null, "start it (scripts/setup does on Debian) or set DOCKER_HOST"));
     }
 
     private synchronized DockerClient streamingClient() {
         if (streamingClient == null) {
-            streamingClient = DockerClientImpl.getInstance(config, http(config, Duration.ZERO));
+            streamingClient = connection.streaming();
         }
         return streamingClient;
     }
@@ -586,26 +550,13 @@ final class DockerEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            client.close();
-            DockerClient streaming;
-            synchronized (this) {
-                streaming = streamingClient;
-            }
-            if (streaming != null) {
-                streaming.close();
-            }
-        } catch (IOException e) {
-            log.debug("closing the Docker client", e);
+        connection.close();
+        DockerClient streaming;
+        synchronized (this) {
+            streaming = streamingClient;
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        if (streaming != null) {
+            DockerClients.closeQuietly(streaming);
         }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.strip();
     }
 }

@@ -42,6 +42,7 @@ import io.redisha.backend.NodeState;
 import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
 import io.redisha.backend.StartScript;
+import io.redisha.backend.docker.DockerClients;
 import io.redisha.backend.docker.SingleEngineBackend;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
@@ -790,7 +791,7 @@ public final class SwarmBackend implements Backend {
                     SwarmApi.pause(500);
                 } catch (RuntimeException e) {
                     throw new BackendException("removing volume " + volume + " on " + host + " failed: "
-                            + SwarmApi.rootMessage(e), e);
+                            + DockerClients.rootMessage(e), e);
                 }
             }
         }
