@@ -107,13 +107,6 @@ public interface Backend extends AutoCloseable {
     boolean hostPortFree(String bind, int port);
 
     /**
-     * Takes the project's lock for a command that changes it; a second one is refused at once.
-     *
-     * @throws ProjectBusyException when another command holds it
-     */
-    ProjectLock lock(String command);
-
-    /**
      * Whether a node that comes back (rescheduled, on another host) may have another address on the
      * network: then nodes must refer to each other by name, not by address.
      */

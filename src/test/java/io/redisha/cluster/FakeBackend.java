@@ -8,7 +8,6 @@ import io.redisha.backend.ImageFacts;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
-import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
 import io.redisha.sentinel.Probe;
 import io.redisha.sentinel.ReplicationInfo;
@@ -260,11 +259,6 @@ final class FakeBackend implements Backend, Probe {
     @Override
     public boolean hostPortFree(String bind, int port) {
         return port != 6666;
-    }
-
-    @Override
-    public ProjectLock lock(String command) {
-        throw new UnsupportedOperationException("the fake has no lock");
     }
 
     @Override

@@ -16,7 +16,6 @@ import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
-import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
 import io.redisha.backend.StartScript;
 import org.slf4j.Logger;
@@ -161,7 +160,7 @@ public final class SingleEngineBackend implements Backend {
         for (Container c : engine.containers(Labels.project(project))) {
             Map<String, String> labels = c.getLabels();
             Optional<Service> service = Service.fromLabel(labels.get(Labels.SERVICE));
-            service.ifPresent(s -> nodes.add(toNode(c, s, parseIndex(labels.get(Labels.INDEX)), labels.get(Labels.SETTINGS))));
+            service.ifPresent(s -> nodes.add(toNode(c, s, Labels.index(labels), labels.get(Labels.SETTINGS))));
         }
         nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
         return nodes;
@@ -194,14 +193,6 @@ public final class SingleEngineBackend implements Backend {
             return "127.0.0.1";
         }
         return hostIp;
-    }
-
-    private static int parseIndex(String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException | NullPointerException e) {
-            return 0;
-        }
     }
 
     @Override
@@ -244,9 +235,13 @@ public final class SingleEngineBackend implements Backend {
                 StartScript.sentinelNames(project, protection.sentinels()), protection.masterName(),
                 protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null) + "exec \"$@\"\n";
         List<String> entrypoint = new ArrayList<>(List.of("sh", "-c", script, "redisha-start"));
-        entrypoint.addAll(entrypoints.computeIfAbsent(spec.image(),
-                i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of())));
+        entrypoint.addAll(entrypoint(spec.image()));
         return entrypoint;
+    }
+
+    /** The image's own entrypoint (empty for none), which a node's start script runs after its own lines. */
+    public List<String> entrypoint(String image) {
+        return entrypoints.computeIfAbsent(image, i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of()));
     }
 
     @Override
@@ -427,12 +422,6 @@ public final class SingleEngineBackend implements Backend {
         }
     }
 
-    /** The engine runs on this host, so a lock file on this host serialises every command that changes the project. */
-    @Override
-    public ProjectLock lock(String command) {
-        return ProjectLock.acquire(project, command, Duration.ZERO);
-    }
-
     // ---- faults ----------------------------------------------------------------------------
 
     @Override
@@ -549,10 +538,7 @@ public final class SingleEngineBackend implements Backend {
     }
 
     private static FaultKind supported(FaultKind fault) {
-        if (!FAULTS.contains(fault)) {
-            throw new BackendException("fault " + fault.name() + " is not supported on a single Docker engine");
-        }
-        return fault;
+        return FaultKind.offered(FAULTS, fault, "a single Docker engine");
     }
 
     @Override

@@ -39,10 +39,10 @@ import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
-import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
 import io.redisha.backend.StartScript;
 import io.redisha.backend.docker.DockerClients;
+import io.redisha.backend.docker.Labels;
 import io.redisha.backend.docker.SingleEngineBackend;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
@@ -56,7 +56,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -64,6 +63,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static io.redisha.backend.docker.Labels.PROJECT;
+import static io.redisha.backend.docker.Labels.SERVICE;
 
 /**
  * A Docker Swarm reached through one manager (DOCKER_HOST): every node a Swarm service of one task,
@@ -78,10 +80,6 @@ public final class SwarmBackend implements Backend {
             "Swarm: the node's host set to availability drain (Swarm stops its tasks), active to heal");
     public static final List<FaultKind> FAULTS = List.of(STOP, DRAIN);
 
-    static final String PROJECT = "io.redisha.project";
-    static final String SERVICE = "io.redisha.service";
-    static final String INDEX = "io.redisha.index";
-    static final String SETTINGS = "io.redisha.settings";
     private static final String CONFIG_DIR = "/run/redisha/";
     private static final String SECRET_DIR = "/run/secrets/";
     /** The file, among a Redis task's secrets, holding Sentinel's password. */
@@ -127,7 +125,6 @@ public final class SwarmBackend implements Backend {
     private final String network;
     private final Options options;
     private final Object placing = new Object();
-    private final Map<String, List<String>> entrypoints = new java.util.concurrent.ConcurrentHashMap<>();
 
     private SwarmBackend(SwarmApi api, SingleEngineBackend manager, String project, Options options) {
         this.api = api;
@@ -251,7 +248,7 @@ public final class SwarmBackend implements Backend {
             if (kind.isEmpty()) {
                 continue;
             }
-            nodes.add(toNode(s, kind.get(), parseIndex(labels.get(INDEX)), labels.get(SETTINGS), hosts, tasks));
+            nodes.add(toNode(s, kind.get(), Labels.index(labels), labels.get(Labels.SETTINGS), hosts, tasks));
         }
         nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
         return nodes;
@@ -319,14 +316,6 @@ public final class SwarmBackend implements Backend {
         return new Endpoint(m.group(1), port + (m.group(2) == null ? 0 : Integer.parseInt(m.group(2))));
     }
 
-    private static int parseIndex(String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException | NullPointerException e) {
-            return 0;
-        }
-    }
-
     @Override
     public boolean exists() {
         return !services().isEmpty() || !networks().isEmpty();
@@ -341,10 +330,7 @@ public final class SwarmBackend implements Backend {
             Spot spot = chooseHost(spec.service());
             String host = spot.host();
             int port = spec.hostPort() == null ? spot.port() : spec.hostPort();
-            Map<String, String> labels = labels(spec.service(), spec.index());
-            if (spec.settings() != null) {
-                labels.put(SETTINGS, spec.settings());
-            }
+            Map<String, String> labels = Labels.node(project, spec.service(), spec.index(), spec.settings());
             ContainerSpec container = container(spec.name(), image, spec.cmd(), spec.files(), labels, spec.index(), spec.service())
                     .withMounts(List.of(new Mount().withType(MountType.VOLUME).withSource(Naming.dataVolume(spec.name()))
                             .withTarget(Naming.DATA_DIR).withVolumeOptions(new VolumeOptions().withLabels(labels))));
@@ -422,14 +408,6 @@ public final class SwarmBackend implements Backend {
         return new Spot(best, port);
     }
 
-    private Map<String, String> labels(Service service, int index) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put(PROJECT, project);
-        labels.put(SERVICE, service.label());
-        labels.put(INDEX, Integer.toString(index));
-        return labels;
-    }
-
     /**
      * The container: its files mounted from Swarm configs or secrets and copied into the data
      * directory at start when they changed (Sentinel rewrites its file, and a CONFIG REWRITE of a
@@ -486,7 +464,7 @@ public final class SwarmBackend implements Backend {
     }
 
     private List<String> entrypoint(String image) {
-        return entrypoints.computeIfAbsent(image, i -> manager.imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of()));
+        return manager.entrypoint(image);
     }
 
     /** A file that holds a password goes into a Swarm secret (encrypted at rest, in memory in the task), never a config. */
@@ -801,12 +779,6 @@ public final class SwarmBackend implements Backend {
     @Override
     public boolean hostPortFree(String bind, int port) {
         return true;
-    }
-
-    /** Commands that change the project run from this machine: a lock file here serialises them. */
-    @Override
-    public ProjectLock lock(String command) {
-        return ProjectLock.acquire(project, command, Duration.ZERO);
     }
 
     // ---- faults ----------------------------------------------------------------------------
