@@ -244,7 +244,7 @@ class ClusterTest {
         }
         assertEquals(List.of("remove p-master-1", "remove p-replica-1", "remove p-replica-2", "remove p-sentinel-1",
                 "remove p-sentinel-2", "remove p-sentinel-3"), fake.calls().subList(0, 6).stream().sorted().toList());
-        assertEquals(List.of("removeNetwork"), fake.calls().subList(6, 7));
+        assertEquals(List.of("removeSharedObjects"), fake.calls().subList(6, 7));
         assertFalse(fake.exists());
     }
 }

@@ -4,7 +4,10 @@ import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.ImageBuilds;
 import io.redisha.backend.ImageFacts;
+import io.redisha.backend.InPlaceRepair;
+import io.redisha.backend.LocalPorts;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
@@ -30,7 +33,7 @@ import java.util.Optional;
  * server replicates from it with its link up, every running Sentinel names it and knows every
  * other running node.
  */
-final class FakeBackend implements Backend, Probe {
+final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPorts, Probe {
     static final FaultKind FREEZE = new FaultKind("freeze", "frozen", "thawed", false, "a fake fault");
 
     private final String project;
@@ -109,7 +112,22 @@ final class FakeBackend implements Backend, Probe {
         return fresh;
     }
 
-    // ---- Backend ---------------------------------------------------------------------------
+    // ---- Backend, with what a single engine offers besides -----------------------------------
+
+    @Override
+    public Optional<ImageBuilds> imageBuilds() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<InPlaceRepair> inPlaceRepair() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<LocalPorts> localPorts() {
+        return Optional.of(this);
+    }
 
     @Override
     public String describe() {
@@ -230,6 +248,11 @@ final class FakeBackend implements Backend, Probe {
     }
 
     @Override
+    public int removeOldImages() {
+        return 0;
+    }
+
+    @Override
     public synchronized Optional<AddressRange> ensureNetwork() {
         if (!network) {
             calls.add("createNetwork");
@@ -240,8 +263,8 @@ final class FakeBackend implements Backend, Probe {
     }
 
     @Override
-    public synchronized void removeNetwork() {
-        calls.add("removeNetwork");
+    public synchronized void removeSharedObjects() {
+        calls.add("removeSharedObjects");
         network = false;
         fixedNetwork = false;
     }

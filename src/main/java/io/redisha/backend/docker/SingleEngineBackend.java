@@ -10,7 +10,10 @@ import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.ImageBuilds;
 import io.redisha.backend.ImageFacts;
+import io.redisha.backend.InPlaceRepair;
+import io.redisha.backend.LocalPorts;
 import io.redisha.backend.LogStream;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
@@ -43,7 +46,7 @@ import java.util.function.Consumer;
  * One Docker engine, the host this process runs on: every node a container on the project's
  * bridge network, reached through a port published on the bind address.
  */
-public final class SingleEngineBackend implements Backend {
+public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPorts {
     private static final Logger log = LoggerFactory.getLogger(SingleEngineBackend.class);
     public static final FaultKind PAUSE = new FaultKind("pause", "paused", "unpaused", false,
             "docker pause: frozen, its connections go silent (the recipe's fault)");
@@ -150,6 +153,21 @@ public final class SingleEngineBackend implements Backend {
     @Override
     public String describe() {
         return engine.host();
+    }
+
+    @Override
+    public Optional<ImageBuilds> imageBuilds() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<InPlaceRepair> inPlaceRepair() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<LocalPorts> localPorts() {
+        return Optional.of(this);
     }
 
     // ---- nodes -----------------------------------------------------------------------------
@@ -394,7 +412,7 @@ public final class SingleEngineBackend implements Backend {
     }
 
     @Override
-    public void removeNetwork() {
+    public void removeSharedObjects() {
         for (Network n : engine.networks(Labels.project(project))) {
             engine.removeNetwork(n);
         }

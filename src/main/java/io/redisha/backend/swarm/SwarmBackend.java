@@ -34,6 +34,7 @@ import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.Hosts;
 import io.redisha.backend.ImageFacts;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
@@ -73,7 +74,7 @@ import static io.redisha.backend.docker.Labels.SERVICE;
  * VIP), its port published in host mode on that host. Configuration files travel as Swarm configs,
  * or secrets when they hold a password. See README "Docker Swarm".
  */
-public final class SwarmBackend implements Backend {
+public final class SwarmBackend implements Backend, Hosts {
     public static final FaultKind STOP = new FaultKind("stop", "stopped", "started", true,
             "Swarm: the node's service scaled to 0 (its task shut down), back to 1 to heal");
     public static final FaultKind DRAIN = new FaultKind("drain", "drained", "reactivated", true,
@@ -92,7 +93,8 @@ public final class SwarmBackend implements Backend {
     /**
      * How this backend is set up from the topology.
      *
-     * @param redisImage       the topology's image: Sentinels run it too (no image is built, see {@link #buildImage})
+     * @param redisImage       the topology's image: Sentinels run it too (no image is built: an image built on the manager would be
+     *                         missing on the other hosts, and no registry carries it there)
      * @param dial             swarm hostname to ADDRESS or ADDRESS+OFFSET (topology swarm.dial)
      * @param acceptRisk       topology swarm.accept-risk
      * @param restartDelay     how long Swarm waits before starting a failed task again: longer than Sentinel
@@ -159,7 +161,7 @@ public final class SwarmBackend implements Backend {
     // ---- hosts -----------------------------------------------------------------------------
 
     /** The Swarm's nodes by hostname. */
-    private Map<String, SwarmNode> hosts() {
+    private Map<String, SwarmNode> swarmNodes() {
         Map<String, SwarmNode> hosts = new TreeMap<>();
         for (SwarmNode n : api.call("listing swarm nodes", () -> api.client.listSwarmNodesCmd().exec())) {
             hosts.put(n.getDescription().getHostname(), n);
@@ -186,8 +188,13 @@ public final class SwarmBackend implements Backend {
     }
 
     @Override
+    public Optional<Hosts> hosts() {
+        return Optional.of(this);
+    }
+
+    @Override
     public List<String> hostProblems() {
-        Map<String, SwarmNode> hosts = hosts();
+        Map<String, SwarmNode> hosts = swarmNodes();
         Set<String> pinned = new java.util.TreeSet<>();
         services().forEach(s -> pinnedHost(s).ifPresent(pinned::add));
         List<String> problems = new ArrayList<>();
@@ -208,7 +215,7 @@ public final class SwarmBackend implements Backend {
 
     @Override
     public Optional<String> placementProblem(int redisServers, int sentinels, int quorum) {
-        List<String> usable = hosts().entrySet().stream().filter(e -> usable(e.getValue())).map(Map.Entry::getKey).toList();
+        List<String> usable = swarmNodes().entrySet().stream().filter(e -> usable(e.getValue())).map(Map.Entry::getKey).toList();
         return new Placement(usable, options.acceptRisk()).problem(redisServers, sentinels, quorum);
     }
 
@@ -239,7 +246,7 @@ public final class SwarmBackend implements Backend {
         if (services.isEmpty()) {
             return List.of();
         }
-        Map<String, SwarmNode> hosts = hosts();
+        Map<String, SwarmNode> hosts = swarmNodes();
         List<JsonNode> tasks = api.tasks(services.stream().map(com.github.dockerjava.api.model.Service::getId).toList());
         List<Node> nodes = new ArrayList<>();
         for (var s : services) {
@@ -388,7 +395,7 @@ public final class SwarmBackend implements Backend {
                 load.merge(pinned.get(), 1, Integer::sum);
             }
         }
-        Map<String, SwarmNode> hosts = hosts();
+        Map<String, SwarmNode> hosts = swarmNodes();
         String best = null;
         for (var h : hosts.entrySet()) {
             if (usable(h.getValue()) && (best == null || load.getOrDefault(h.getKey(), 0) < load.getOrDefault(best, 0))) {
@@ -570,7 +577,7 @@ public final class SwarmBackend implements Backend {
      * is down: the tasks there still read running, and stop when the host is back.
      */
     private void awaitNoTaskRunning(Node node) {
-        SwarmNode host = node.host() == null ? null : hosts().get(node.host());
+        SwarmNode host = node.host() == null ? null : swarmNodes().get(node.host());
         if (host == null || host.getStatus() == null || host.getStatus().getState() != SwarmNodeState.READY) {
             return;
         }
@@ -582,16 +589,6 @@ public final class SwarmBackend implements Backend {
             throw new BackendException("the task of " + node.name() + " on " + node.host() + " did not stop within "
                     + limit.toSeconds() + " s");
         }
-    }
-
-    /** Swarm has no pause: nothing to resume. */
-    @Override
-    public void resume(Node node) {
-    }
-
-    /** A task is attached to the overlay network for its whole life. */
-    @Override
-    public void reattach(Node node) {
     }
 
     /** New configs (or secrets) for the files, the service updated to mount them, and one task running. */
@@ -652,20 +649,6 @@ public final class SwarmBackend implements Backend {
         return manager.runOnce(image, program, args);
     }
 
-    /**
-     * Builds nothing: an image built on the manager would be missing on the other hosts, and no
-     * registry carries it there. Sentinels run the topology's image, which must be on every host,
-     * with the rendered sentinel.conf as a Swarm config; sentinel/Dockerfile is not used on Swarm.
-     */
-    @Override
-    public boolean buildImage(File contextDir, String tag, Map<String, String> buildArgs) {
-        return false;
-    }
-
-    @Override
-    public void removeImage(String tag) {
-    }
-
     private List<com.github.dockerjava.api.model.Network> networks() {
         return api.call("listing networks", () -> api.client.listNetworksCmd().exec().stream()
                 .filter(n -> n.getLabels() != null && project.equals(n.getLabels().get(PROJECT))).toList());
@@ -687,7 +670,7 @@ public final class SwarmBackend implements Backend {
      * go of them (Swarm shuts tasks down after the service is gone).
      */
     @Override
-    public void removeNetwork() {
+    public void removeSharedObjects() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             List<String> left = new ArrayList<>();
@@ -775,12 +758,6 @@ public final class SwarmBackend implements Backend {
         }
     }
 
-    /** Swarm publishes on the hosts, not here; its scheduler keeps two tasks off one host port. */
-    @Override
-    public boolean hostPortFree(String bind, int port) {
-        return true;
-    }
-
     // ---- faults ----------------------------------------------------------------------------
 
     @Override
@@ -820,7 +797,7 @@ public final class SwarmBackend implements Backend {
         if (target.host() == null) {
             throw new BackendException(target.name() + " is not pinned to a host");
         }
-        SwarmNode host = hosts().get(target.host());
+        SwarmNode host = swarmNodes().get(target.host());
         if (host == null) {
             throw new BackendException("host " + target.host() + " of " + target.name() + " is not in the swarm");
         }
