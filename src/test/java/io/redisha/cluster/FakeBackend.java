@@ -48,6 +48,11 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
     private boolean network;
     /** Whether the network the fake creates keeps fixed addresses (those of a test's {@link #add} are dynamic). */
     volatile boolean fixedAddresses = true;
+    /**
+     * Whether the fake offers what a single engine does besides {@link Backend} (image builds, in-place
+     * repair, local ports); false: it offers none of them, as a Swarm.
+     */
+    volatile boolean singleEngineCapabilities = true;
     /** Name of the node that answers role:master; null: the master service's node. */
     volatile String master;
     /**
@@ -116,17 +121,17 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
 
     @Override
     public Optional<ImageBuilds> imageBuilds() {
-        return Optional.of(this);
+        return singleEngineCapabilities ? Optional.of(this) : Optional.empty();
     }
 
     @Override
     public Optional<InPlaceRepair> inPlaceRepair() {
-        return Optional.of(this);
+        return singleEngineCapabilities ? Optional.of(this) : Optional.empty();
     }
 
     @Override
     public Optional<LocalPorts> localPorts() {
-        return Optional.of(this);
+        return singleEngineCapabilities ? Optional.of(this) : Optional.empty();
     }
 
     @Override

@@ -33,7 +33,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -443,26 +442,8 @@ final class DockerEngine implements AutoCloseable {
 
     /** The container's last log lines; empty when they cannot be read. */
     List<String> tailLogs(String containerId, int lines) {
-        List<String> out = new ArrayList<>();
-        try {
-            client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
-                            for (String line : text.split("\n")) {
-                                if (!line.isBlank()) {
-                                    out.add(line.stripTrailing());
-                                }
-                            }
-                        }
-                    }).awaitCompletion(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.debug("cannot read logs of {}", containerId, e);
-        }
-        return out;
+        return LogTail.read(tail -> client.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                .withTail(lines).exec(tail), lines);
     }
 
 

@@ -1,8 +1,6 @@
 package io.redisha.backend.swarm;
 
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.exception.NotFoundException;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.ServiceModeConfig;
 import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
 import com.github.dockerjava.api.model.ServiceSpec;
@@ -10,12 +8,11 @@ import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Node;
+import io.redisha.backend.docker.LogTail;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -107,25 +104,9 @@ final class ServiceLifecycle {
         update(node, "reconfiguring", spec -> specs.reconfigure(node, spec, files));
     }
 
+    /** The service's last log lines (its tasks'), for error messages; empty when they cannot be read. */
     List<String> logs(Node node, int lines) {
-        List<String> out = new ArrayList<>();
-        try {
-            api.client.logServiceCmd(node.id()).withStdout(true).withStderr(true).withTail(lines)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            for (String line : new String(frame.getPayload(), StandardCharsets.UTF_8).split("\n")) {
-                                if (!line.isBlank()) {
-                                    out.add(line.stripTrailing());
-                                }
-                            }
-                        }
-                    }).awaitCompletion(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            return List.of();
-        }
-        return out.size() > lines ? out.subList(out.size() - lines, out.size()) : out;
+        return LogTail.read(tail -> api.client.logServiceCmd(node.id()).withStdout(true).withStderr(true)
+                .withTail(lines).exec(tail), lines);
     }
 }
