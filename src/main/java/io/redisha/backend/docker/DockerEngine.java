@@ -1,7 +1,6 @@
 package io.redisha.backend.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
@@ -12,12 +11,10 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.LogStream;
@@ -31,13 +28,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -453,80 +446,12 @@ final class DockerEngine implements AutoCloseable {
      */
     LogStream streamLogs(String containerId, int tail, boolean follow, Consumer<String> onLine) {
         DockerClient c = follow ? streamingClient() : client;
-        LogCallback callback = new LogCallback(containerId, onLine);
+        ContainerLog callback = new ContainerLog(containerId, onLine);
         run("reading the log of " + containerId, () -> {
             var cmd = c.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(follow);
             (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(callback);
         });
         return callback;
-    }
-
-    /** Cuts the engine's frames into lines, per output stream; completion is its own, so a timed wait never closes it. */
-    private static final class LogCallback extends ResultCallback.Adapter<Frame> implements LogStream {
-        private final String containerId;
-        private final Consumer<String> onLine;
-        private final Map<StreamType, ByteArrayOutputStream> partial = new EnumMap<>(StreamType.class);
-        private final CountDownLatch ended = new CountDownLatch(1);
-        private volatile Throwable failure;
-
-        LogCallback(String containerId, Consumer<String> onLine) {
-            this.containerId = containerId;
-            this.onLine = onLine;
-        }
-
-        @Override
-        public void onNext(Frame frame) {
-            ByteArrayOutputStream line = partial.computeIfAbsent(frame.getStreamType(), t -> new ByteArrayOutputStream());
-            for (byte b : frame.getPayload()) {
-                if (b == '\n') {
-                    deliver(line);
-                } else {
-                    line.write(b);
-                }
-            }
-        }
-
-        private void deliver(ByteArrayOutputStream line) {
-            String text = line.toString(StandardCharsets.UTF_8);
-            line.reset();
-            onLine.accept(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
-        }
-
-        @Override
-        public void onComplete() {
-            partial.values().stream().filter(b -> b.size() > 0).forEach(this::deliver);
-            ended.countDown();
-            super.onComplete();
-        }
-
-        /** Remembered for {@link #await}, not logged: the command reports it. */
-        @Override
-        public void onError(Throwable error) {
-            if (ended.getCount() > 0) {
-                failure = error;
-            }
-            close();
-        }
-
-        @Override
-        public boolean await(Duration timeout) throws InterruptedException {
-            boolean done = ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            Throwable f = failure;
-            if (f != null) {
-                throw new BackendException("reading the log of " + containerId + " failed: " + rootMessage(f), f);
-            }
-            return done;
-        }
-
-        @Override
-        public void close() {
-            ended.countDown();
-            try {
-                super.close();
-            } catch (IOException e) {
-                log.debug("closing the log of {}", containerId, e);
-            }
-        }
     }
 
     @Override
