@@ -19,7 +19,12 @@ class ReadmeExampleTest {
         String example = source.substring(source.indexOf(begin) + begin.length(),
                 source.indexOf("\n    // docs example end")).stripIndent() + "\n";
         String page = Files.readString(dir.resolve("docs/connecting.md"), StandardCharsets.UTF_8);
-        assertTrue(page.contains("```java\n" + example + "```\n"),
-                "docs/connecting.md lacks the example of ConnectExample.java, as it is:\n" + example);
+        int at = page.indexOf(example);
+        assertTrue(at >= 0, "docs/connecting.md lacks the example of ConnectExample.java, as it is:\n" + example);
+        // inside one Java code block, which it ends
+        String before = page.substring(0, at);
+        assertTrue(before.substring(before.lastIndexOf("```")).startsWith("```java\n"),
+                "the example is not inside a ```java block of docs/connecting.md");
+        assertTrue(page.startsWith("```\n", at + example.length()), "the example does not end its code block");
     }
 }
