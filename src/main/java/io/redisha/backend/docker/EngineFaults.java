@@ -27,7 +27,7 @@ final class EngineFaults {
     static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "rejoined", false,
             "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
     static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "left running", false,
-            "docker restart -t 0: back before Sentinel notices, with only what it had on disk (README \"Restart before detection\")");
+            "docker restart -t 0: back before Sentinel notices, with only what it had on disk (docs/running-safely.md, \"Restart before detection\")");
     /** In the order the CLI offers them; the first is the default. */
     static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION, RESTART_FAST);
 

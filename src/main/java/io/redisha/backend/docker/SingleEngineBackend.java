@@ -66,8 +66,8 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     private final EngineFaults faults;
 
     /**
-     * How a Redis node protects a data set its replicas would copy when it starts (README "Restart
-     * before detection"): through {@link StartScript}, before the image's entrypoint.
+     * How a Redis node protects a data set its replicas would copy when it starts (docs/running-safely.md,
+     * "Restart before detection"): through {@link StartScript}, before the image's entrypoint.
      *
      * @param holdBack         longest wait while the Sentinels still name the node's own address as
      *                         the master; zero when its data survives a restart (AOF)

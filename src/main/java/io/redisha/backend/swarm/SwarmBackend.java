@@ -19,7 +19,7 @@ import java.util.Optional;
  * A Docker Swarm reached through one manager (DOCKER_HOST): every node a Swarm service of one task,
  * pinned to a host of its own, on the project's attachable overlay network (endpoint mode dnsrr, no
  * VIP), its port published in host mode on that host. Configuration files travel as Swarm configs,
- * or secrets when they hold a password. See README "Docker Swarm".
+ * or secrets when they hold a password. See docs/swarm.md.
  * Each part is a class of its own: {@link SwarmHosts} (hosts and placement), {@link ProjectServices}
  * (services and tasks as nodes), {@link ServiceSpecs} (building a service), {@link ServiceLifecycle}
  * (start, stop, remove, new files), {@link ProjectObjects} (network, configs, secrets, volumes on
@@ -176,7 +176,7 @@ public final class SwarmBackend implements Backend, Hosts {
 
     // ---- images: on the manager's engine -----------------------------------------------------
 
-    /** On the manager's engine; Swarm runs no registry here, so the image must be on every host (README). */
+    /** On the manager's engine; Swarm runs no registry here, so the image must be on every host (docs/swarm.md). */
     @Override
     public boolean imageExists(String image) {
         return manager.imageExists(image);
