@@ -64,7 +64,8 @@ final class Session implements AutoCloseable {
         Backend backend = connect(loaded.topology(), secrets);
         ProjectLock lock = null;
         try {
-            lock = lockFor == null ? null : backend.lock(lockFor);
+            // commands that change the project run from this machine: a lock file here serialises them
+            lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
             Cluster cluster = new Cluster(backend, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
                     secrets);
             return new Session(loaded, backend, cluster, lock);

@@ -1,6 +1,7 @@
 package io.redisha.cluster;
 
 import io.redisha.backend.Backend;
+import io.redisha.backend.Hosts;
 import io.redisha.backend.Naming;
 import io.redisha.sentinel.AddressMapper;
 import io.redisha.sentinel.Probe;
@@ -50,7 +51,7 @@ public final class Observer {
 
     public ClusterStatus status(Expected expected) {
         ClusterStatus status = inspector.inspect(refresh(), expected);
-        List<String> hosts = backend.hostProblems();
+        List<String> hosts = backend.hosts().map(Hosts::hostProblems).orElse(List.of());
         if (hosts.isEmpty()) {
             return status;
         }
