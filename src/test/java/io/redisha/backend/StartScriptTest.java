@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +18,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Runs the start script with sh against a stand-in redis-cli that answers as the Sentinels would.
- * 127.0.0.1 is an address of the machine running the test, as a task's overlay address is its own.
+ * Runs the start script (the resource start-node.sh) with dash, the sh of Debian-based images,
+ * against a stand-in redis-cli that answers as the Sentinels would. 127.0.0.1 is an address of the
+ * machine running the test, as a task's overlay address is its own.
  */
 class StartScriptTest {
     @TempDir
@@ -60,11 +62,14 @@ class StartScriptTest {
             passwordFile = dir.resolve("sentinel-auth").toString();
             Files.writeString(dir.resolve("sentinel-auth"), password);
         }
-        String script = "set -e\n" + StartScript.followSentinels(Map.of(config.toString(), new byte[0]),
+        List<String> command = new ArrayList<>(StartScript.command(Map.of(config.toString(), new byte[0]),
                 List.of("p-sentinel-1", "p-sentinel-2"), "mymaster", hold, passwordFile,
-                firstStart == null ? null : firstStart.toString()) + "exec \"$@\"\n";
+                firstStart == null ? null : firstStart.toString()));
+        assertEquals(List.of("sh", "-c", StartScript.TEXT, "redisha-start"), command.subList(0, 4));
+        command.set(0, ShellTools.required("dash")); // Debian's /bin/sh
         Path serverEnv = dir.resolve("server-env");
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script, "redisha-start", "sh", "-c", "env > " + serverEnv);
+        command.addAll(List.of("sh", "-c", "env > " + serverEnv));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().put("PATH", bin + ":/usr/bin:/bin");
         pb.redirectError(dir.resolve("err").toFile());
         long start = System.nanoTime();
@@ -87,6 +92,13 @@ class StartScriptTest {
         Run run = run(List.of(master("10.0.9.7", 1)), Duration.ofSeconds(20), null);
         assertEquals("port 6379\nreplicaof 10.0.9.7 6379\n", run.config());
         assertTrue(run.cliCalls().contains("-h p-sentinel-1 -p 26379 --raw SENTINEL master mymaster"), run.cliCalls());
+        assertTrue(run.err().contains("redisha: following the master the Sentinels name, 10.0.9.7:6379"), run.err());
+    }
+
+    @Test
+    void theNodesCommandIsExecWithItsArgumentsUntouched() throws Exception {
+        Run run = run(List.of("NOAUTH Authentication required."), Duration.ZERO, null);
+        assertTrue(run.serverEnv().contains("PATH="), "the command after -- ran:\n" + run.serverEnv());
     }
 
     @Test
