@@ -34,26 +34,34 @@ public final class StartScript {
         return names;
     }
 
+    /** The start script's {@code --peers}: the master's name, then the prefix of the replicas' names. */
+    static String peers(String project) {
+        String replica = Naming.container(project, Service.REPLICA, 1);
+        return Naming.container(project, Service.MASTER, 1) + " " + replica.substring(0, replica.length() - 1);
+    }
+
     /**
      * {@code sh -c SCRIPT redisha-start OPTIONS... --}: the command to put before the image's
      * entrypoint and the node's command, which the script execs once it is done.
      *
      * @param files        the node's files: the first {@code *.conf} is the one {@code replicaof} is written to
-     * @param sentinels    service names of the Sentinels to ask, in order
+     * @param sentinels    how many Sentinels the project has (a few more are asked, for a scale in progress)
      * @param holdBack     longest wait while the Sentinels name this node's own address; zero for none
      * @param passwordFile file in the node holding Sentinel's password, or null
      * @param firstStart   the first-start marker's path in the node (the script removes it and starts the
      *                     server at once, without asking), or null to ask at every start
      */
-    public static List<String> command(Map<String, byte[]> files, List<String> sentinels, String masterName,
+    public static List<String> command(String project, Map<String, byte[]> files, int sentinels, String masterName,
                                        Duration holdBack, String passwordFile, String firstStart) {
         List<String> command = new ArrayList<>(List.of("sh", "-c", TEXT, "redisha-start"));
         files.keySet().stream().filter(f -> f.endsWith(".conf")).sorted().findFirst()
                 .ifPresent(config -> command.addAll(List.of("--config", config)));
-        command.addAll(List.of("--sentinels", String.join(" ", sentinels),
+        command.addAll(List.of("--sentinels", String.join(" ", sentinelNames(project, sentinels)),
                 "--sentinel-port", Integer.toString(Service.SENTINEL.port()),
                 "--master-name", masterName,
-                "--hold-back", Long.toString((holdBack.toMillis() + 999) / 1000)));
+                "--hold-back", Long.toString((holdBack.toMillis() + 999) / 1000),
+                "--peers", peers(project),
+                "--redis-port", Integer.toString(Service.MASTER.port())));
         if (passwordFile != null) {
             command.addAll(List.of("--sentinel-auth", passwordFile));
         }

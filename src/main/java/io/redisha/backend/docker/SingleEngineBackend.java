@@ -240,9 +240,8 @@ public final class SingleEngineBackend implements Backend {
      * entrypoint with the node's command. The configuration file it edits is the node's own, kept across restarts.
      */
     private List<String> startScript(NodeSpec spec, String auth) {
-        List<String> entrypoint = new ArrayList<>(StartScript.command(spec.files(),
-                StartScript.sentinelNames(project, protection.sentinels()), protection.masterName(),
-                protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null));
+        List<String> entrypoint = new ArrayList<>(StartScript.command(project, spec.files(), protection.sentinels(),
+                protection.masterName(), protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null));
         entrypoint.addAll(entrypoints.computeIfAbsent(spec.image(),
                 i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of())));
         return entrypoint;

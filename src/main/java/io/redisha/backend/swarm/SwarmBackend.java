@@ -469,7 +469,7 @@ public final class SwarmBackend implements Backend {
                                 .withUid("0").withGid("0").withMode(0400L)));
                 auth = SECRET_DIR + SENTINEL_AUTH;
             }
-            command.addAll(StartScript.command(files, StartScript.sentinelNames(project, options.sentinels()), options.masterName(),
+            command.addAll(StartScript.command(project, files, options.sentinels(), options.masterName(),
                     options.holdBack(), auth, null));
         }
         command.addAll(entrypoint(image));
