@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -27,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class CliAuthIT {
+    @RegisterExtension
+    final Deployment deployments = Deployment.none();
+
     private static final String SECRET = "cli-s3cret \"quoted\" pass";
     private static final String SENTINEL_SECRET = "cli-sentinel-Zq7w";
     private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
@@ -40,7 +44,7 @@ class CliAuthIT {
 
     @Test
     void cliAuthenticatesAndNoProcessCommandLineOrEnvironmentHoldsThePassword() throws Exception {
-        Cli cli = Cli.project("it-cliauth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        Cli cli = deployments.create("it-cliauth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
         Path redisPass = secretFile(cli, "redis.pass", SECRET);
         secretFile(cli, "sentinel.pass", SENTINEL_SECRET);
         List<Cli.Result> results = new ArrayList<>();
@@ -93,7 +97,6 @@ class CliAuthIT {
             if (blocked != null) {
                 blocked.destroyForcibly();
             }
-            cli.cleanup();
         }
     }
 
