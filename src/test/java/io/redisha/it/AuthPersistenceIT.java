@@ -27,12 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class AuthPersistenceIT {
-    @RegisterExtension
-    final Deployment deployments = Deployment.none();
-
     /** Spaces, quotes and a backslash: it must survive the config files' quoting intact. */
     private static final String REDIS_SECRET = "s3cret \"redis\" pa$$ \\ word";
     private static final String SENTINEL_SECRET = "sentinel-only-Xy9";
+
+    @RegisterExtension
+    final Deployment deployments = Deployment.none();
 
     private static Path secretFile(Cli cli, String name, String secret) throws Exception {
         Path file = cli.topology().resolveSibling(name);

@@ -209,9 +209,9 @@ final class Deployment implements BeforeAllCallback, AfterAllCallback, BeforeEac
             owner.add(new Owned(made, new ArrayList<>()));
         }
         for (Map.Entry<String, String> file : secretFiles.entrySet()) {
-            Path path = made.topology().resolveSibling(file.getKey());
+            Path path = Files.createFile(made.topology().resolveSibling(file.getKey()),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(path, file.getValue() + "\n");
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         }
         if (up) {
             Cli.Result result;

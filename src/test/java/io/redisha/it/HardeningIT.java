@@ -33,10 +33,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class HardeningIT {
+    private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
+
     @RegisterExtension
     final Deployment deployments = Deployment.none();
-
-    private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
 
     /** Starts redisha as a separate JVM, so that it can be SIGKILLed or hold the lock against an in-process run. */
     private static Process launch(Cli cli, String... args) throws Exception {

@@ -40,10 +40,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class VersionsIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @RegisterExtension
     final Deployment deployments = Deployment.none();
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<String> images() {
         String list = System.getenv().getOrDefault("REDISHA_IT_IMAGES", "redis:7,redis:8,valkey/valkey:8");
