@@ -5,6 +5,7 @@ import com.github.dockerjava.api.model.Container;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -30,6 +31,9 @@ class AuthPersistenceIT {
     private static final String REDIS_SECRET = "s3cret \"redis\" pa$$ \\ word";
     private static final String SENTINEL_SECRET = "sentinel-only-Xy9";
 
+    @RegisterExtension
+    final Deployment deployments = Deployment.none();
+
     private static Path secretFile(Cli cli, String name, String secret) throws Exception {
         Path file = cli.topology().resolveSibling(name);
         Files.writeString(file, secret + "\n");
@@ -44,57 +48,53 @@ class AuthPersistenceIT {
 
     @Test
     void withAuthClientsWithoutThePasswordAreRefusedAndTheSecretAppearsNowhere() throws Exception {
-        Cli cli = Cli.project("it-auth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        Cli cli = deployments.create("it-auth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
         secretFile(cli, "redis.pass", REDIS_SECRET);
         secretFile(cli, "sentinel.pass", SENTINEL_SECRET);
-        try {
-            Cli.Result up = cli.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
 
-            Container master = Engine.container(cli.project(), "master", 1);
-            Container sentinel = Engine.container(cli.project(), "sentinel", 1);
-            try (Jedis anonymous = Probe.redis(master.getId())) {
-                JedisDataException e = assertThrows(JedisDataException.class, anonymous::ping);
-                assertTrue(e.getMessage().startsWith("NOAUTH"), e.getMessage());
+        Container master = Engine.container(cli.project(), "master", 1);
+        Container sentinel = Engine.container(cli.project(), "sentinel", 1);
+        try (Jedis anonymous = Probe.redis(master.getId())) {
+            JedisDataException e = assertThrows(JedisDataException.class, anonymous::ping);
+            assertTrue(e.getMessage().startsWith("NOAUTH"), e.getMessage());
+        }
+        try (Jedis anonymous = Probe.sentinel(sentinel.getId())) {
+            assertThrows(JedisDataException.class, () -> anonymous.sentinelGetMasterAddrByName("mymaster"));
+        }
+        try (Jedis m = authed(master.getId(), 6379, REDIS_SECRET)) {
+            assertEquals("OK", m.set("k", "v"));
+            assertEquals("2", Probe.info(m).get("connected_slaves"), "replicas authenticate with masterauth");
+        }
+        for (Container s : Probe.byService(cli.project(), "sentinel")) {
+            try (Jedis j = authed(s.getId(), 26379, SENTINEL_SECRET)) {
+                var m = j.sentinelMaster("mymaster");
+                assertEquals("2", m.get("num-slaves"));
+                assertEquals("2", m.get("num-other-sentinels"), "Sentinels authenticate to each other");
+                assertFalse(m.get("flags").contains("down"), m.get("flags"));
             }
-            try (Jedis anonymous = Probe.sentinel(sentinel.getId())) {
-                assertThrows(JedisDataException.class, () -> anonymous.sentinelGetMasterAddrByName("mymaster"));
-            }
-            try (Jedis m = authed(master.getId(), 6379, REDIS_SECRET)) {
-                assertEquals("OK", m.set("k", "v"));
-                assertEquals("2", Probe.info(m).get("connected_slaves"), "replicas authenticate with masterauth");
-            }
-            for (Container s : Probe.byService(cli.project(), "sentinel")) {
-                try (Jedis j = authed(s.getId(), 26379, SENTINEL_SECRET)) {
-                    var m = j.sentinelMaster("mymaster");
-                    assertEquals("2", m.get("num-slaves"));
-                    assertEquals("2", m.get("num-other-sentinels"), "Sentinels authenticate to each other");
-                    assertFalse(m.get("flags").contains("down"), m.get("flags"));
-                }
-            }
+        }
 
-            Cli.Result text = cli.run("status");
-            Cli.Result json = cli.run("status", "--output", "json");
-            assertEquals(0, text.exitCode(), text::toString);
-            ObjectMapper mapper = new ObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
-            for (Container c : Engine.containers(cli.project())) {
-                var config = Engine.inspect(c.getId()).getConfig();
-                String inspect = mapper.writeValueAsString(Engine.inspect(c.getId()))
-                        + String.join(" ", config.getCmd()) + " " + (config.getEnv() == null ? "" : String.join(" ", config.getEnv()))
-                        + " " + config.getLabels();
-                String logs = String.join("\n", tail(c.getId()));
-                for (String secret : List.of(REDIS_SECRET, SENTINEL_SECRET, "s3cret", "sentinel-only")) {
-                    assertFalse(inspect.contains(secret), "docker inspect of " + c.getNames()[0] + " shows a secret");
-                    assertFalse(logs.contains(secret), "the logs of " + c.getNames()[0] + " show a secret");
-                }
+        Cli.Result text = cli.run("status");
+        Cli.Result json = cli.run("status", "--output", "json");
+        assertEquals(0, text.exitCode(), text::toString);
+        ObjectMapper mapper = new ObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);
+        for (Container c : Engine.containers(cli.project())) {
+            var config = Engine.inspect(c.getId()).getConfig();
+            String inspect = mapper.writeValueAsString(Engine.inspect(c.getId()))
+                    + String.join(" ", config.getCmd()) + " " + (config.getEnv() == null ? "" : String.join(" ", config.getEnv()))
+                    + " " + config.getLabels();
+            String logs = String.join("\n", tail(c.getId()));
+            for (String secret : List.of(REDIS_SECRET, SENTINEL_SECRET, "s3cret", "sentinel-only")) {
+                assertFalse(inspect.contains(secret), "docker inspect of " + c.getNames()[0] + " shows a secret");
+                assertFalse(logs.contains(secret), "the logs of " + c.getNames()[0] + " show a secret");
             }
-            Cli.Result failover = cli.run("failover-test", "--writes", "20", "--output", "json");
-            assertEquals(0, failover.exitCode(), "failover-test passes with auth on: " + failover);
-            for (String output : List.of(up.out(), up.err(), text.out(), json.out(), failover.out(), failover.err())) {
-                assertFalse(output.contains("s3cret") || output.contains("sentinel-only"), output);
-            }
-        } finally {
-            cli.cleanup();
+        }
+        Cli.Result failover = cli.run("failover-test", "--writes", "20", "--output", "json");
+        assertEquals(0, failover.exitCode(), "failover-test passes with auth on: " + failover);
+        for (String output : List.of(up.out(), up.err(), text.out(), json.out(), failover.out(), failover.err())) {
+            assertFalse(output.contains("s3cret") || output.contains("sentinel-only"), output);
         }
     }
 
@@ -112,58 +112,50 @@ class AuthPersistenceIT {
 
     @Test
     void aMissingPasswordVariableIsOneLineAndCreatesNothing() throws Exception {
-        Cli cli = Cli.project("it-noenv", "auth:\n  password-env: REDISHA_IT_SURELY_UNSET_VARIABLE\n");
-        try {
-            Cli.Result up = cli.run("up");
-            assertEquals(3, up.exitCode(), up::toString);
-            assertTrue(up.err().contains("auth.password-env: environment variable REDISHA_IT_SURELY_UNSET_VARIABLE is not set"),
-                    up::toString);
-            Engine.assertNothingOf(cli.project());
-        } finally {
-            cli.cleanup();
-        }
+        Cli cli = deployments.create("it-noenv", "auth:\n  password-env: REDISHA_IT_SURELY_UNSET_VARIABLE\n");
+        Cli.Result up = cli.run("up");
+        assertEquals(3, up.exitCode(), up::toString);
+        assertTrue(up.err().contains("auth.password-env: environment variable REDISHA_IT_SURELY_UNSET_VARIABLE is not set"),
+                up::toString);
+        Engine.assertNothingOf(cli.project());
     }
 
     @Test
     void aPersistentMasterKilledAndRestartedKeepsItsDataAndDownKeepsTheVolumes() throws Exception {
-        Cli cli = Cli.project("it-persist", "persistence: aof\nresources:\n  memory: 256m\n  maxmemory: 64m\n"
+        Cli cli = deployments.create("it-persist", "persistence: aof\nresources:\n  memory: 256m\n  maxmemory: 64m\n"
                 + "  maxmemory-policy: allkeys-lru\nreplicas:\n  count: 2\n  priorities: [0]\n");
-        try {
-            assertEquals(0, cli.run("up").exitCode());
-            String masterId = Engine.container(cli.project(), "master", 1).getId();
-            try (Jedis m = Probe.redis(masterId)) {
-                for (int i = 0; i < 200; i++) {
-                    m.set("key:" + i, "value:" + i);
-                }
+        assertEquals(0, cli.run("up").exitCode());
+        String masterId = Engine.container(cli.project(), "master", 1).getId();
+        try (Jedis m = Probe.redis(masterId)) {
+            for (int i = 0; i < 200; i++) {
+                m.set("key:" + i, "value:" + i);
             }
-            Engine.client().killContainerCmd(masterId).withSignal("SIGKILL").exec();
-            Engine.client().startContainerCmd(masterId).exec();
-            awaitPing(masterId);
-            try (Jedis m = Probe.redis(masterId)) {
-                assertEquals("value:199", m.get("key:199"), "the AOF brought the data back after SIGKILL");
-                assertEquals(200, m.dbSize());
-                assertEquals(Long.toString(64L << 20), m.configGet("maxmemory").get("maxmemory"));
-                assertEquals("allkeys-lru", m.configGet("maxmemory-policy").get("maxmemory-policy"));
-            }
-            assertEquals(256L << 20, Engine.inspect(masterId).getHostConfig().getMemory());
-            try (Jedis r = Probe.redis(Engine.container(cli.project(), "replica", 1).getId())) {
-                assertEquals("0", r.configGet("replica-priority").get("replica-priority"));
-            }
-            assertEquals(3, Engine.volumes(cli.project()).size(), "one labelled data volume per Redis node");
-
-            Cli.Result down = cli.run("down");
-            assertEquals(0, down.exitCode(), down::toString);
-            assertTrue(down.out().contains("kept 3 data volumes"), down::toString);
-            assertEquals(0, cli.run("up").exitCode());
-            try (Jedis m = Probe.redis(Probe.master(cli.project()).getId())) {
-                assertEquals(200, m.dbSize(), "the data survived down and up");
-            }
-            Cli.Result purge = cli.run("down", "--volumes");
-            assertEquals(0, purge.exitCode(), purge::toString);
-            assertTrue(Engine.volumes(cli.project()).isEmpty());
-        } finally {
-            cli.cleanup();
         }
+        Engine.client().killContainerCmd(masterId).withSignal("SIGKILL").exec();
+        Engine.client().startContainerCmd(masterId).exec();
+        awaitPing(masterId);
+        try (Jedis m = Probe.redis(masterId)) {
+            assertEquals("value:199", m.get("key:199"), "the AOF brought the data back after SIGKILL");
+            assertEquals(200, m.dbSize());
+            assertEquals(Long.toString(64L << 20), m.configGet("maxmemory").get("maxmemory"));
+            assertEquals("allkeys-lru", m.configGet("maxmemory-policy").get("maxmemory-policy"));
+        }
+        assertEquals(256L << 20, Engine.inspect(masterId).getHostConfig().getMemory());
+        try (Jedis r = Probe.redis(Engine.container(cli.project(), "replica", 1).getId())) {
+            assertEquals("0", r.configGet("replica-priority").get("replica-priority"));
+        }
+        assertEquals(3, Engine.volumes(cli.project()).size(), "one labelled data volume per Redis node");
+
+        Cli.Result down = cli.run("down");
+        assertEquals(0, down.exitCode(), down::toString);
+        assertTrue(down.out().contains("kept 3 data volumes"), down::toString);
+        assertEquals(0, cli.run("up").exitCode());
+        try (Jedis m = Probe.redis(Probe.master(cli.project()).getId())) {
+            assertEquals(200, m.dbSize(), "the data survived down and up");
+        }
+        Cli.Result purge = cli.run("down", "--volumes");
+        assertEquals(0, purge.exitCode(), purge::toString);
+        assertTrue(Engine.volumes(cli.project()).isEmpty());
     }
 
     private static void awaitPing(String id) throws InterruptedException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -31,6 +32,9 @@ class CliAuthIT {
     private static final String SENTINEL_SECRET = "cli-sentinel-Zq7w";
     private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
 
+    @RegisterExtension
+    final Deployment deployments = Deployment.none();
+
     private static Path secretFile(Cli cli, String name, String secret) throws IOException {
         Path file = cli.topology().resolveSibling(name);
         Files.writeString(file, secret + "\n");
@@ -40,7 +44,7 @@ class CliAuthIT {
 
     @Test
     void cliAuthenticatesAndNoProcessCommandLineOrEnvironmentHoldsThePassword() throws Exception {
-        Cli cli = Cli.project("it-cliauth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        Cli cli = deployments.create("it-cliauth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
         Path redisPass = secretFile(cli, "redis.pass", SECRET);
         secretFile(cli, "sentinel.pass", SENTINEL_SECRET);
         List<Cli.Result> results = new ArrayList<>();
@@ -93,7 +97,6 @@ class CliAuthIT {
             if (blocked != null) {
                 blocked.destroyForcibly();
             }
-            cli.cleanup();
         }
     }
 

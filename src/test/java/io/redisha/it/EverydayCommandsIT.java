@@ -6,14 +6,13 @@ import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import io.redisha.cli.RedishaCli;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisSentineled;
@@ -53,22 +52,9 @@ class EverydayCommandsIT {
     private static final Pattern PREFIXED = Pattern.compile("(\\S+) *\\| (.*)");
     private static final Set<String> ALL_NODES = Set.of("master-1", "replica-1", "replica-2", "sentinel-1",
             "sentinel-2", "sentinel-3");
-    private static Cli cli;
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void up() throws Exception {
-        Engine.client();
-        cli = Cli.project("it-every", "");
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-    }
-
-    @AfterAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void cleanup() {
-        cli.cleanup();
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.of("it-every", "").up();
 
     /** Every line of the output is "NAME | text", all bars in one column; the lines of each node, in order. */
     static Map<String, List<String>> byNode(String out) {
@@ -114,7 +100,7 @@ class EverydayCommandsIT {
     @Test
     @Order(0)
     void aProjectThatIsNotDeployedIsRefusedByEachAndNothingIsCreated() throws Exception {
-        Cli none = Cli.project("it-none", "");
+        Cli none = deployment.create("it-none", "");
         for (String[] args : new String[][]{{"logs"}, {"cli", "GET", "k"}, {"connect"}}) {
             Cli.Result r = none.runFileFirst(args[0], java.util.Arrays.copyOfRange(args, 1, args.length));
             assertEquals(6, r.exitCode(), r::toString);
@@ -126,22 +112,22 @@ class EverydayCommandsIT {
     @Test
     @Order(1)
     void logsShowEveryNodeEachLinePrefixedWithItsName() throws Exception {
-        Cli.Result r = cli.runFileFirst("logs");
+        Cli.Result r = deployment.runFileFirst("logs");
         assertEquals(0, r.exitCode(), r::toString);
         Map<String, List<String>> lines = byNode(r.out());
         assertEquals(ALL_NODES, lines.keySet(), r::toString);
         assertTrue(lines.get("master-1").stream().anyMatch(l -> l.contains("Ready to accept connections")), r::toString);
         assertTrue(lines.get("sentinel-2").stream().anyMatch(l -> l.contains("+monitor master mymaster")), r::toString);
         // the same lines as the engine's log of the container
-        Container master = Engine.container(cli.project(), "master", 1);
+        Container master = Engine.container(deployment.project(), "master", 1);
         assertEquals(engineLog(master.getId()), lines.get("master-1"));
 
-        Cli.Result json = cli.runFileFirst("logs", "--output", "json", "sentinel-1");
+        Cli.Result json = deployment.runFileFirst("logs", "--output", "json", "sentinel-1");
         assertEquals(0, json.exitCode(), json::toString);
         for (String line : json.out().lines().toList()) {
             JsonNode record = new ObjectMapper().readTree(line);
             assertEquals("sentinel-1", record.get("node").asText());
-            assertEquals(cli.project() + "-sentinel-1", record.get("container").asText());
+            assertEquals(deployment.project() + "-sentinel-1", record.get("container").asText());
             assertTrue(record.has("line"), line);
         }
     }
@@ -149,8 +135,8 @@ class EverydayCommandsIT {
     @Test
     @Order(2)
     void tailLimitsTheLinesOfEachNodeAndNodesAreNamedAsInStatus() throws Exception {
-        Cli.Result tail = cli.runFileFirst("logs", "--tail", "3");
-        Cli.Result all = cli.runFileFirst("logs");
+        Cli.Result tail = deployment.runFileFirst("logs", "--tail", "3");
+        Cli.Result all = deployment.runFileFirst("logs");
         assertEquals(0, tail.exitCode(), tail::toString);
         Map<String, List<String>> full = byNode(all.out());
         Map<String, List<String>> last = byNode(tail.out());
@@ -160,33 +146,33 @@ class EverydayCommandsIT {
             // the last lines then (a node may have logged more since)
             assertTrue(Collections.indexOfSubList(full.get(node), last.get(node)) >= 0, node + ": " + tail);
         }
-        Cli.Result none = cli.runFileFirst("logs", "--tail", "0");
+        Cli.Result none = deployment.runFileFirst("logs", "--tail", "0");
         assertEquals(0, none.exitCode(), none::toString);
         assertEquals("", none.out());
 
-        String master = shortName(Probe.master(cli.project()));
-        Cli.Result some = cli.runFileFirst("logs", "--tail", "1", "master", "sentinel-2", cli.project() + "-replica-2");
+        String master = shortName(Probe.master(deployment.project()));
+        Cli.Result some = deployment.runFileFirst("logs", "--tail", "1", "master", "sentinel-2", deployment.project() + "-replica-2");
         assertEquals(0, some.exitCode(), some::toString);
         assertEquals(List.of(master, "sentinel-2", "replica-2"), new ArrayList<>(byNode(some.out()).keySet()));
         assertEquals(Set.of("sentinel-1", "sentinel-2", "sentinel-3"),
-                byNode(cli.runFileFirst("logs", "--tail", "1", "sentinels").out()).keySet());
+                byNode(deployment.runFileFirst("logs", "--tail", "1", "sentinels").out()).keySet());
 
-        Cli.Result unknown = cli.runFileFirst("logs", "replica-7");
+        Cli.Result unknown = deployment.runFileFirst("logs", "replica-7");
         assertEquals(2, unknown.exitCode(), unknown::toString);
         assertTrue(unknown.err().contains("no node named 'replica-7'"), unknown::toString);
-        Cli.Result badTail = cli.runFileFirst("logs", "--tail", "-2");
+        Cli.Result badTail = deployment.runFileFirst("logs", "--tail", "-2");
         assertEquals(2, badTail.exitCode(), badTail::toString);
     }
 
     @Test
     @Order(3)
     void followShowsALineWrittenAfterItStartedAndEndsOnInterrupt() throws Exception {
-        Container master = Probe.master(cli.project());
+        Container master = Probe.master(deployment.project());
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
         Thread follow = new Thread(() -> exit.set(RedishaCli.run(new PrintWriter(out), new PrintWriter(err),
-                "logs", "--file", cli.topology().toString(), "-f", "--tail", "0", "master")));
+                "logs", "--file", deployment.topology().toString(), "-f", "--tail", "0", "master")));
         follow.start();
         // --tail 0: only lines written after it started; BGSAVE makes the master log one
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -213,51 +199,51 @@ class EverydayCommandsIT {
     @Test
     @Order(4)
     void cliSetOnTheMasterIsReadOnAReplica() throws Exception {
-        Cli.Result set = cli.runFileFirst("cli", "master", "SET", "greeting", "hello world");
+        Cli.Result set = deployment.runFileFirst("cli", "master", "SET", "greeting", "hello world");
         assertEquals(0, set.exitCode(), set::toString);
         assertEquals("OK\n", set.out());
-        try (Jedis m = Probe.redis(Probe.master(cli.project()).getId())) {
+        try (Jedis m = Probe.redis(Probe.master(deployment.project()).getId())) {
             assertEquals("hello world", m.get("greeting"), "written on the master");
         }
-        eventually(() -> cli.runFileFirst("cli", "replica-1", "GET", "greeting").out().equals("\"hello world\"\n"),
+        eventually(() -> deployment.runFileFirst("cli", "replica-1", "GET", "greeting").out().equals("\"hello world\"\n"),
                 "replica-1 returns the value");
-        eventually(() -> cli.runFileFirst("cli", cli.project() + "-replica-2", "GET", "greeting").out()
+        eventually(() -> deployment.runFileFirst("cli", deployment.project() + "-replica-2", "GET", "greeting").out()
                 .equals("\"hello world\"\n"), "replica-2, named by its container, returns the value");
-        Cli.Result byDefault = cli.runFileFirst("cli", "GET", "greeting");
+        Cli.Result byDefault = deployment.runFileFirst("cli", "GET", "greeting");
         assertEquals("\"hello world\"\n", byDefault.out(), byDefault::toString);
     }
 
     @Test
     @Order(5)
     void cliPrintsRepliesAsRedisCliAndExitsTenOnAnErrorReply() throws Exception {
-        assertEquals("(integer) 1\n", cli.runFileFirst("cli", "master", "INCR", "counter").out());
-        assertEquals("(nil)\n", cli.runFileFirst("cli", "master", "GET", "no-such-key").out());
-        assertEquals("(integer) 2\n", cli.runFileFirst("cli", "master", "RPUSH", "list", "a", "b c").out());
-        assertEquals("1) \"a\"\n2) \"b c\"\n", cli.runFileFirst("cli", "master", "LRANGE", "list", "0", "-1").out());
-        assertEquals("a\nb c\n", cli.runFileFirst("cli", "--raw", "master", "LRANGE", "list", "0", "-1").out());
-        assertEquals("(empty array)\n", cli.runFileFirst("cli", "master", "LRANGE", "no-list", "0", "-1").out());
+        assertEquals("(integer) 1\n", deployment.runFileFirst("cli", "master", "INCR", "counter").out());
+        assertEquals("(nil)\n", deployment.runFileFirst("cli", "master", "GET", "no-such-key").out());
+        assertEquals("(integer) 2\n", deployment.runFileFirst("cli", "master", "RPUSH", "list", "a", "b c").out());
+        assertEquals("1) \"a\"\n2) \"b c\"\n", deployment.runFileFirst("cli", "master", "LRANGE", "list", "0", "-1").out());
+        assertEquals("a\nb c\n", deployment.runFileFirst("cli", "--raw", "master", "LRANGE", "list", "0", "-1").out());
+        assertEquals("(empty array)\n", deployment.runFileFirst("cli", "master", "LRANGE", "no-list", "0", "-1").out());
         // words after the node are the command's, even those that look like options
-        assertEquals("OK\n", cli.runFileFirst("cli", "master", "SET", "negative", "-1").out());
-        assertEquals("\"-1\"\n", cli.runFileFirst("cli", "master", "GET", "negative").out());
+        assertEquals("OK\n", deployment.runFileFirst("cli", "master", "SET", "negative", "-1").out());
+        assertEquals("\"-1\"\n", deployment.runFileFirst("cli", "master", "GET", "negative").out());
 
-        Cli.Result error = cli.runFileFirst("cli", "master", "INCR", "greeting");
+        Cli.Result error = deployment.runFileFirst("cli", "master", "INCR", "greeting");
         assertEquals(10, error.exitCode(), error::toString);
         assertEquals("(error) ERR value is not an integer or out of range\n", error.out());
 
-        String masterIp = Engine.ip(Probe.master(cli.project()).getId());
-        Cli.Result sentinel = cli.runFileFirst("cli", "SENTINEL", "get-master-addr-by-name", "mymaster");
+        String masterIp = Engine.ip(Probe.master(deployment.project()).getId());
+        Cli.Result sentinel = deployment.runFileFirst("cli", "SENTINEL", "get-master-addr-by-name", "mymaster");
         assertEquals(0, sentinel.exitCode(), sentinel::toString);
         assertEquals("1) \"" + masterIp + "\"\n2) \"6379\"\n", sentinel.out(), "a SENTINEL command goes to a Sentinel");
-        Cli.Result json = cli.runFileFirst("cli", "--output", "json", "sentinel-3", "SENTINEL", "get-master-addr-by-name",
+        Cli.Result json = deployment.runFileFirst("cli", "--output", "json", "sentinel-3", "SENTINEL", "get-master-addr-by-name",
                 "mymaster");
         assertEquals(List.of(masterIp, "6379"), List.of(new ObjectMapper().readValue(json.out(), String[].class)));
         assertEquals("{\n  \"error\" : \"ERR value is not an integer or out of range\"\n}\n",
-                cli.runFileFirst("cli", "-o", "json", "master", "INCR", "greeting").out());
+                deployment.runFileFirst("cli", "-o", "json", "master", "INCR", "greeting").out());
 
-        Cli.Result unknown = cli.runFileFirst("cli", "replica-9", "GET", "x");
+        Cli.Result unknown = deployment.runFileFirst("cli", "replica-9", "GET", "x");
         assertEquals(2, unknown.exitCode(), unknown::toString);
         assertTrue(unknown.err().contains("no node named 'replica-9'"), unknown::toString);
-        Cli.Result prompt = cli.runFileFirst("cli", "master");
+        Cli.Result prompt = deployment.runFileFirst("cli", "master");
         assertEquals(2, prompt.exitCode(), prompt::toString);
         assertTrue(prompt.err().contains("no terminal"), prompt::toString);
     }
@@ -267,18 +253,18 @@ class EverydayCommandsIT {
     @Test
     @Order(6)
     void connectOutputIsEnoughForAJedisClientToWriteThroughSentinelAcrossAFailover(@TempDir Path dir) throws Exception {
-        Cli.Result connect = cli.runFileFirst("connect", "--output", "json");
+        Cli.Result connect = deployment.runFileFirst("connect", "--output", "json");
         assertEquals(0, connect.exitCode(), connect::toString);
         JsonNode c = new ObjectMapper().readTree(connect.out());
         List<String> sentinels = new ArrayList<>();
         c.get("sentinels").forEach(s -> sentinels.add(s.asText()));
         Set<String> published = new TreeSet<>();
-        Probe.byService(cli.project(), "sentinel").forEach(s -> published.add("127.0.0.1:" + Engine.hostPort(s.getId(), 26379)));
+        Probe.byService(deployment.project(), "sentinel").forEach(s -> published.add("127.0.0.1:" + Engine.hostPort(s.getId(), 26379)));
         assertEquals(published, new TreeSet<>(sentinels), "the Sentinels' published ports");
-        Container before = Probe.master(cli.project());
+        Container before = Probe.master(deployment.project());
         assertEquals("127.0.0.1:" + Engine.hostPort(before.getId(), 6379),
                 c.get("addressMap").get(Engine.ip(before.getId()) + ":6379").asText());
-        Cli.Result env = cli.runFileFirst("connect", "--output", "env");
+        Cli.Result env = deployment.runFileFirst("connect", "--output", "env");
         assertTrue(env.out().contains("REDISHA_SENTINELS=" + String.join(",", sentinels) + "\n"), env::toString);
         assertTrue(env.out().contains("REDISHA_MASTER_NAME=mymaster\n"), env::toString);
 
@@ -304,7 +290,7 @@ class EverydayCommandsIT {
                 }
             });
             writer.start();
-            Cli.Result failover = cli.run("failover-test", "--writes", "0");
+            Cli.Result failover = deployment.run("failover-test", "--writes", "0");
             assertEquals(0, failover.exitCode(), failover::toString);
             int writtenAtTheEnd = written.get();
             eventually(() -> {
@@ -318,7 +304,7 @@ class EverydayCommandsIT {
             stop.set(true);
             writer.join(5000);
         }
-        Container after = Probe.master(cli.project());
+        Container after = Probe.master(deployment.project());
         assertNotEquals(before.getId(), after.getId(), "the master changed");
         try (Jedis m = Probe.redis(after.getId())) {
             assertEquals("2", m.get("after"), "written through Sentinel on the new master");

@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -40,7 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ProgressOnTimeout.class)
 class FailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static Cli cli;
+
+    @RegisterExtension
+    static final Deployment deployment = Deployment.of("it-fo", "").up();
 
     /** The Sentinel phases in causal order; each is published after the one before it. */
     private static final List<String> SENTINEL_ORDER = List.of("sdown", "odown", "leader", "promoted", "switch");
@@ -110,45 +111,30 @@ class FailoverIT {
 
     // ---- one healthy deployment, failed over with every fault ------------------------------
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void up() throws Exception {
-        Engine.client();
-        cli = Cli.project("it-fo", "");
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-    }
-
-    @AfterAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void cleanup() {
-        cli.cleanup();
-    }
-
     /** Starts each case from a ready deployment, whatever the case before it left. */
     private Container readyMaster() {
-        Cli.Result up = cli.run("up");
+        Cli.Result up = deployment.run("up");
         assertEquals(0, up.exitCode(), up::toString);
-        Probe.assertReady(cli.project(), 2, 3);
-        return Probe.master(cli.project());
+        Probe.assertReady(deployment.project(), 2, 3);
+        return Probe.master(deployment.project());
     }
 
     @Test
     @Order(1)
     void disconnectOfTheMasterServiceContainerPassesAndItRejoinsWithItsAlias() throws Exception {
         Container before = readyMaster();
-        assertEquals(cli.project() + "-master-1", nameOf(before));
-        Cli.Result result = cli.run("failover-test", "--fault", "disconnect", "--output", "json");
+        assertEquals(deployment.project() + "-master-1", nameOf(before));
+        Cli.Result result = deployment.run("failover-test", "--fault", "disconnect", "--output", "json");
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode round = json(result).get("rounds").get(0);
         assertPassedRound(round);
         assertEquals(nameOf(before), round.get("oldMaster").asText());
 
-        assertNothingLeftBroken(cli.project());
-        ContainerNetwork net = Engine.inspect(before.getId()).getNetworkSettings().getNetworks().get(cli.project() + "-net");
+        assertNothingLeftBroken(deployment.project());
+        ContainerNetwork net = Engine.inspect(before.getId()).getNetworkSettings().getNetworks().get(deployment.project() + "-net");
         assertTrue(net.getAliases().contains("redis-master"), "reconnected with the master alias: " + net.getAliases());
-        assertNotEquals(nameOf(before), nameOf(Probe.master(cli.project())));
-        Probe.assertReady(cli.project(), 2, 3);
+        assertNotEquals(nameOf(before), nameOf(Probe.master(deployment.project())));
+        Probe.assertReady(deployment.project(), 2, 3);
     }
 
     @Test
@@ -156,7 +142,7 @@ class FailoverIT {
     void pausePassesTheMasterChangesAndTheReportsAgree(@TempDir Path dir) throws Exception {
         Container before = readyMaster();
         Path html = dir.resolve("failover.html");
-        Cli.Result result = cli.run("failover-test", "--output", "json", "--report", html.toString());
+        Cli.Result result = deployment.run("failover-test", "--output", "json", "--report", html.toString());
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode report = json(result);
         assertEquals("PASS", report.get("outcome").asText());
@@ -166,12 +152,12 @@ class FailoverIT {
         assertPassedRound(round);
         assertTrue(phase(round, "switch") >= 5000, "no failover beats down-after-milliseconds");
 
-        Container after = Probe.master(cli.project());
+        Container after = Probe.master(deployment.project());
         assertNotEquals(before.getId(), after.getId(), "the master changed");
         assertEquals(nameOf(before), round.get("oldMaster").asText());
         assertEquals(nameOf(after), round.get("newMaster").asText());
-        assertNothingLeftBroken(cli.project());
-        Probe.assertReady(cli.project(), 2, 3);
+        assertNothingLeftBroken(deployment.project());
+        Probe.assertReady(deployment.project(), 2, 3);
         try (Jedis master = Probe.redis(after.getId())) {
             assertTrue(master.keys("redisha:ft:*").isEmpty(), "the test's keys were deleted");
         }
@@ -187,13 +173,13 @@ class FailoverIT {
     @Order(3)
     void killPassesAndTheOldMasterRejoinsAsAReplica() throws Exception {
         Container before = readyMaster();
-        Cli.Result result = cli.run("failover-test", "--fault", "kill", "--output", "json");
+        Cli.Result result = deployment.run("failover-test", "--fault", "kill", "--output", "json");
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode round = json(result).get("rounds").get(0);
         assertPassedRound(round);
 
-        assertNothingLeftBroken(cli.project());
-        Container after = Probe.master(cli.project());
+        assertNothingLeftBroken(deployment.project());
+        Container after = Probe.master(deployment.project());
         assertNotEquals(before.getId(), after.getId());
         try (Jedis old = Probe.redis(before.getId())) {
             Map<String, String> info = Probe.info(old);
@@ -201,7 +187,7 @@ class FailoverIT {
             assertEquals(Engine.ip(after.getId()), info.get("master_host"), "replicates from the new master");
             assertEquals("up", info.get("master_link_status"));
         }
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
     }
 
     @Test
@@ -209,7 +195,7 @@ class FailoverIT {
     @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void threeRoundsInARowPassEachFromTheMasterOfTheMoment() throws Exception {
         readyMaster();
-        Cli.Result result = cli.run("failover-test", "--rounds", "3", "--output", "json");
+        Cli.Result result = deployment.run("failover-test", "--rounds", "3", "--output", "json");
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode rounds = json(result).get("rounds");
         assertEquals(3, rounds.size());
@@ -222,9 +208,9 @@ class FailoverIT {
             assertEquals(rounds.get(i - 1).get("newMaster").asText(), rounds.get(i).get("oldMaster").asText(),
                     "round " + (i + 1) + " starts from the master round " + i + " promoted");
         }
-        assertEquals(rounds.get(2).get("newMaster").asText(), nameOf(Probe.master(cli.project())));
-        assertNothingLeftBroken(cli.project());
-        Probe.assertReady(cli.project(), 2, 3);
+        assertEquals(rounds.get(2).get("newMaster").asText(), nameOf(Probe.master(deployment.project())));
+        assertNothingLeftBroken(deployment.project());
+        Probe.assertReady(deployment.project(), 2, 3);
     }
 
     // ---- deployments that cannot fail over, each its own project ----------------------------
@@ -232,94 +218,79 @@ class FailoverIT {
     @Test
     @Order(5)
     void withTwoOfThreeSentinelsStoppedThereIsNoFailoverAndTheMasterIsUnpaused() throws Exception {
-        Engine.client();
-        Cli broken = Cli.project("it-fo-quorum", "");
-        try {
-            Cli.Result up = broken.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            Container master = Probe.master(broken.project());
-            stopSentinels(broken.project(), 2, 3);
+        Cli broken = deployment.create("it-fo-quorum", "");
+        Cli.Result up = broken.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        Container master = Probe.master(broken.project());
+        stopSentinels(broken.project(), 2, 3);
 
-            Cli.Result result = broken.run("failover-test", "--timeout", "20", "--output", "json");
-            assertEquals(7, result.exitCode(), result::toString);
-            JsonNode report = json(result);
-            assertEquals("NO_FAILOVER", report.get("outcome").asText());
-            JsonNode round = report.get("rounds").get(0);
-            assertEquals("NO_FAILOVER", round.get("outcome").asText());
-            assertNull(round.get("newMaster").textValue());
-            String reason = round.get("reason").asText();
-            assertTrue(reason.startsWith("no +switch-master within 20 s"), reason);
-            assertTrue(reason.contains("quorum"), "the reason names the missing quorum: " + reason);
-            assertEquals("FAIL", round.get("checks").get(0).get("status").asText());
+        Cli.Result result = broken.run("failover-test", "--timeout", "20", "--output", "json");
+        assertEquals(7, result.exitCode(), result::toString);
+        JsonNode report = json(result);
+        assertEquals("NO_FAILOVER", report.get("outcome").asText());
+        JsonNode round = report.get("rounds").get(0);
+        assertEquals("NO_FAILOVER", round.get("outcome").asText());
+        assertNull(round.get("newMaster").textValue());
+        String reason = round.get("reason").asText();
+        assertTrue(reason.startsWith("no +switch-master within 20 s"), reason);
+        assertTrue(reason.contains("quorum"), "the reason names the missing quorum: " + reason);
+        assertEquals("FAIL", round.get("checks").get(0).get("status").asText());
 
-            InspectContainerResponse.ContainerState state = Engine.inspect(master.getId()).getState();
-            assertFalse(state.getPaused(), "the master was unpaused");
-            assertTrue(state.getRunning());
-            assertEquals(master.getId(), Probe.master(broken.project()).getId(), "still the master");
-        } finally {
-            broken.cleanup();
-        }
+        InspectContainerResponse.ContainerState state = Engine.inspect(master.getId()).getState();
+        assertFalse(state.getPaused(), "the master was unpaused");
+        assertTrue(state.getRunning());
+        assertEquals(master.getId(), Probe.master(broken.project()).getId(), "still the master");
     }
 
     @Test
     @Order(6)
     void withoutAReplicaThereIsNoFailoverAndTheReasonSaysSo() throws Exception {
-        Engine.client();
-        Cli broken = Cli.project("it-fo-alone", "replicas: 0\n");
-        try {
-            Cli.Result up = broken.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            Container master = Probe.master(broken.project());
+        Cli broken = deployment.create("it-fo-alone", "replicas: 0\n");
+        Cli.Result up = broken.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        Container master = Probe.master(broken.project());
 
-            Cli.Result result = broken.run("failover-test", "--timeout", "20", "--writes", "0");
-            assertEquals(7, result.exitCode(), result::toString);
-            assertTrue(result.out().contains("RESULT: FAIL: no failover"), result::toString);
-            assertTrue(result.out().contains("FAIL  failover: no +switch-master within 20 s"), result::toString);
-            assertTrue(result.out().contains("no replica it could promote"), result::toString);
-            assertFalse(Engine.inspect(master.getId()).getState().getPaused(), "the master was unpaused");
-            assertNotNull(Probe.master(broken.project()));
-        } finally {
-            broken.cleanup();
-        }
+        Cli.Result result = broken.run("failover-test", "--timeout", "20", "--writes", "0");
+        assertEquals(7, result.exitCode(), result::toString);
+        assertTrue(result.out().contains("RESULT: FAIL: no failover"), result::toString);
+        assertTrue(result.out().contains("FAIL  failover: no +switch-master within 20 s"), result::toString);
+        assertTrue(result.out().contains("no replica it could promote"), result::toString);
+        assertFalse(Engine.inspect(master.getId()).getState().getPaused(), "the master was unpaused");
+        assertNotNull(Probe.master(broken.project()));
     }
 
     @Test
     @Order(7)
     void aStoppedMasterIsLeftStoppedWithoutAFailoverAndUpRestoresItWithTheData() throws Exception {
-        Engine.client();
-        Cli broken = Cli.project("it-fo-keep", "");
-        try {
-            Cli.Result up = broken.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            Container master = Probe.master(broken.project());
-            Probe.writeKeys(master.getId(), "keep:", 100, 2);
-            stopSentinels(broken.project(), 2, 3);
+        Cli broken = deployment.create("it-fo-keep", "");
+        Cli.Result up = broken.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        Container master = Probe.master(broken.project());
+        Probe.writeKeys(master.getId(), "keep:", 100, 2);
+        stopSentinels(broken.project(), 2, 3);
 
-            // no failover can happen; started again (persistence off) the master would be empty and
-            // its replicas would copy that
-            Cli.Result result = broken.run("failover-test", "--fault", "stop", "--timeout", "10", "--output", "json");
-            assertEquals(7, result.exitCode(), result::toString);
-            JsonNode round = json(result).get("rounds").get(0);
-            assertTrue(round.get("notes").toString().contains(nameOf(master) + " was left stopped"), result::toString);
-            assertFalse(Engine.inspect(master.getId()).getState().getRunning(), "the master stayed stopped");
-            for (int i = 1; i <= 2; i++) {
-                try (Jedis r = Probe.redis(Engine.container(broken.project(), "replica", i).getId())) {
-                    assertEquals(100, r.keys("keep:*").size(), "the replicas kept the data");
-                }
+        // no failover can happen; started again (persistence off) the master would be empty and
+        // its replicas would copy that
+        Cli.Result result = broken.run("failover-test", "--fault", "stop", "--timeout", "10", "--output", "json");
+        assertEquals(7, result.exitCode(), result::toString);
+        JsonNode round = json(result).get("rounds").get(0);
+        assertTrue(round.get("notes").toString().contains(nameOf(master) + " was left stopped"), result::toString);
+        assertFalse(Engine.inspect(master.getId()).getState().getRunning(), "the master stayed stopped");
+        for (int i = 1; i <= 2; i++) {
+            try (Jedis r = Probe.redis(Engine.container(broken.project(), "replica", i).getId())) {
+                assertEquals(100, r.keys("keep:*").size(), "the replicas kept the data");
             }
+        }
 
-            Cli.Result repaired = broken.run("up");
-            assertEquals(0, repaired.exitCode(), repaired::toString);
-            assertTrue(repaired.err().contains("not starting " + nameOf(master) + " yet"), repaired::toString);
-            Probe.assertReady(broken.project(), 2, 3);
-            Container now = Probe.master(broken.project());
-            assertNotEquals(master.getId(), now.getId());
-            try (Jedis m = Probe.redis(now.getId()); Jedis old = Probe.redis(master.getId())) {
-                assertEquals(100, m.keys("keep:*").size(), "no key lost");
-                assertEquals(100, old.keys("keep:*").size(), "the old master rejoined with the data");
-            }
-        } finally {
-            broken.cleanup();
+        Cli.Result repaired = broken.run("up");
+        assertEquals(0, repaired.exitCode(), repaired::toString);
+        assertTrue(repaired.err().contains("not starting " + nameOf(master) + " yet"), repaired::toString);
+        Probe.assertReady(broken.project(), 2, 3);
+        Container now = Probe.master(broken.project());
+        assertNotEquals(master.getId(), now.getId());
+        try (Jedis m = Probe.redis(now.getId()); Jedis old = Probe.redis(master.getId())) {
+            assertEquals(100, m.keys("keep:*").size(), "no key lost");
+            assertEquals(100, old.keys("keep:*").size(), "the old master rejoined with the data");
         }
     }
 }

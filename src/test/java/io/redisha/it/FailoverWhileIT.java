@@ -5,14 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisha.it.apps.Apps;
 import io.redisha.it.apps.CarefulApp;
 import io.redisha.it.apps.CarelessApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -36,22 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ProgressOnTimeout.class)
 class FailoverWhileIT {
     private static final String CHECK = "application survived the failover";
-    private static Cli cli;
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void up() throws Exception {
-        Engine.client();
-        cli = Cli.project("it-while", "");
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-    }
-
-    @AfterAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void cleanup() {
-        cli.cleanup();
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.of("it-while", "").up();
 
     private static JsonNode check(JsonNode round, String name) {
         for (JsonNode c : round.get("checks")) {
@@ -66,7 +52,7 @@ class FailoverWhileIT {
     @Order(1)
     void anApplicationThatFollowsSentinelPassesAndTheReportsShowItsOutput(@TempDir Path dir) throws Exception {
         Path html = dir.resolve("failover.html");
-        Cli.Result result = cli.run("failover-test", "--writes", "0", "--while", Apps.command(CarefulApp.class),
+        Cli.Result result = deployment.run("failover-test", "--writes", "0", "--while", Apps.command(CarefulApp.class),
                 "--output", "json", "--report", html.toString());
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode round = new ObjectMapper().readTree(result.out()).get("rounds").get(0);
@@ -89,15 +75,15 @@ class FailoverWhileIT {
         String page = Files.readString(html);
         assertTrue(page.contains("careful: read back"), "the HTML report shows the application's output");
         assertTrue(page.contains(CHECK));
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
     }
 
     @Test
     @Order(2)
     void anApplicationThatKeepsWritingToTheOldMasterFailsTheRound() throws Exception {
-        Cli.Result up = cli.run("up");
+        Cli.Result up = deployment.run("up");
         assertEquals(0, up.exitCode(), up::toString);
-        Cli.Result result = cli.run("failover-test", "--writes", "0", "--while", Apps.command(CarelessApp.class));
+        Cli.Result result = deployment.run("failover-test", "--writes", "0", "--while", Apps.command(CarelessApp.class));
         assertEquals(8, result.exitCode(), result::toString);
         String out = result.out();
         assertTrue(out.contains("FAIL  " + CHECK + ": exited with status 1 at "), result::toString);

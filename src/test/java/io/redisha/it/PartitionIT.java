@@ -4,20 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.Network;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,35 +42,23 @@ class PartitionIT {
     private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
     /** down-after 3000 + failover-timeout 5000 + redisha's margin of 5 s. */
     private static final long DEFAULT_PARTITION_MS = 13_000;
-    private static Cli cli;
+
+    @RegisterExtension
+    static final Deployment deployment = Deployment.of("it-part", """
+                    sentinels:
+                      down-after-milliseconds: 3000
+                      failover-timeout: 5000
+                    """).up().within(Duration.ofMinutes(4));
+
     /** What the sticky client lost in the first partition, without min-replicas-to-write. */
     private static long stickyLostWithoutMinReplicas = -1;
 
-    @BeforeAll
-    @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void up() throws Exception {
-        Engine.client();
-        cli = Cli.project("it-part", """
-                sentinels:
-                  down-after-milliseconds: 3000
-                  failover-timeout: 5000
-                """);
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-    }
-
-    @AfterAll
-    @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void cleanup() {
-        cli.cleanup();
-    }
-
     private static String network() {
-        return cli.project() + "-net";
+        return deployment.project() + "-net";
     }
 
     private static String sideNetwork() {
-        return cli.project() + "-partition";
+        return deployment.project() + "-partition";
     }
 
     private static Map<String, ContainerNetwork> networksOf(String id) {
@@ -84,18 +72,18 @@ class PartitionIT {
 
     /** The project's network alone, every node on it, and the side network gone. */
     private static void assertNothingLeftIsolated() {
-        List<String> names = Engine.networks(cli.project()).stream().map(Network::getName).toList();
+        List<String> names = Engine.networks(deployment.project()).stream().map(Network::getName).toList();
         assertEquals(List.of(network()), names, "only the project's network is left");
-        for (Container c : Engine.containers(cli.project())) {
+        for (Container c : Engine.containers(deployment.project())) {
             assertEquals(List.of(network()), List.copyOf(networksOf(c.getId()).keySet()), c.getNames()[0]);
         }
     }
 
     private Container readyMaster() {
-        Cli.Result up = cli.run("up");
+        Cli.Result up = deployment.run("up");
         assertEquals(0, up.exitCode(), up::toString);
-        Probe.assertReady(cli.project(), 2, 3);
-        return Probe.master(cli.project());
+        Probe.assertReady(deployment.project(), 2, 3);
+        return Probe.master(deployment.project());
     }
 
     /**
@@ -181,7 +169,7 @@ class PartitionIT {
         own.start();
         Cli.Result result;
         try {
-            result = cli.run("failover-test", "--fault", "partition", "--writes", "50", "--output", "json");
+            result = deployment.run("failover-test", "--fault", "partition", "--writes", "50", "--output", "json");
         } finally {
             own.stop();
         }
@@ -211,7 +199,7 @@ class PartitionIT {
         // the test's own client saw the same through the published port, and its keys are gone everywhere
         assertFalse(own.acknowledgedIsolated.isEmpty(), "the isolated master acknowledged the test's own writes "
                 + "through its published port (acknowledged: " + own.acknowledged.size() + ")");
-        for (Container node : Engine.containers(cli.project())) {
+        for (Container node : Engine.containers(deployment.project())) {
             if ("sentinel".equals(node.getLabels().get("io.redisha.service"))) {
                 continue;
             }
@@ -223,13 +211,13 @@ class PartitionIT {
         }
 
         // the old master is a replica again, on the project's network with its address, and nothing is left isolated
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
         try (Jedis old = Probe.redis(masterId)) {
             assertEquals("slave", Probe.info(old).get("role"));
         }
         assertEquals(address, networksOf(masterId).get(network()).getIpAddress(), "the old master kept its address");
         assertNothingLeftIsolated();
-        assertEquals(6, Engine.containers(cli.project()).size());
+        assertEquals(6, Engine.containers(deployment.project()).size());
     }
 
     private static long phaseSwitch(JsonNode round) {
@@ -240,7 +228,7 @@ class PartitionIT {
     @Order(3)
     void withWaitReplicasTheIsolatedMasterAcknowledgesNothingAfterTheSwitch() throws Exception {
         readyMaster();
-        Cli.Result result = cli.run("failover-test", "--fault", "partition", "--partition-seconds", "9",
+        Cli.Result result = deployment.run("failover-test", "--fault", "partition", "--partition-seconds", "9",
                 "--wait-replicas", "1", "--writes", "50", "--output", "json");
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode report = FailoverIT.json(result);
@@ -261,7 +249,7 @@ class PartitionIT {
 
     /** Sets both on every Redis server of the deployment, as the topology's master keys would. */
     private static void minReplicasToWrite(int replicas, int maxLag) {
-        for (Container node : Engine.containers(cli.project())) {
+        for (Container node : Engine.containers(deployment.project())) {
             if (!"sentinel".equals(node.getLabels().get("io.redisha.service"))) {
                 try (Jedis jedis = Probe.redis(node.getId())) {
                     jedis.configSet("min-replicas-to-write", Integer.toString(replicas), "min-replicas-max-lag",
@@ -279,7 +267,7 @@ class PartitionIT {
         minReplicasToWrite(1, maxLag);
         Cli.Result result;
         try {
-            result = cli.run("failover-test", "--fault", "partition", "--writes", "50", "--output", "json");
+            result = deployment.run("failover-test", "--fault", "partition", "--writes", "50", "--output", "json");
         } finally {
             minReplicasToWrite(0, 10);
         }
@@ -305,7 +293,7 @@ class PartitionIT {
         // ten mixed rounds in a row, every fault twice
         List<String> faults = List.of("pause", "kill", "disconnect", "partition", "restart-fast");
         int rounds = 2 * faults.size();
-        Cli.Result result = cli.run("failover-test", "--fault", String.join(",", faults), "--rounds",
+        Cli.Result result = deployment.run("failover-test", "--fault", String.join(",", faults), "--rounds",
                 Integer.toString(rounds), "--writes", "20", "--output", "json");
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode report = FailoverIT.json(result);
@@ -334,7 +322,7 @@ class PartitionIT {
                     row.get("stickyLost").asLong());
         }
         assertNothingLeftIsolated();
-        FailoverIT.assertNothingLeftBroken(cli.project());
+        FailoverIT.assertNothingLeftBroken(deployment.project());
     }
 
     @Test
@@ -343,7 +331,7 @@ class PartitionIT {
         String masterId = readyMaster().getId();
         String address = networksOf(masterId).get(network()).getIpAddress();
         List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString(), "failover-test", "--fault",
-                "partition", "-f", cli.topology().toString()));
+                "partition", "-f", deployment.topology().toString()));
         Transcript.line("$ " + String.join(" ", command) + " (a separate process: only the stderr lines read are shown)");
         Process test = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -359,12 +347,12 @@ class PartitionIT {
         assertTrue(test.waitFor(10, TimeUnit.SECONDS));
         assertTrue(isolated(masterId), "the partition is still in place after the SIGKILL: " + networksOf(masterId).keySet());
 
-        Cli.Result up = cli.run("up", "--timeout", "120");
+        Cli.Result up = deployment.run("up", "--timeout", "120");
         assertEquals(0, up.exitCode(), up::toString);
         assertTrue(up.err().contains("removed network " + sideNetwork()), up::toString);
         assertNothingLeftIsolated();
         assertEquals(address, networksOf(masterId).get(network()).getIpAddress(), "the old master kept its address");
-        Probe.assertReady(cli.project(), 2, 3);
-        Probe.master(cli.project());
+        Probe.assertReady(deployment.project(), 2, 3);
+        Probe.master(deployment.project());
     }
 }

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.model.Container;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.time.Duration;
@@ -35,34 +34,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ProgressOnTimeout.class)
 class RestartFastIT {
     private static final int KEYS = 100;
-    private static Cli cli;
 
-    @BeforeAll
-    @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void up() throws Exception {
-        Engine.client();
-        // persistence: off is the default; shorter timings keep the hold-back (down-after +
-        // failover-timeout + 10 s = 18 s) and the test short
-        cli = Cli.project("it-rf", """
-                sentinels:
-                  down-after-milliseconds: 3000
-                  failover-timeout: 5000
-                """);
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-    }
-
-    @AfterAll
-    @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void cleanup() {
-        cli.cleanup();
-    }
+    // persistence: off is the default; shorter timings keep the hold-back (down-after +
+    // failover-timeout + 10 s = 18 s) and the test short
+    @RegisterExtension
+    static final Deployment deployment = Deployment.of("it-rf", """
+                    sentinels:
+                      down-after-milliseconds: 3000
+                      failover-timeout: 5000
+                    """).up().within(Duration.ofMinutes(4));
 
     /** The container at the address the first Sentinel names as the master, once that one reports role:master. */
     private static Poll<Container> namedMaster() {
-        try (Jedis s = Probe.sentinel(Engine.container(cli.project(), "sentinel", 1).getId())) {
+        try (Jedis s = Probe.sentinel(Engine.container(deployment.project(), "sentinel", 1).getId())) {
             String ip = s.sentinelGetMasterAddrByName("mymaster").get(0);
-            for (Container c : Engine.containers(cli.project())) {
+            for (Container c : Engine.containers(deployment.project())) {
                 if (!"sentinel".equals(c.getLabels().get("io.redisha.service")) && ip.equals(Engine.ip(c.getId()))) {
                     try (Jedis r = Probe.redis(c.getId())) {
                         return "master".equals(Probe.info(r).get("role")) ? Poll.done(c)
@@ -87,14 +73,14 @@ class RestartFastIT {
     }
 
     private static Poll<Void> statusReady() {
-        Cli.Result status = cli.run("status");
+        Cli.Result status = deployment.run("status");
         return Poll.unless(status.exitCode() == 0 ? null : status.toString());
     }
 
     @Test
     @Order(1)
     void aMasterRestartedFasterThanDetectionLosesNoKeyAndEndsAReplica() throws Exception {
-        Container old = Probe.master(cli.project());
+        Container old = Probe.master(deployment.project());
         Probe.writeKeys(old.getId(), "it-rf:", KEYS, 2);
 
         long start = System.nanoTime();
@@ -130,14 +116,14 @@ class RestartFastIT {
 
         Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), RestartFastIT::statusReady);
         assertTrue(ready.done(), ready::missing);
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
     }
 
     @Test
     @Order(2)
     void failoverTestRestartFastPassesWithNoKeyLostAndSaysHowTheProtectionActed() throws Exception {
-        Container old = Probe.master(cli.project());
-        Cli.Result result = cli.run("failover-test", "--fault", "restart-fast", "--output", "json");
+        Container old = Probe.master(deployment.project());
+        Cli.Result result = deployment.run("failover-test", "--fault", "restart-fast", "--output", "json");
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode round = FailoverIT.json(result).get("rounds").get(0);
         assertEquals("restart-fast", round.get("fault").asText());
@@ -153,15 +139,15 @@ class RestartFastIT {
         assertTrue(detail.startsWith("0 of the 100 keys written before the fault are gone"), detail);
         assertTrue(detail.contains("the Sentinels still name this node") && detail.contains("following the master"),
                 detail);
-        FailoverIT.assertNothingLeftBroken(cli.project());
-        assertNotEquals(old.getId(), Probe.master(cli.project()).getId());
-        Probe.assertReady(cli.project(), 2, 3);
+        FailoverIT.assertNothingLeftBroken(deployment.project());
+        assertNotEquals(old.getId(), Probe.master(deployment.project()).getId());
+        Probe.assertReady(deployment.project(), 2, 3);
     }
 
     @Test
     @Order(3)
     void everyNodeRestartedAtOnceComesBackReady() throws Exception {
-        List<Container> all = Engine.containers(cli.project());
+        List<Container> all = Engine.containers(deployment.project());
         assertEquals(6, all.size());
         long start = System.nanoTime();
         List<Thread> restarts = new ArrayList<>();
@@ -176,7 +162,7 @@ class RestartFastIT {
         // within the hold-back (18 s) plus a failover and a resynchronisation: no deadlock
         Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(90)), RestartFastIT::statusReady);
         assertTrue(ready.done(), ready::missing);
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
         System.out.printf("restart of every node: ready again %.1f s after the restart%n", (System.nanoTime() - start) / 1e9);
     }
 
@@ -188,48 +174,44 @@ class RestartFastIT {
     @Test
     @Order(4)
     void withTheProtectionOffTheRoundShowsTheLossExactly() throws Exception {
-        Cli off = Cli.project("it-rf-off", """
+        Cli off = deployment.create("it-rf-off", """
                 master:
                   restart-protection: off
                 sentinels:
                   down-after-milliseconds: 3000
                   failover-timeout: 5000
                 """);
-        try {
-            Cli.Result up = off.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            assertTrue(up.err().contains("master.restart-protection: off is unsafe"), up.err());
-            Cli.Result result = off.run("failover-test", "--fault", "restart-fast", "--timeout", "15", "--output", "json");
-            assertNotEquals(0, result.exitCode(), result::toString);
-            JsonNode round = FailoverIT.json(result).get("rounds").get(0);
-            assertNotEquals("PASS", round.get("outcome").asText(), round::toString);
-            JsonNode kept = null;
-            for (JsonNode check : round.get("checks")) {
-                if ("keys kept".equals(check.get("name").asText())) {
-                    kept = check;
-                }
+        Cli.Result up = off.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.err().contains("master.restart-protection: off is unsafe"), up.err());
+        Cli.Result result = off.run("failover-test", "--fault", "restart-fast", "--timeout", "15", "--output", "json");
+        assertNotEquals(0, result.exitCode(), result::toString);
+        JsonNode round = FailoverIT.json(result).get("rounds").get(0);
+        assertNotEquals("PASS", round.get("outcome").asText(), round::toString);
+        JsonNode kept = null;
+        for (JsonNode check : round.get("checks")) {
+            if ("keys kept".equals(check.get("name").asText())) {
+                kept = check;
             }
-            assertTrue(kept != null, round::toString);
-            assertEquals("FAIL", kept.get("status").asText());
-            String detail = kept.get("detail").asText();
-            assertTrue(detail.startsWith("100 of the 100 keys written before the fault are gone"), detail);
-            assertTrue(detail.contains("logged no protection line"), detail);
-            // seen independently: no node holds any of the keys
-            for (Container c : Engine.containers(off.project())) {
-                if (!"sentinel".equals(c.getLabels().get("io.redisha.service"))) {
-                    try (Jedis j = Probe.redis(c.getId())) {
-                        assertEquals(0, j.keys("redisha:ft:*:kept:*").size(), c.getNames()[0]);
-                    }
-                }
-            }
-            Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(30)), () -> {
-                Cli.Result status = off.run("status");
-                return Poll.unless(status.exitCode() == 0 ? null : status.toString());
-            });
-            assertTrue(ready.done(), "status says ready, the hazard: " + ready.missing());
-        } finally {
-            off.cleanup();
         }
+        assertTrue(kept != null, round::toString);
+        assertEquals("FAIL", kept.get("status").asText());
+        String detail = kept.get("detail").asText();
+        assertTrue(detail.startsWith("100 of the 100 keys written before the fault are gone"), detail);
+        assertTrue(detail.contains("logged no protection line"), detail);
+        // seen independently: no node holds any of the keys
+        for (Container c : Engine.containers(off.project())) {
+            if (!"sentinel".equals(c.getLabels().get("io.redisha.service"))) {
+                try (Jedis j = Probe.redis(c.getId())) {
+                    assertEquals(0, j.keys("redisha:ft:*:kept:*").size(), c.getNames()[0]);
+                }
+            }
+        }
+        Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(30)), () -> {
+            Cli.Result status = off.run("status");
+            return Poll.unless(status.exitCode() == 0 ? null : status.toString());
+        });
+        assertTrue(ready.done(), "status says ready, the hazard: " + ready.missing());
     }
 
     /**
@@ -240,7 +222,7 @@ class RestartFastIT {
     @Test
     @Order(5)
     void withASentinelPasswordTheRestartedMasterStillWaitsAndFollows() throws Exception {
-        Cli auth = Cli.project("it-rf-auth", """
+        Cli auth = deployment.create("it-rf-auth", """
                 auth:
                   sentinel-password-file: sentinel.pass
                 sentinels:
@@ -250,24 +232,20 @@ class RestartFastIT {
         java.nio.file.Path file = auth.topology().getParent().resolve("sentinel.pass");
         java.nio.file.Files.writeString(file, "it-rf-sentinel-secret\n");
         java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        try {
-            Cli.Result up = auth.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            Container old = Probe.master(auth.project());
-            Engine.client().restartContainerCmd(old.getId()).withTimeout(0).exec();
-            Poll<Void> following = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> replicaUp(old.getId()));
-            assertTrue(following.done(), "the old master ends a replica: " + following.missing());
-            String log = Engine.logs(old.getId());
-            assertTrue(log.contains("redisha: the Sentinels still name this node") && log.contains("redisha: following"), log);
-            String env = String.join(" ", Engine.inspect(old.getId()).getConfig().getEnv());
-            assertTrue(!env.contains("it-rf-sentinel-secret"), "the password is not in the container's environment");
-            Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> {
-                Cli.Result status = auth.run("status");
-                return Poll.unless(status.exitCode() == 0 ? null : status.toString());
-            });
-            assertTrue(ready.done(), ready::missing);
-        } finally {
-            auth.cleanup();
-        }
+        Cli.Result up = auth.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        Container old = Probe.master(auth.project());
+        Engine.client().restartContainerCmd(old.getId()).withTimeout(0).exec();
+        Poll<Void> following = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> replicaUp(old.getId()));
+        assertTrue(following.done(), "the old master ends a replica: " + following.missing());
+        String log = Engine.logs(old.getId());
+        assertTrue(log.contains("redisha: the Sentinels still name this node") && log.contains("redisha: following"), log);
+        String env = String.join(" ", Engine.inspect(old.getId()).getConfig().getEnv());
+        assertTrue(!env.contains("it-rf-sentinel-secret"), "the password is not in the container's environment");
+        Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> {
+            Cli.Result status = auth.run("status");
+            return Poll.unless(status.exitCode() == 0 ? null : status.toString());
+        });
+        assertTrue(ready.done(), ready::missing);
     }
 }

@@ -7,7 +7,6 @@ import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.HostAndPortMapper;
@@ -59,12 +59,16 @@ class RollingIT {
     private static String toImage;
     private static boolean taggedImage;
 
+    @RegisterExtension
+    static final Deployment deployments = Deployment.none();
+
     @BeforeAll
     @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     static void project() throws Exception {
         Engine.client();
         String env = System.getenv("REDISHA_IT_IMAGE");
         fromImage = env == null || env.isBlank() ? "redis:7" : env;
+        cli = deployments.create("it-roll", "image: " + fromImage + "\n");
         toImage = fromImage.equals("redis:7") && exists("redis:8") ? "redis:8" : null;
         if (toImage == null) {
             // an image that differs by its name only proves the mechanics where no newer server is on the engine
@@ -72,19 +76,7 @@ class RollingIT {
             Engine.client().tagImageCmd(id, "redisha-it-roll", "7b").exec();
             toImage = "redisha-it-roll:7b";
             taggedImage = true;
-        }
-        cli = Cli.project("it-roll", "image: " + fromImage + "\n");
-    }
-
-    @AfterAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void cleanup() {
-        try {
-            cli.cleanup();
-        } finally {
-            if (taggedImage) {
-                Engine.client().removeImageCmd(toImage).exec();
-            }
+            deployments.removeImageAfterwards(cli, toImage);
         }
     }
 

@@ -4,14 +4,13 @@ import com.github.dockerjava.api.model.Container;
 import io.redisha.topology.Topology;
 import io.redisha.topology.TopologyFileEditor;
 import io.redisha.topology.TopologyLoader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.nio.file.Files;
@@ -39,53 +38,38 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ScaleIT {
     private static final String TOPOLOGY = "# comments survive scaling\nreplicas: 2   # the replicas\nsentinels:\n"
             + "  count: 3   # the sentinels\n  quorum: 2\n";
-    private static Cli cli;
 
-    @BeforeAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void deploy() throws Exception {
-        Engine.client();
-        cli = Cli.project("it-scale", TOPOLOGY);
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-    }
-
-    @AfterAll
-    @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    static void cleanup() {
-        if (cli != null) {
-            cli.cleanup();
-        }
-    }
+    @RegisterExtension
+    static final Deployment deployment = Deployment.of("it-scale", TOPOLOGY).up();
 
     private static Map<String, String> ids() {
-        return Engine.containers(cli.project()).stream()
+        return Engine.containers(deployment.project()).stream()
                 .collect(Collectors.toMap(c -> c.getNames()[0].substring(1), Container::getId));
     }
 
     private static String file() throws Exception {
-        return Files.readString(cli.topology());
+        return Files.readString(deployment.topology());
     }
 
     private static Topology topology() throws Exception {
-        return TopologyLoader.load(cli.topology()).topology();
+        return TopologyLoader.load(deployment.topology()).topology();
     }
 
     private static String name(String service, int index) {
-        return cli.project() + "-" + service + "-" + index;
+        return deployment.project() + "-" + service + "-" + index;
     }
 
     private static Cli.Result scale(String... args) {
         String[] all = new String[args.length + 1];
         all[0] = "scale";
         System.arraycopy(args, 0, all, 1, args.length);
-        return cli.run(all);
+        return deployment.run(all);
     }
 
     @Test
     @Order(1)
     void refusalsNameTheReasonAndChangeNothing() throws Exception {
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
         Map<String, String> before = ids();
         String text = file();
         record Case(List<String> args, int exit, String message) {
@@ -116,19 +100,15 @@ class ScaleIT {
     @Test
     @Order(2)
     void scalingAProjectThatIsNotDeployedIsRefused() throws Exception {
-        Cli none = Cli.project("it-scale-none", "sentinels: 3\n");
-        try {
-            String text = Files.readString(none.topology());
-            Cli.Result r = none.run("scale", "sentinel=5");
-            assertEquals(6, r.exitCode(), r::toString);
-            assertEquals("error: project " + none.project() + " is not deployed on", r.err().strip()
-                    .substring(0, ("error: project " + none.project() + " is not deployed on").length()), r::toString);
-            assertTrue(r.err().strip().endsWith("(run redisha up); nothing changed"), r::toString);
-            Engine.assertNothingOf(none.project());
-            assertEquals(text, Files.readString(none.topology()));
-        } finally {
-            Engine.purge(none.project());
-        }
+        Cli none = deployment.create("it-scale-none", "sentinels: 3\n");
+        String text = Files.readString(none.topology());
+        Cli.Result r = none.run("scale", "sentinel=5");
+        assertEquals(6, r.exitCode(), r::toString);
+        assertEquals("error: project " + none.project() + " is not deployed on", r.err().strip()
+                .substring(0, ("error: project " + none.project() + " is not deployed on").length()), r::toString);
+        assertTrue(r.err().strip().endsWith("(run redisha up); nothing changed"), r::toString);
+        Engine.assertNothingOf(none.project());
+        assertEquals(text, Files.readString(none.topology()));
     }
 
     @Test
@@ -158,11 +138,11 @@ class ScaleIT {
         Cli.Result grow = scale("sentinel=5");
         assertEquals(0, grow.exitCode(), grow::toString);
         assertTrue(grow.err().contains("creating " + name("sentinel", 4)), grow::toString);
-        Probe.assertReady(cli.project(), 2, 5);
+        Probe.assertReady(deployment.project(), 2, 5);
         assertEquals(5, topology().sentinels().count());
         assertTrue(file().contains("# comments survive scaling") && file().contains("count: 5   # the sentinels"), file());
-        for (Container c : Probe.byService(cli.project(), "sentinel")) {
-            String expected = cli.project() + "-sentinel-" + c.getLabels().get("io.redisha.index");
+        for (Container c : Probe.byService(deployment.project(), "sentinel")) {
+            String expected = deployment.project() + "-sentinel-" + c.getLabels().get("io.redisha.index");
             assertEquals(expected, c.getNames()[0].substring(1));
             for (var port : c.getPorts()) {
                 if (port.getPublicPort() != null) {
@@ -176,7 +156,7 @@ class ScaleIT {
         Cli.Result shrink = scale("sentinel=3");
         assertEquals(0, shrink.exitCode(), shrink::toString);
         assertTrue(shrink.err().contains("SENTINEL RESET mymaster on " + name("sentinel", 3) + " (3/3)"), shrink::toString);
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
         assertEquals(3, topology().sentinels().count());
         Map<String, String> after = ids();
         assertFalse(after.containsKey(name("sentinel", 4)) || after.containsKey(name("sentinel", 5)), after::toString);
@@ -196,21 +176,21 @@ class ScaleIT {
     void replicasTwoToThreeToOne() throws Exception {
         Cli.Result grow = scale("replica=3");
         assertEquals(0, grow.exitCode(), grow::toString);
-        Probe.assertReady(cli.project(), 3, 3);
+        Probe.assertReady(deployment.project(), 3, 3);
         assertEquals(3, topology().replicas().count());
 
         Map<String, String> before = ids();
         Set<String> removedIps = Set.of(Engine.ip(before.get(name("replica", 2))), Engine.ip(before.get(name("replica", 3))));
         Cli.Result shrink = scale("slave=1");
         assertEquals(0, shrink.exitCode(), shrink::toString);
-        Probe.assertReady(cli.project(), 1, 3);
+        Probe.assertReady(deployment.project(), 1, 3);
         assertEquals(1, topology().replicas().count());
         assertTrue(file().contains("replicas: 1   # the replicas"), file());
         Map<String, String> after = ids();
         assertEquals(before.get(name("master", 1)), after.get(name("master", 1)));
         assertEquals(before.get(name("replica", 1)), after.get(name("replica", 1)));
         assertFalse(after.containsKey(name("replica", 2)) || after.containsKey(name("replica", 3)), after::toString);
-        for (Container s : Probe.byService(cli.project(), "sentinel")) {
+        for (Container s : Probe.byService(deployment.project(), "sentinel")) {
             try (Jedis j = Probe.sentinel(s.getId())) {
                 List<String> replicas = j.sentinelReplicas("mymaster").stream().map(m -> m.get("ip")).toList();
                 assertEquals(1, replicas.size(), s.getNames()[0] + " knows " + replicas);
@@ -224,7 +204,7 @@ class ScaleIT {
     void shrinkingReplicasAfterAFailoverKeepsTheCurrentMaster() throws Exception {
         Cli.Result grow = scale("replica=2");
         assertEquals(0, grow.exitCode(), grow::toString);
-        Probe.assertReady(cli.project(), 2, 3);
+        Probe.assertReady(deployment.project(), 2, 3);
 
         // make Sentinel promote replica-2, the highest-numbered: the one a shrink by number would remove
         String replica1 = ids().get(name("replica", 1));
@@ -245,7 +225,7 @@ class ScaleIT {
         }
         String replica2Ip = Engine.ip(replica2);
         await("every sentinel names replica-2 as master", Duration.ofSeconds(90), () ->
-                Probe.byService(cli.project(), "sentinel").stream().allMatch(c -> {
+                Probe.byService(deployment.project(), "sentinel").stream().allMatch(c -> {
                     try (Jedis s = Probe.sentinel(c.getId())) {
                         return replica2Ip.equals(s.sentinelGetMasterAddrByName("mymaster").get(0));
                     }
@@ -255,21 +235,21 @@ class ScaleIT {
         Cli.Result shrink = scale("replica=1");
         assertEquals(0, shrink.exitCode(), shrink::toString);
         Map<String, String> after = ids();
-        assertEquals(replica2, Probe.master(cli.project()).getId(), "the current master stays master");
+        assertEquals(replica2, Probe.master(deployment.project()).getId(), "the current master stays master");
         assertFalse(after.containsKey(name("replica", 1)), "replica-1 was removed: " + after);
         assertTrue(after.containsKey(name("master", 1)), "master-1 is kept while a replica could go: " + after);
-        Probe.assertReady(cli.project(), 1, 3);
+        Probe.assertReady(deployment.project(), 1, 3);
 
         Cli.Result toZero = scale("replica=0");
         assertEquals(0, toZero.exitCode(), toZero::toString);
         assertTrue(toZero.err().contains("warning: replicas.count: 0 replicas: nothing can be promoted"), toZero::toString);
-        assertEquals(Set.of(replica2), Probe.byService(cli.project(), "replica").stream().map(Container::getId)
+        assertEquals(Set.of(replica2), Probe.byService(deployment.project(), "replica").stream().map(Container::getId)
                 .collect(Collectors.toSet()));
-        assertTrue(Probe.byService(cli.project(), "master").isEmpty(), "master-1 went: it was the only non-master");
-        Probe.assertReady(cli.project(), 0, 3);
+        assertTrue(Probe.byService(deployment.project(), "master").isEmpty(), "master-1 went: it was the only non-master");
+        Probe.assertReady(deployment.project(), 0, 3);
 
         Map<String, String> before = ids();
-        Cli.Result up = cli.run("up");
+        Cli.Result up = deployment.run("up");
         assertEquals(0, up.exitCode(), up::toString);
         assertFalse(up.err().contains("creating"), "up keeps the scaled counts: " + up);
         assertEquals(before, ids());
@@ -278,20 +258,20 @@ class ScaleIT {
     @Test
     @Order(7)
     void upRemovesWhatTheFileNoLongerAsksForTheSameWay() throws Exception {
-        TopologyFileEditor.writeCounts(cli.topology(), null, 2);
+        TopologyFileEditor.writeCounts(deployment.topology(), null, 2);
         Map<String, String> before = ids();
-        Cli.Result up = cli.run("up");
+        Cli.Result up = deployment.run("up");
         assertEquals(0, up.exitCode(), up::toString);
         assertTrue(up.err().contains("removing " + name("sentinel", 3)), up::toString);
         assertTrue(up.err().contains("SENTINEL RESET mymaster on " + name("sentinel", 2) + " (2/2)"), up::toString);
-        Probe.assertReady(cli.project(), 0, 2);
+        Probe.assertReady(deployment.project(), 0, 2);
         Map<String, String> after = ids();
         assertEquals(before.get(name("sentinel", 1)), after.get(name("sentinel", 1)));
         assertFalse(after.containsKey(name("sentinel", 3)));
     }
 
     private static void awaitStatusReady() {
-        await("redisha status reports ready", Duration.ofSeconds(120), () -> cli.run("status").exitCode() == 0);
+        await("redisha status reports ready", Duration.ofSeconds(120), () -> deployment.run("status").exitCode() == 0);
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) {

@@ -7,6 +7,7 @@ import com.github.dockerjava.api.model.Container;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -40,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 @ExtendWith(ProgressOnTimeout.class)
 class VersionsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    final Deployment deployments = Deployment.none();
 
     static Stream<String> images() {
         String list = System.getenv().getOrDefault("REDISHA_IT_IMAGES", "redis:7,redis:8,valkey/valkey:8");
@@ -76,46 +80,42 @@ class VersionsIT {
     void upFailoverWithEveryFaultScaleAndDown(String image) throws Exception {
         requireImage(image);
         String server = serverOf(image);
-        Cli cli = Cli.project("it-v-" + slug(image), "image: " + image + "\n");
-        try {
-            Cli.Result up = cli.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            assertTrue(up.err().contains("image " + image + " runs " + (server.startsWith("valkey") ? "Valkey " : "Redis ")),
-                    up::toString);
-            Probe.assertReady(cli.project(), 2, 3);
-            for (Container c : Engine.containers(cli.project())) {
-                List<String> cmd = List.of(Engine.inspect(c.getId()).getConfig().getCmd());
-                assertEquals(server, cmd.get(0), "command of " + c.getNames()[0]);
-                if ("sentinel".equals(c.getLabels().get("io.redisha.service"))) {
-                    assertEquals("--sentinel", cmd.get(cmd.size() - 1), "command of " + c.getNames()[0]);
-                }
+        Cli cli = deployments.create("it-v-" + slug(image), "image: " + image + "\n");
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.err().contains("image " + image + " runs " + (server.startsWith("valkey") ? "Valkey " : "Redis ")),
+                up::toString);
+        Probe.assertReady(cli.project(), 2, 3);
+        for (Container c : Engine.containers(cli.project())) {
+            List<String> cmd = List.of(Engine.inspect(c.getId()).getConfig().getCmd());
+            assertEquals(server, cmd.get(0), "command of " + c.getNames()[0]);
+            if ("sentinel".equals(c.getLabels().get("io.redisha.service"))) {
+                assertEquals("--sentinel", cmd.get(cmd.size() - 1), "command of " + c.getNames()[0]);
             }
-            try (Jedis m = Probe.redis(Probe.master(cli.project()).getId())) {
-                String info = m.info("server");
-                assertTrue(info.contains(server.startsWith("valkey") ? "valkey_version:" : "redis_version:"), info);
-            }
-            Cli.Result status = cli.run("status", "--output", "json");
-            assertEquals(0, status.exitCode(), status::toString);
-            assertTrue(JSON.readTree(status.out()).get("ready").asBoolean(), status::toString);
-
-            for (String fault : List.of("pause", "kill", "stop", "disconnect")) {
-                Cli.Result test = cli.run("failover-test", "--fault", fault, "--output", "json");
-                assertEquals(0, test.exitCode(), () -> fault + ": " + test);
-                JsonNode round = JSON.readTree(test.out()).get("rounds").get(0);
-                FailoverIT.assertPassedRound(round);
-                Probe.assertReady(cli.project(), 2, 3);
-            }
-
-            Cli.Result grow = cli.run("scale", "replica=3");
-            assertEquals(0, grow.exitCode(), grow::toString);
-            Probe.assertReady(cli.project(), 3, 3);
-
-            Cli.Result down = cli.run("down");
-            assertEquals(0, down.exitCode(), down::toString);
-            Engine.assertNothingOf(cli.project());
-        } finally {
-            cli.cleanup();
         }
+        try (Jedis m = Probe.redis(Probe.master(cli.project()).getId())) {
+            String info = m.info("server");
+            assertTrue(info.contains(server.startsWith("valkey") ? "valkey_version:" : "redis_version:"), info);
+        }
+        Cli.Result status = cli.run("status", "--output", "json");
+        assertEquals(0, status.exitCode(), status::toString);
+        assertTrue(JSON.readTree(status.out()).get("ready").asBoolean(), status::toString);
+
+        for (String fault : List.of("pause", "kill", "stop", "disconnect")) {
+            Cli.Result test = cli.run("failover-test", "--fault", fault, "--output", "json");
+            assertEquals(0, test.exitCode(), () -> fault + ": " + test);
+            JsonNode round = JSON.readTree(test.out()).get("rounds").get(0);
+            FailoverIT.assertPassedRound(round);
+            Probe.assertReady(cli.project(), 2, 3);
+        }
+
+        Cli.Result grow = cli.run("scale", "replica=3");
+        assertEquals(0, grow.exitCode(), grow::toString);
+        Probe.assertReady(cli.project(), 3, 3);
+
+        Cli.Result down = cli.run("down");
+        assertEquals(0, down.exitCode(), down::toString);
+        Engine.assertNothingOf(cli.project());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -123,54 +123,46 @@ class VersionsIT {
     void withAuthTheSecretIsRequiredAndAFailoverPasses(String image) throws Exception {
         requireImage(image);
         String secret = "v3rsion \"secret\" \\ " + slug(image);
-        Cli cli = Cli.project("it-va-" + slug(image), "image: " + image + "\nauth:\n  password-file: redis.pass\n");
+        Cli cli = deployments.create("it-va-" + slug(image), "image: " + image + "\nauth:\n  password-file: redis.pass\n");
         Path file = cli.topology().resolveSibling("redis.pass");
         Files.writeString(file, secret + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        try {
-            Cli.Result up = cli.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            Container master = Engine.container(cli.project(), "master", 1);
-            try (Jedis anonymous = Probe.redis(master.getId())) {
-                JedisDataException e = assertThrows(JedisDataException.class, anonymous::ping);
-                assertTrue(e.getMessage().startsWith("NOAUTH"), e.getMessage());
-            }
-            try (Jedis authed = new Jedis(new HostAndPort("127.0.0.1", Engine.hostPort(master.getId(), 6379)),
-                    DefaultJedisClientConfig.builder().password(secret).timeoutMillis(3000).build())) {
-                assertEquals("2", Probe.info(authed).get("connected_slaves"), "replicas authenticate with masterauth");
-            }
-            Cli.Result test = cli.run("failover-test", "--output", "json");
-            assertEquals(0, test.exitCode(), test::toString);
-            assertTrue(!test.out().contains(secret) && !test.err().contains(secret), "the secret is never printed");
-        } finally {
-            cli.cleanup();
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        Container master = Engine.container(cli.project(), "master", 1);
+        try (Jedis anonymous = Probe.redis(master.getId())) {
+            JedisDataException e = assertThrows(JedisDataException.class, anonymous::ping);
+            assertTrue(e.getMessage().startsWith("NOAUTH"), e.getMessage());
         }
+        try (Jedis authed = new Jedis(new HostAndPort("127.0.0.1", Engine.hostPort(master.getId(), 6379)),
+                DefaultJedisClientConfig.builder().password(secret).timeoutMillis(3000).build())) {
+            assertEquals("2", Probe.info(authed).get("connected_slaves"), "replicas authenticate with masterauth");
+        }
+        Cli.Result test = cli.run("failover-test", "--output", "json");
+        assertEquals(0, test.exitCode(), test::toString);
+        assertTrue(!test.out().contains(secret) && !test.err().contains(secret), "the secret is never printed");
     }
 
     @Test
     void anImageWithoutARedisOrValkeyServerIsRefusedAndNothingIsCreated() throws Exception {
-        Cli cli = Cli.project("it-v-noserver", "");
+        Cli cli = deployments.create("it-v-noserver", "");
         String image = "redisha-it-noserver:" + cli.project();
         Path context = Files.createTempDirectory("redisha-noserver-image");
         Files.writeString(context.resolve("hello.txt"), "no server here\n");
         Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY hello.txt /\nCMD [\"/hello\"]\n");
         build(context, image, cli.project());
+        deployments.removeImageAfterwards(cli, image);
         Files.writeString(cli.topology(), "project: " + cli.project() + "\nimage: " + image + "\n");
-        try {
-            Cli.Result up = cli.run("up");
-            assertEquals(3, up.exitCode(), up::toString);
-            assertEquals("error: image " + image + " (topology `image`) is not a Redis or Valkey image: it has neither"
-                    + " redis-server nor valkey-server (nothing was created)", up.err().strip());
-            Engine.assertNothingOf(cli.project());
-        } finally {
-            cli.cleanup();
-            Engine.client().removeImageCmd(image).withForce(true).exec();
-        }
+        Cli.Result up = cli.run("up");
+        assertEquals(3, up.exitCode(), up::toString);
+        assertEquals("error: image " + image + " (topology `image`) is not a Redis or Valkey image: it has neither"
+                + " redis-server nor valkey-server (nothing was created)", up.err().strip());
+        Engine.assertNothingOf(cli.project());
     }
 
     @Test
     void redisOlderThan62IsRefusedAndNothingIsCreated() throws Exception {
-        Cli cli = Cli.project("it-v-redis6", "");
+        Cli cli = deployments.create("it-v-redis6", "");
         String image = "redisha-it-redis6:" + cli.project();
         Path context = Files.createTempDirectory("redisha-redis6-image");
         // what Redis 6.0's image says of itself, on top of a Redis 7 image (no 6.0 package exists here)
@@ -179,18 +171,14 @@ class VersionsIT {
                 + "RUN printf '#!/bin/sh\\necho \"Redis server v=6.0.16 sha=00000000:0 malloc=jemalloc-5.2.1 bits=64\"\\n'"
                 + " > /usr/local/bin/redis-server && chmod 755 /usr/local/bin/redis-server\n");
         build(context, image, cli.project());
+        deployments.removeImageAfterwards(cli, image);
         Files.writeString(cli.topology(), "project: " + cli.project() + "\nimage: " + image + "\n");
-        try {
-            Cli.Result up = cli.run("up");
-            assertEquals(3, up.exitCode(), up::toString);
-            assertEquals("error: image " + image + " (topology `image`) runs Redis 6.0.16; redisha needs Redis 6.2 or"
-                    + " later: older Sentinels cannot monitor a DNS name (no `sentinel resolve-hostnames`) (nothing was"
-                    + " created)", up.err().strip());
-            Engine.assertNothingOf(cli.project());
-        } finally {
-            cli.cleanup();
-            Engine.client().removeImageCmd(image).withForce(true).exec();
-        }
+        Cli.Result up = cli.run("up");
+        assertEquals(3, up.exitCode(), up::toString);
+        assertEquals("error: image " + image + " (topology `image`) runs Redis 6.0.16; redisha needs Redis 6.2 or"
+                + " later: older Sentinels cannot monitor a DNS name (no `sentinel resolve-hostnames`) (nothing was"
+                + " created)", up.err().strip());
+        Engine.assertNothingOf(cli.project());
     }
 
     private static void build(Path context, String image, String project) {
