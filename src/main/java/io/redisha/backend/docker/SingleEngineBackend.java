@@ -54,9 +54,9 @@ public final class SingleEngineBackend implements Backend {
             "SIGKILL, started again after the failover");
     public static final FaultKind DISCONNECT = new FaultKind("disconnect", "disconnected", "reconnected", false,
             "cut off the project's network");
-    public static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "rejoined", false,
+    public static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "reconnected", false,
             "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
-    public static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "left running", false,
+    public static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "started", false,
             "docker restart -t 0: back before Sentinel notices, with only what it had on disk (README \"Restart before detection\")");
     /** What this backend can inject; the CLI offers exactly these. */
     public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION, RESTART_FAST);
