@@ -104,7 +104,7 @@ final class LongLabelReport {
         Writes sticky = writes("sticky", samples(-1500, 18_000, 300, 700, 16_000, "UNKNOWN"), null, null);
         return new Round(3, "restart-fast", "restarted", MASTER, REPLICA, Outcome.PASS, null,
                 phases(5030, 12_800L, 17_600L), null, checks(Status.PASS), writes, List.of(), List.of(),
-                List.of("nothing to undo: the engine had started " + MASTER + " again at once (docker restart -t 0)"),
+                List.of("nothing to undo: the engine had started " + MASTER + " again at once (restart-fast)"),
                 18_500, null, sticky, null);
     }
 
