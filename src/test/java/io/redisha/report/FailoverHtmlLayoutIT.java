@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * measuring script that the test adds to a copy of the report (the report itself has none). Every
  * text of every timeline must lie inside its SVG, no two texts may overlap, the page must not
  * scroll sideways, and the page must load nothing (a Content-Security-Policy that allows no
- * source records any attempt). A screenshot is left in target/report-layout/ to look at.
+ * source records any attempt). Chromium runs without any network. A screenshot of each width is
+ * left in target/report-layout/ to look at.
  *
  * <p>Needs Chromium (scripts/setup --chromium installs Debian's; REDISHA_CHROMIUM names another
  * binary): an integration test so that {@code mvn test} does not need a browser; without one it
@@ -98,10 +99,12 @@ class FailoverHtmlLayoutIT {
             """;
 
     private static String chromium;
+    private static List<String> offline;
 
     @BeforeAll
-    static void findChromium() {
+    static void findChromium() throws Exception {
         chromium = chromiumBinary();
+        offline = withoutNetwork();
     }
 
     @Test
@@ -165,11 +168,13 @@ class FailoverHtmlLayoutIT {
     }
 
     /**
-     * Runs Chromium on the file. Everything that could reach a network is off, names resolve to
-     * nothing and any request would go to a closed local port; the page is a file:// URL.
+     * Runs Chromium on the file, in a network namespace of its own with no interface up: it cannot
+     * reach any address (left to itself it probes IPv6 reachability with a UDP socket towards a public
+     * resolver). Its features that would use a network are off as well, and the page is a file:// URL.
      */
     private static String chromium(Path tmp, Path page, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
+        List<String> command = new ArrayList<>(offline);
+        command.addAll(List.of(chromium, "--headless", "--no-sandbox", "--disable-gpu",
                 "--user-data-dir=" + tmp.resolve("profile"), "--no-first-run", "--no-default-browser-check",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-extensions", "--disable-default-apps", "--disable-breakpad", "--metrics-recording-only",
@@ -199,6 +204,29 @@ class FailoverHtmlLayoutIT {
 
     private static String unescape(String s) {
         return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&");
+    }
+
+    /** unshare's arguments for an empty network namespace: as root, else in a user namespace of its own. */
+    private static List<String> withoutNetwork() throws InterruptedException {
+        List<List<String>> ways = List.of(List.of("unshare", "--net", "--"),
+                List.of("unshare", "--user", "--map-root-user", "--net", "--"));
+        for (List<String> way : ways) {
+            List<String> probe = new ArrayList<>(way);
+            probe.add("true");
+            try {
+                Process p = new ProcessBuilder(probe).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return way;
+                }
+                p.destroyForcibly();
+            } catch (IOException e) {
+                // no unshare: the next way fails the same, and the message below says what is missing
+            }
+        }
+        return fail("cannot run Chromium without a network: neither `unshare --net` nor `unshare --user "
+                + "--map-root-user --net` is permitted here (util-linux's unshare, and root or unprivileged user "
+                + "namespaces, are needed)");
     }
 
     /** REDISHA_CHROMIUM, else chromium (Debian) or Chrome on the PATH; a clear failure without one. */
