@@ -96,7 +96,7 @@ final class Session implements AutoCloseable {
             return SingleEngineBackend.connect(topology.project(), !topology.master().restartProtection() ? null
                     : new SingleEngineBackend.Protection(s.masterName(), s.count(), secrets.sentinelPassword(), holdBack));
         }
-        // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
+        // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (docs/swarm.md)
         Duration restartDelay = failover.plusSeconds(10);
         return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
                 platform.acceptRisk(), restartDelay, s.masterName(), s.count(), secrets.sentinelPassword(), holdBack,

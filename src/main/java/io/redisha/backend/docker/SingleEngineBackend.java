@@ -57,7 +57,7 @@ public final class SingleEngineBackend implements Backend {
     public static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "reconnected", false,
             "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
     public static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "started", false,
-            "docker restart -t 0: back before Sentinel notices, with only what it had on disk (README \"Restart before detection\")");
+            "docker restart -t 0: back before Sentinel notices, with only what it had on disk (docs/running-safely.md, \"Restart before detection\")");
     /** What this backend can inject; the CLI offers exactly these. */
     public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION, RESTART_FAST);
 
@@ -71,8 +71,8 @@ public final class SingleEngineBackend implements Backend {
     private final String partitionNetwork;
 
     /**
-     * How a Redis node protects a data set its replicas would copy when it starts (README "Restart
-     * before detection"): through {@link StartScript}, before the image's entrypoint.
+     * How a Redis node protects a data set its replicas would copy when it starts (docs/running-safely.md,
+     * "Restart before detection"): through {@link StartScript}, before the image's entrypoint.
      *
      * @param holdBack         longest wait while the Sentinels still name the node's own address as
      *                         the master; zero when its data survives a restart (AOF)

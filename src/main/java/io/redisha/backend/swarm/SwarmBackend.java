@@ -68,7 +68,7 @@ import java.util.regex.Pattern;
  * A Docker Swarm reached through one manager (DOCKER_HOST): every node a Swarm service of one task,
  * pinned to a host of its own, on the project's attachable overlay network (endpoint mode dnsrr, no
  * VIP), its port published in host mode on that host. Configuration files travel as Swarm configs,
- * or secrets when they hold a password. See README "Docker Swarm".
+ * or secrets when they hold a password. See docs/swarm.md.
  */
 public final class SwarmBackend implements Backend {
     public static final FaultKind STOP = new FaultKind("stop", "stopped", "started", true,
@@ -657,7 +657,7 @@ public final class SwarmBackend implements Backend {
 
     // ---- infrastructure --------------------------------------------------------------------
 
-    /** On the manager's engine; Swarm runs no registry here, so the image must be on every host (README). */
+    /** On the manager's engine; Swarm runs no registry here, so the image must be on every host (docs/swarm.md). */
     @Override
     public boolean imageExists(String image) {
         return manager.imageExists(image);
