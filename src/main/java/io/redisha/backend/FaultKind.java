@@ -5,7 +5,9 @@ package io.redisha.backend;
  *
  * @param name            what the user types after {@code --fault}
  * @param injected        past participle for messages: "paused", "killed"
- * @param healed          what undoing it is called: "unpaused", "started"
+ * @param healed          what undoing it is called, as in {@code "unpaused p-master-1"}: "unpaused", "started";
+ *                        for restart-fast, which undoes itself, what redisha does when the restart left the
+ *                        node stopped
  * @param restarts        whether healing starts a stopped process again (so a master comes back with
  *                        only what it had on disk)
  * @param description     one line for {@code --help}
@@ -29,7 +31,7 @@ public record FaultKind(String name, String injected, String healed, boolean res
 
     /**
      * Whether the node is restarted faster than Sentinel can notice it down: it comes back at once
-     * with only what it had on disk, and nothing is left to heal.
+     * with only what it had on disk, and nothing is left to heal (unless the restart failed).
      */
     public boolean isRestartFast() {
         return RESTART_FAST.equals(name);

@@ -52,17 +52,28 @@ public record FailoverReport(String project, String fault, int roundsRequested, 
      * @param oldMaster      container that was master when the fault was injected
      * @param newMaster      container Sentinel promoted, or null when it did not
      * @param reason         why the round did not pass, or null
-     * @param healedAtMs     when redisha undid the fault
+     * @param healedAtMs     when redisha undid the fault, or null when it undid nothing: restart-fast is over
+     *                       once the engine restarted the node, a node can be left down (the notes say why)
      * @param notReadyBefore what kept the deployment from being ready before the fault (tested anyway)
      * @param notes          what redisha did or saw beyond the plan (e.g. a Sentinel reset)
      * @param durationMs     from the fault to the end of the round's checks
      * @param application    the user's command run through the round (--while), or null
      * @param sticky         the writes of the client that stayed with the old master, or null without writes
+     * @param healed         what undoing the fault is called ("unpaused", "started", "reconnected"), or null
+     *                       when nothing was undone
      */
     public record Round(int round, String fault, @JsonIgnore String injected, String oldMaster, String newMaster, Outcome outcome, String reason,
                         List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes, List<Event> events,
                         List<String> notReadyBefore, List<String> notes, long durationMs, Application application,
-                        Writes sticky) {
+                        Writes sticky, String healed) {
+
+        public Round(int round, String fault, String injected, String oldMaster, String newMaster, Outcome outcome,
+                     String reason, List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes,
+                     List<Event> events, List<String> notReadyBefore, List<String> notes, long durationMs,
+                     Application application, Writes sticky) {
+            this(round, fault, injected, oldMaster, newMaster, outcome, reason, phases, healedAtMs, checks, writes,
+                    events, notReadyBefore, notes, durationMs, application, sticky, null);
+        }
 
         public Round(int round, String fault, String injected, String oldMaster, String newMaster, Outcome outcome,
                      String reason, List<Phase> phases, Long healedAtMs, List<Check> checks, Writes writes,

@@ -118,8 +118,8 @@ final class FailoverRound {
             if (fault.isPartition()) {
                 holdPartition();
             }
-            long healed = guard.heal();
-            return afterSwitch(before, events, switched.get(), healed, sentinels, deadline);
+            Long undone = heal(guard);
+            return afterSwitch(before, events, switched.get(), undone, sentinels, deadline);
         } finally {
             writes.stop();
             application.close();
@@ -184,7 +184,16 @@ final class FailoverRound {
                 .toList();
     }
 
-    private Round afterSwitch(ClusterStatus before, SentinelEvents events, SentinelEvent switched, long healed,
+    /** Undoes the fault; returns when it did, or null when there was nothing to undo (a note says why). */
+    private Long heal(FaultGuard guard) {
+        guard.heal();
+        if (guard.nothingToUndoNote() != null) {
+            notes.add(guard.nothingToUndoNote());
+        }
+        return guard.undoneAt();
+    }
+
+    private Round afterSwitch(ClusterStatus before, SentinelEvents events, SentinelEvent switched, Long undone,
                               List<Node> sentinels, long deadline) {
         String newAddress = switched.newMasterAddress();
         Node newMaster = cluster.refresh().byAddress(newAddress).orElse(null);
@@ -215,7 +224,7 @@ final class FailoverRound {
                 verify.rejoinedMs(), verify.readyMs());
         Check failed = checks.stream().filter(c -> c.status() == Status.FAIL).findFirst().orElse(null);
         return round(newName, failed == null ? Outcome.PASS : Outcome.FAIL,
-                failed == null ? null : failed.name() + ": " + failed.detail(), phases, healed, checks, accounted,
+                failed == null ? null : failed.name() + ": " + failed.detail(), phases, undone, checks, accounted,
                 events, before, end);
     }
 
@@ -237,13 +246,15 @@ final class FailoverRound {
                 + Phases.summary(events.events(), origin, 12)
                 + (before.ready() ? "" : "; before the fault: " + String.join("; ", before.notReady()));
         progress.step("FAIL: " + reason);
-        long healed = guard.heal();
+        Long undone = heal(guard);
         long end = System.nanoTime();
         if (guard.leftDown()) {
             notes.add(guard.leftDownNote());
         } else {
             new RoundChecks(cluster, expected, progress, oldMaster, origin, keyPrefix + "probe",
-                    writes.keyTtlSeconds(), options.timeout().toSeconds()).masterBack().ifPresent(notes::add);
+                    writes.keyTtlSeconds(), options.timeout().toSeconds())
+                    .masterBack(undone == null ? "after the wait for a failover" : "after the fault was undone")
+                    .ifPresent(notes::add);
         }
         Optional<Check> applicationCheck = application.finish(origin);
         RoundWrites.Accounted accounted = writes.finish(origin, oldMaster.name(), null);
@@ -259,18 +270,19 @@ final class FailoverRound {
         writes.check(accounted == null ? null : accounted.sentinel()).ifPresent(checks::add);
         List<Phase> phases = Phases.of(events.events(), origin, masterName, oldAddress,
                 Phases.firstWrite(List.of(), "", origin, null), null, null);
-        return round(null, Outcome.NO_FAILOVER, reason, phases, healed, checks, accounted, events, before, end);
+        return round(null, Outcome.NO_FAILOVER, reason, phases, undone, checks, accounted, events, before, end);
     }
 
-    private Round round(String newMaster, Outcome outcome, String reason, List<Phase> phases, long healed,
+    private Round round(String newMaster, Outcome outcome, String reason, List<Phase> phases, Long undone,
                         List<Check> checks, RoundWrites.Accounted accounted, SentinelEvents events, ClusterStatus before,
                         long end) {
         List<Event> timeline = events.events().stream().sorted(Comparator.comparingLong(SentinelEvent::nanos))
                 .map(e -> new Event(e.sentinel(), e.type(), Phases.ms(e.nanos() - origin), e.message())).toList();
         return new Round(number, fault.name(), fault.injected(), oldMaster.name(), newMaster,
-                outcome, reason, phases, Phases.ms(healed - origin), checks, accounted == null ? null : accounted.sentinel(),
-                timeline, before.notReady(), List.copyOf(notes), Phases.ms(end - origin), application.report(origin),
-                accounted == null ? null : accounted.sticky());
+                outcome, reason, phases, undone == null ? null : Phases.ms(undone - origin), checks,
+                accounted == null ? null : accounted.sentinel(), timeline, before.notReady(), List.copyOf(notes),
+                Phases.ms(end - origin), application.report(origin), accounted == null ? null : accounted.sticky(),
+                undone == null ? null : fault.healed());
     }
 
     /** The master the Sentinels name; it must answer as master, or there is nothing to test. */

@@ -24,7 +24,8 @@ final class FaultGuard implements AutoCloseable {
     private boolean healed;
     private boolean promoted;
     private boolean leftDown;
-    private long healedNanos;
+    private Long undoneNanos;
+    private String nothingToUndo;
 
     /**
      * @param keepDownReason when not null, the target is a master that must stay down until Sentinel
@@ -69,21 +70,39 @@ final class FaultGuard implements AutoCloseable {
         backend.inject(fault, target);
     }
 
-    /** Undoes the fault once; later calls do nothing. Returns {@link System#nanoTime()} of the healing. */
-    synchronized long heal() {
+    /**
+     * Undoes the fault once; later calls do nothing. Nothing is undone when the target must stay
+     * down, or when the fault is already over (restart-fast is over once the engine restarted it).
+     */
+    synchronized void heal() {
         if (injected && !healed) {
             healed = true;
-            healedNanos = System.nanoTime();
             if (mustStayDown()) {
                 leftDown = true;
                 progress.step(leftDownNote());
-                return healedNanos;
+                return;
             }
+            long started = System.nanoTime();
             if (backend.heal(fault, target)) {
+                undoneNanos = started;
                 progress.step(fault.healed() + " " + target.name());
+            } else {
+                nothingToUndo = fault.isRestartFast()
+                        ? "nothing to undo: the engine had started " + target.name() + " again at once (restart-fast)"
+                        : "nothing to undo: " + target.name() + " was no longer " + fault.injected()
+                                + " when redisha came to undo the fault";
             }
         }
-        return healedNanos;
+    }
+
+    /** When {@link #heal} undid the fault ({@link System#nanoTime()} as it began), or null when it undid nothing. */
+    synchronized Long undoneAt() {
+        return undoneNanos;
+    }
+
+    /** Why {@link #heal} found nothing to undo, for the report's notes; null when it undid the fault or left the target down. */
+    synchronized String nothingToUndoNote() {
+        return nothingToUndo;
     }
 
     private void healOnExit() {

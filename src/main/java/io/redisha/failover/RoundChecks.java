@@ -178,11 +178,15 @@ final class RoundChecks {
         }
     }
 
-    /** Without a failover: waits for the healed master to answer as master again; else says so in a note. */
-    Optional<String> masterBack() {
+    /**
+     * Without a failover: waits for the old master to answer as master again; else says so in a note.
+     *
+     * @param after from when it waited, for that note: "after the fault was undone"
+     */
+    Optional<String> masterBack(String after) {
         Poll<Void> back = every().until(Await.deadline(RECOVER_WAIT), () -> Poll.unless(
                 oldMasterStatus().filter(n -> "master".equals(n.role())).isPresent() ? null : "not yet"));
         return back.done() ? Optional.empty() : Optional.of(oldMaster.name() + " did not answer as master within "
-                + RECOVER_WAIT.toSeconds() + " s after the fault was undone");
+                + RECOVER_WAIT.toSeconds() + " s " + after);
     }
 }

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A self-contained HTML page of a {@link FailoverReport}: no scripts, no fonts, no external
@@ -22,11 +23,17 @@ import java.util.Map;
  */
 public final class FailoverHtml {
     private static final int WIDTH = 1000;
-    private static final int LEFT = 100;
     private static final int RIGHT = 24;
     private static final int ROW_HEIGHT = 14;
     private static final int MAX_LABEL_ROWS = 10;
-    private static final double CHAR_WIDTH = 6.2;
+    /**
+     * Width of a character of the chart's 11 px text, on the wide side: DejaVu Sans, the widest common
+     * system font, averages 5.6-6.0 px over these labels and 7 px for digits, so 0.6 em keeps the
+     * estimate above what a browser draws.
+     */
+    private static final double CHAR_WIDTH = 6.6;
+    /** Between a lane's label and the chart, and from the label to the left edge. */
+    private static final int LABEL_GAP = 6;
     private static final int LANE_HEIGHT = 16;
     private static final int LANE_GAP = 6;
     private static final double[] TICK_STEPS = {0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300};
@@ -34,7 +41,9 @@ public final class FailoverHtml {
             "ACK", "#2e7d32", "UNKNOWN", "#ef8f00", "UNCONFIRMED", "#8d6e63", "FAILED", "#c62828");
     private static final List<String> LANES = List.of("ACK", "UNKNOWN", "FAILED");
     private static final Map<String, String> LANE_LABELS = Map.of(
-            "ACK", "acknowledged", "UNKNOWN", "no reply/unconfirmed", "FAILED", "failed");
+            "ACK", "acknowledged", "UNKNOWN", "no reply", "FAILED", "failed");
+    /** The middle lane's label when WAIT ran: writes WAIT did not confirm share it. */
+    private static final String UNKNOWN_OR_UNCONFIRMED = "no reply/unconfirmed";
 
     private FailoverHtml() {
     }
@@ -88,8 +97,11 @@ public final class FailoverHtml {
                     .append(FailoverReports.seconds(p.atMs())).append("</td><td>").append(esc(p.by() == null ? "-" : p.by()))
                     .append("</td></tr>\n");
         }
-        out.append("<tr><td>fault undone</td><td class=\"num\">").append(FailoverReports.seconds(round.healedAtMs()))
-                .append("</td><td>redisha</td></tr>\n</table>\n");
+        if (FailoverReports.undone(round) != null) {
+            out.append("<tr><td>").append(esc(FailoverReports.undone(round))).append("</td><td class=\"num\">")
+                    .append(FailoverReports.seconds(round.healedAtMs())).append("</td><td>redisha</td></tr>\n");
+        }
+        out.append("</table>\n");
         writes(out, round.writes(), "Writes of redisha's client (follows Sentinel)");
         writes(out, round.sticky(), "Writes of a sticky client (stays with " + round.oldMaster() + ")");
         out.append("</div>\n<table class=\"checks\">\n<caption>Checks</caption>\n");
@@ -109,13 +121,13 @@ public final class FailoverHtml {
             out.append("</ul>\n");
         }
         out.append("<details>\n<summary>Sentinel events (").append(round.events().size()).append(")</summary>\n")
-                .append("<table class=\"events\">\n<tr><th class=\"num\">at (s)</th><th>sentinel</th><th>event</th><th>message</th></tr>\n");
+                .append("<div class=\"scroll\">\n<table class=\"events\">\n<tr><th class=\"num\">at (s)</th><th>sentinel</th><th>event</th><th>message</th></tr>\n");
         for (Event e : round.events()) {
             out.append("<tr><td class=\"num\">").append(FailoverReports.seconds(e.atMs())).append("</td><td>")
                     .append(esc(e.sentinel())).append("</td><td>").append(esc(e.type())).append("</td><td>")
                     .append(esc(e.message())).append("</td></tr>\n");
         }
-        out.append("</table>\n</details>\n</section>\n");
+        out.append("</table>\n</div>\n</details>\n</section>\n");
     }
 
     /** The --while command and its own output, each line timed from the fault. */
@@ -136,7 +148,8 @@ public final class FailoverHtml {
     }
 
     private static void summary(StringBuilder out, FailoverReport report) {
-        out.append("<table>\n<caption>Summary across rounds</caption>\n<tr><th>fault</th><th class=\"num\">rounds</th>"
+        // seven columns: on a narrow screen the table scrolls in its box, not the page
+        out.append("<div class=\"scroll\">\n<table>\n<caption>Summary across rounds</caption>\n<tr><th>fault</th><th class=\"num\">rounds</th>"
                 + "<th class=\"num\">passed</th><th class=\"num\">switch, median (s)</th><th class=\"num\">switch, worst (s)</th>"
                 + "<th class=\"num\">lost (redisha)</th><th class=\"num\">lost (sticky)</th></tr>\n");
         for (FailoverReport.Summary s : report.summary()) {
@@ -147,7 +160,7 @@ public final class FailoverHtml {
                     .append(esc(FailoverReports.lost(s.lost(), s.acknowledged()))).append("</td><td class=\"num\">")
                     .append(esc(FailoverReports.lost(s.stickyLost(), s.stickyAcknowledged()))).append("</td></tr>\n");
         }
-        out.append("</table>\n");
+        out.append("</table>\n</div>\n");
     }
 
     private static void row(StringBuilder out, String name, String value) {
@@ -200,7 +213,8 @@ public final class FailoverHtml {
             }
         }
         if (round.healedAtMs() != null) {
-            markers.add(new Marker("undone", round.healedAtMs(), "#6a1b9a", "fault undone"));
+            markers.add(new Marker(round.healed() == null ? "undone" : round.healed(), round.healedAtMs(), "#6a1b9a",
+                    FailoverReports.undone(round)));
         }
         FailoverReport.Application app = round.application();
         if (app != null && app.startedAtMs() != null) {
@@ -219,7 +233,10 @@ public final class FailoverHtml {
             }
         }
         List<Sample> samples = clients.stream().flatMap(List::stream).toList();
-        int lanes = LANES.size() * Math.max(1, clients.size());
+        List<String> laneLabels = laneLabels(round, Math.max(1, clients.size()));
+        int lanes = laneLabels.size();
+        int left = LABEL_GAP + (int) Math.ceil(laneLabels.stream().mapToInt(String::length).max().orElse(0) * CHAR_WIDTH)
+                + LABEL_GAP;
         long min = -1000;
         long max = Math.max(round.durationMs(), 1000);
         for (Marker m : markers) {
@@ -231,7 +248,7 @@ public final class FailoverHtml {
             max = Math.max(max, s.atMs());
         }
         max += 500;
-        Scale x = new Scale(min, max);
+        Scale x = new Scale(min, max, left);
         int[] rows = labelRows(markers, x);
         int labelRows = 1;
         for (int r : rows) {
@@ -257,14 +274,14 @@ public final class FailoverHtml {
         twoMasters(svg, round, x, laneTop, lanes);
         for (int i = 0; i < lanes; i++) {
             int y = laneY(laneTop, i);
-            String label = (i >= LANES.size() ? "sticky: " : "") + LANE_LABELS.get(LANES.get(i % LANES.size()));
-            svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(y + LANE_HEIGHT - 4)
+            String label = laneLabels.get(i);
+            svg.append("<text x=\"").append(left - LABEL_GAP).append("\" y=\"").append(y + LANE_HEIGHT - 4)
                     .append("\" text-anchor=\"end\" class=\"lane\">").append(esc(label)).append("</text>\n");
-            svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
+            svg.append("<line x1=\"").append(left).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
                     .append(y + LANE_HEIGHT).append("\" y2=\"").append(y + LANE_HEIGHT).append("\" stroke=\"#e0e0e0\"/>\n");
         }
         if (w == null) {
-            svg.append("<text x=\"").append(LEFT + 8).append("\" y=\"").append(laneY(laneTop, 1) + LANE_HEIGHT - 4)
+            svg.append("<text x=\"").append(left + 8).append("\" y=\"").append(laneY(laneTop, 1) + LANE_HEIGHT - 4)
                     .append("\" class=\"lane\">writes off</text>\n");
         }
         for (int c = 0; c < clients.size(); c++) {
@@ -292,7 +309,7 @@ public final class FailoverHtml {
                     .append("\" fill=\"").append(m.color()).append("\"").append(rightEdge ? " text-anchor=\"end\"" : "")
                     .append(">").append(esc(labelText(m))).append("</text></g>\n");
         }
-        svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"").append(axisY)
+        svg.append("<line x1=\"").append(left).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"").append(axisY)
                 .append("\" y2=\"").append(axisY).append("\" stroke=\"#444\"/>\n");
         double step = tickStep((max - min) / 1000.0);
         for (double t = Math.ceil(min / 1000.0 / step) * step; t * 1000 <= max; t += step) {
@@ -327,6 +344,23 @@ public final class FailoverHtml {
                 .append("\" fill=\"#fde0dc\" fill-opacity=\"0.7\"><title>two nodes answered as master: ")
                 .append(esc(round.oldMaster())).append(" acknowledged writes until ").append(FailoverReports.seconds(last))
                 .append(" s</title></rect>\n");
+    }
+
+    /**
+     * One label per lane, each client's three in turn; the middle lane's names the writes WAIT did not
+     * confirm when WAIT ran. The chart's left margin is as wide as the longest.
+     */
+    static List<String> laneLabels(Round round, int clients) {
+        boolean waited = Stream.of(round.writes(), round.sticky())
+                .anyMatch(w -> w != null && (w.waitReplicas() != null || w.unconfirmed() > 0));
+        List<String> labels = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            for (String lane : LANES) {
+                String label = "UNKNOWN".equals(lane) && waited ? UNKNOWN_OR_UNCONFIRMED : LANE_LABELS.get(lane);
+                labels.add(c == 0 ? label : "sticky: " + label);
+            }
+        }
+        return labels;
     }
 
     private static int laneY(int laneTop, int lane) {
@@ -375,9 +409,10 @@ public final class FailoverHtml {
         return TICK_STEPS[TICK_STEPS.length - 1];
     }
 
-    private record Scale(long min, long max) {
+    /** Milliseconds from the fault to x, between the lanes' labels and the right margin. */
+    record Scale(long min, long max, int left) {
         double at(long ms) {
-            return LEFT + (double) (ms - min) / (max - min) * (WIDTH - LEFT - RIGHT);
+            return left + (double) (ms - min) / (max - min) * (WIDTH - left - RIGHT);
         }
     }
 
@@ -422,6 +457,7 @@ public final class FailoverHtml {
             th, td { text-align: left; padding: .15em .6em; border-bottom: 1px solid #eee; vertical-align: top; }
             .num { text-align: right; font-variant-numeric: tabular-nums; }
             .cols { display: flex; flex-wrap: wrap; align-items: flex-start; }
+            .scroll { overflow-x: auto; }
             table.events td { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: .85em; }
             svg.timeline { max-width: 100%; height: auto; font-size: 11px; }
             svg .lane, svg .tick { fill: #555; }

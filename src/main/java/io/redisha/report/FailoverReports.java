@@ -66,7 +66,10 @@ public final class FailoverReports {
             phases.row(p.label(), seconds(p.atMs()), p.by());
         }
         out.append(NL).append(indent(phases.toString()));
-        out.append("  fault undone at ").append(seconds(round.healedAtMs())).append(" s").append(NL);
+        if (undone(round) != null) {
+            out.append("  ").append(undone(round)).append(" at ").append(seconds(round.healedAtMs())).append(" s")
+                    .append(NL);
+        }
         if (round.writes() != null) {
             out.append(NL).append(writes(round.writes(), "writes of redisha's client (follows Sentinel)"));
         }
@@ -198,6 +201,14 @@ public final class FailoverReports {
         StringBuilder out = new StringBuilder();
         block.lines().forEach(line -> out.append("  ").append(line).append(NL));
         return out.toString();
+    }
+
+    /** The fault's undoing for people: "fault undone (p-master-1 unpaused)"; null when nothing was undone. */
+    static String undone(Round round) {
+        if (round.healedAtMs() == null) {
+            return null;
+        }
+        return "fault undone" + (round.healed() == null ? "" : " (" + round.oldMaster() + " " + round.healed() + ")");
     }
 
     static String seconds(Long ms) {

@@ -127,6 +127,9 @@ class RestartFastIT {
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode round = FailoverIT.json(result).get("rounds").get(0);
         assertEquals("restart-fast", round.get("fault").asText());
+        assertTrue(round.get("healedAtMs").isNull(), "nothing undone after restart-fast: " + round);
+        assertTrue(round.get("notes").toString().contains("nothing to undo: the engine had started "
+                + FailoverIT.nameOf(old) + " again at once"), round.get("notes")::toString);
         JsonNode kept = null;
         for (JsonNode check : round.get("checks")) {
             assertEquals("PASS", check.get("status").asText(), check.toString());

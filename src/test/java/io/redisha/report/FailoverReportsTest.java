@@ -14,6 +14,7 @@ import io.redisha.failover.FailoverReport.Writes;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,6 +97,57 @@ class FailoverReportsTest {
         assertEquals(4, count(html, "<rect x=") - 1, "one tick per write, plus the longest-gap band");
         assertTrue(html.contains("switch 7.00"), "phase markers are labelled");
         assertTrue(html.contains("class=\"FAIL\">FAIL</td>"));
+    }
+
+    @Test
+    void theFaultsUndoingIsNamedAndARestartFastRoundUndoesNothing() throws Exception {
+        FailoverReport report = LongLabelReport.report();
+        String text = FailoverReports.text(report);
+        String master = LongLabelReport.MASTER;
+        assertTrue(text.contains("  fault undone (" + master + " unpaused) at 7.20 s"), text);
+        assertTrue(text.contains("  fault undone (" + LongLabelReport.REPLICA + " reconnected) at 20.00 s"), text);
+        String restartFast = text.substring(text.indexOf("round 3: "), text.indexOf("round 4: "));
+        assertFalse(restartFast.contains("undone"), restartFast);
+        assertTrue(restartFast.contains("note: nothing to undo: the engine had started " + master + " again at once"),
+                restartFast);
+        String leftDown = text.substring(text.indexOf("round 4: "), text.indexOf("round 5: "));
+        assertFalse(leftDown.contains("undone"), "the killed master was left down: " + leftDown);
+
+        String html = FailoverHtml.render(report);
+        assertTrue(html.contains("<td>fault undone (" + master + " unpaused)</td>"), "the phase table says what was done");
+        assertTrue(html.contains(">unpaused 7.20</text>"), "the timeline's marker is named after it");
+        assertTrue(html.contains(">reconnected 20.00</text>"));
+        String round3 = html.substring(html.indexOf("<h2>Round 3:"), html.indexOf("<h2>Round 4:"));
+        assertFalse(round3.contains("undone"), round3);
+
+        JsonNode rounds = new ObjectMapper().readTree(FailoverReports.json(report)).get("rounds");
+        assertEquals(7200, rounds.get(0).get("healedAtMs").asLong());
+        assertEquals("unpaused", rounds.get(0).get("healed").asText());
+        assertTrue(rounds.get(2).get("healedAtMs").isNull(), "restart-fast: nothing undone, so no time");
+        assertTrue(rounds.get(2).get("healed").isNull());
+    }
+
+    @Test
+    void theLaneLabelsNameUnconfirmedWritesOnlyWhenWaitRan() {
+        FailoverReport report = LongLabelReport.report();
+        assertEquals(List.of("acknowledged", "no reply/unconfirmed", "failed"),
+                FailoverHtml.laneLabels(report.rounds().get(0), 1), "WAIT 1");
+        assertEquals(List.of("acknowledged", "no reply", "failed", "sticky: acknowledged", "sticky: no reply",
+                "sticky: failed"), FailoverHtml.laneLabels(report.rounds().get(1), 2));
+    }
+
+    @Test
+    void theChartsLeftMarginHoldsItsLongestLaneLabel() {
+        String html = FailoverHtml.render(LongLabelReport.report());
+        Matcher lane = Pattern.compile("<text x=\"(\\d+)\" y=\"\\d+\" text-anchor=\"end\" class=\"lane\">([^<]+)</text>")
+                .matcher(html);
+        int lanes = 0;
+        while (lane.find()) {
+            lanes++;
+            // at least 0.6 em per character of the 11 px text: as wide as DejaVu Sans draws it, or wider
+            assertTrue(Integer.parseInt(lane.group(1)) >= lane.group(2).length() * 6.6, lane.group());
+        }
+        assertTrue(lanes >= 6 * 3, "the lanes of every client in every round with writes: " + lanes);
     }
 
     @Test

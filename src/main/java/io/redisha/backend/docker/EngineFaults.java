@@ -24,9 +24,9 @@ final class EngineFaults {
             "SIGKILL, started again after the failover");
     static final FaultKind DISCONNECT = new FaultKind("disconnect", "disconnected", "reconnected", false,
             "cut off the project's network");
-    static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "rejoined", false,
+    static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "reconnected", false,
             "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
-    static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "left running", false,
+    static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "started", false,
             "docker restart -t 0: back before Sentinel notices, with only what it had on disk (docs/running-safely.md, \"Restart before detection\")");
     /** In the order the CLI offers them; the first is the default. */
     static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION, RESTART_FAST);
