@@ -60,6 +60,21 @@ public interface Backend extends AutoCloseable {
         return LogStream.ended();
     }
 
+    /**
+     * Makes the engine start each node again by itself when its process ends, after the engine
+     * restarts and after the host boots, but not when the node was stopped on purpose; in place,
+     * without replacing a node. Returns how many had to be changed. A backend whose scheduler
+     * restarts failed nodes by itself (Swarm) changes nothing.
+     */
+    default int restartByItself(List<Node> nodes) {
+        return 0;
+    }
+
+    /** How often and when each node was last started; empty when the backend cannot tell. */
+    default List<NodeStarts> starts(List<Node> nodes) {
+        return List.of();
+    }
+
     // ---- infrastructure --------------------------------------------------------------------
 
     boolean imageExists(String image);

@@ -17,6 +17,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
@@ -59,6 +60,12 @@ import javax.net.ssl.SSLContext;
 final class DockerEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     private static final int STOP_TIMEOUT_SECONDS = 5;
+    /**
+     * Every node's: the engine starts it again when its process ends (a crash, the out-of-memory
+     * killer), when the engine starts (after its own restart or the host's boot), but not after a
+     * stop or kill through the engine's API (down, a failover-test fault): those stay stopped.
+     */
+    static final RestartPolicy NODE_RESTART = RestartPolicy.unlessStoppedRestart();
 
     /**
      * For an engine reached without TLS (a unix socket, or plain TCP): without an SSL context of its
@@ -363,6 +370,7 @@ final class DockerEngine implements AutoCloseable {
                     : Ports.Binding.bindIpAndPort(spec.hostIp(), spec.hostPort());
             HostConfig hostConfig = HostConfig.newHostConfig()
                     .withNetworkMode(spec.network())
+                    .withRestartPolicy(NODE_RESTART)
                     .withPortBindings(new PortBinding(binding, port));
             if (spec.volume() != null) {
                 ensureVolume(spec.volume(), spec.labels());
@@ -457,6 +465,12 @@ final class DockerEngine implements AutoCloseable {
     /** {@code docker restart -t 0}: killed at once and started again by the engine, with the same files and address. */
     void restartNow(String containerId) {
         run("restarting " + containerId, () -> client.restartContainerCmd(containerId).withTimeout(0).exec());
+    }
+
+    /** Gives the container the nodes' restart policy in place (running or not; it is neither started nor stopped). */
+    void restartUnlessStopped(String containerId) {
+        run("setting the restart policy of " + containerId, () -> client.updateContainerCmd(containerId)
+                .withRestartPolicy(NODE_RESTART).exec());
     }
 
     void pause(String containerId) {
