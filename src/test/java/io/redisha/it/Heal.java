@@ -44,6 +44,23 @@ final class Heal {
         }
     }
 
+    /** The docker CLI, for what Testcontainers' client cannot do; fails on a non-zero exit. */
+    static String docker(String... args) {
+        List<String> command = new ArrayList<>(List.of("docker"));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0, command + ": " + out);
+            return out;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     static int restartCount(String containerId) {
         Integer count = Engine.inspect(containerId).getRestartCount();
         return count == null ? 0 : count;
