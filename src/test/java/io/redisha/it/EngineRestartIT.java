@@ -38,10 +38,13 @@ class EngineRestartIT {
     private static final Path DOCKERD_LOG = Path.of(System.getenv().getOrDefault("REDISHA_DOCKERD_LOG",
             "/var/log/redisha-dockerd.log"));
     private final Map<String, Cli> clis = new LinkedHashMap<>();
+    private boolean labRunning;
 
     @BeforeAll
     void up() throws Exception {
         Engine.client();
+        labRunning = Engine.client().listContainersCmd().withLabelFilter(Map.of("io.redisha.lab", "swarm")).exec()
+                .stream().anyMatch(c -> "running".equals(c.getState()));
         for (String persistence : List.of("off", "rdb")) {
             Cli cli = Cli.project("it-engine-" + persistence, "persistence: " + persistence + "\n");
             Cli.Result up = cli.run("up");
@@ -51,22 +54,44 @@ class EngineRestartIT {
     }
 
     @AfterAll
-    void cleanup() {
+    void cleanup() throws Exception {
         try {
             startDaemonIfStopped();
+            repairSwarmLab();
         } finally {
             clis.values().forEach(Cli::cleanup);
         }
     }
 
+    /** This host's dockerd: not one inside a container (the Swarm lab's hosts run their own), by mount namespace. */
     private static List<ProcessHandle> daemons() {
+        String ours = mountNamespace("self");
         return ProcessHandle.allProcesses().filter(p -> {
             try {
-                return "dockerd".equals(Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip());
+                return "dockerd".equals(Files.readString(Path.of("/proc/" + p.pid() + "/comm")).strip())
+                        && ours.equals(mountNamespace(Long.toString(p.pid())));
             } catch (Exception e) {
                 return false;
             }
         }).toList();
+    }
+
+    private static String mountNamespace(String pid) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/mnt")).toString();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** The Swarm lab's hosts are containers of this engine without a restart policy: its own script repairs them. */
+    private void repairSwarmLab() throws Exception {
+        if (!labRunning) {
+            return;
+        }
+        Process p = new ProcessBuilder("scripts/swarm-lab", "up").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(10, TimeUnit.MINUTES) && p.exitValue() == 0, "scripts/swarm-lab up: " + out);
     }
 
     /** As scripts/setup starts it: in a session of its own, its output appended to its log. */
