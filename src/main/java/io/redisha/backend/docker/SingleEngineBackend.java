@@ -239,14 +239,12 @@ public final class SingleEngineBackend implements Backend {
     }
 
     /**
-     * {@code sh -c SCRIPT redisha-start ENTRYPOINT...}: the script, then the image's own entrypoint
-     * with the node's command. The configuration file it edits is the node's own, kept across restarts.
+     * {@code sh -c SCRIPT redisha-start OPTIONS... -- ENTRYPOINT...}: the script, then the image's own
+     * entrypoint with the node's command. The configuration file it edits is the node's own, kept across restarts.
      */
     private List<String> startScript(NodeSpec spec, String auth) {
-        String script = "set -e\n" + StartScript.followSentinels(spec.files(),
-                StartScript.sentinelNames(project, protection.sentinels()), protection.masterName(),
-                protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null) + "exec \"$@\"\n";
-        List<String> entrypoint = new ArrayList<>(List.of("sh", "-c", script, "redisha-start"));
+        List<String> entrypoint = new ArrayList<>(StartScript.command(project, spec.files(), protection.sentinels(),
+                protection.masterName(), protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null));
         entrypoint.addAll(entrypoints.computeIfAbsent(spec.image(),
                 i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of())));
         return entrypoint;

@@ -438,11 +438,7 @@ public final class SwarmBackend implements Backend {
                                     Map<String, String> labels, int index, Service service) {
         List<ContainerSpecConfig> configs = new ArrayList<>();
         List<ContainerSpecSecret> secrets = new ArrayList<>();
-        // apply SOURCE TARGET MARKER ID: copies when the config object changed (a new deployment, or
-        // startWith), not when the same task restarts, so what Redis or Sentinel rewrote survives
-        StringBuilder script = new StringBuilder("set -e\n"
-                + "apply() { if [ \"$(cat \"$3\" 2>/dev/null)\" != \"$4\" ]; then cat \"$1\" > \"$2\"; echo \"$4\" > \"$3\"; fi;"
-                + " chmod 600 \"$2\"; }\n");
+        TaskScript script = new TaskScript();
         for (var file : new TreeMap<>(files).entrySet()) {
             String base = file.getKey().substring(file.getKey().lastIndexOf('/') + 1);
             String objectName = objectName(name, file.getKey(), file.getValue());
@@ -460,9 +456,9 @@ public final class SwarmBackend implements Backend {
                 mounted = CONFIG_DIR + base;
             }
             String dir = file.getKey().substring(0, file.getKey().lastIndexOf('/') + 1);
-            script.append("apply ").append(mounted).append(' ').append(file.getKey()).append(' ')
-                    .append(dir).append(".redisha-applied-").append(base).append(' ').append(id).append('\n');
+            script.apply(mounted, file.getKey(), dir + ".redisha-applied-" + base, id);
         }
+        List<String> command = new ArrayList<>();
         if (service.isRedis()) {
             String auth = null;
             if (options.sentinelPassword() != null) {
@@ -473,14 +469,12 @@ public final class SwarmBackend implements Backend {
                                 .withUid("0").withGid("0").withMode(0400L)));
                 auth = SECRET_DIR + SENTINEL_AUTH;
             }
-            script.append(StartScript.followSentinels(files, StartScript.sentinelNames(project, options.sentinels()), options.masterName(),
-                    options.holdBack(), auth));
+            command.addAll(StartScript.command(project, files, options.sentinels(), options.masterName(),
+                    options.holdBack(), auth, null));
         }
-        script.append("exec \"$@\"\n");
-        List<String> command = new ArrayList<>(List.of("sh", "-c", script.toString(), "redisha-start"));
         command.addAll(entrypoint(image));
         command.addAll(cmd);
-        return new ContainerSpec().withImage(image).withLabels(labels).withCommand(command)
+        return new ContainerSpec().withImage(image).withLabels(labels).withCommand(script.then(command))
                 .withConfigs(configs).withSecrets(secrets).withStopGracePeriod(STOP_GRACE_NANOS);
     }
 
@@ -622,8 +616,7 @@ public final class SwarmBackend implements Backend {
             TaskSpec task = spec.getTaskTemplate();
             ContainerSpec old = task.getContainerSpec();
             List<String> cmd = old.getCommand();
-            // sh -c SCRIPT redisha-start ENTRYPOINT... CMD...: keep what follows the script's $0
-            List<String> tail = cmd.subList(4 + entrypoint(old.getImage()).size(), cmd.size());
+            List<String> tail = TaskScript.nodeCommand(cmd, entrypoint(old.getImage()).size());
             ContainerSpec fresh = container(node.name(), old.getImage(), tail, files, old.getLabels(), node.index(), node.service());
             task.withContainerSpec(old.withCommand(fresh.getCommand()).withConfigs(fresh.getConfigs())
                     .withSecrets(fresh.getSecrets()));

@@ -1,0 +1,29 @@
+# shellcheck shell=sh
+# The start of every Swarm task, before the Redis node's start script or Sentinel's entrypoint.
+#
+#   sh -c "$(cat task.sh)" redisha-task [SOURCE TARGET MARKER ID]... -- COMMAND [ARG]...
+#
+# Each quadruple copies a file mounted from a Swarm config or secret (SOURCE) to where the server
+# reads and rewrites it (TARGET), mode 600, when the object changed (ID differs from the one the
+# MARKER file recorded: a new deployment, or new files), not when the same task restarts, so that
+# what Redis or Sentinel rewrote (CONFIG REWRITE, Sentinel's own state) survives. Then it execs the command.
+set -e
+
+while [ $# -gt 0 ] && [ "$1" != -- ]; do
+  if [ $# -lt 5 ]; then
+    echo "redisha: task script: a file needs SOURCE TARGET MARKER ID, then --" >&2
+    exit 2
+  fi
+  if [ "$(cat "$3" 2>/dev/null)" != "$4" ]; then
+    cat "$1" > "$2"
+    echo "$4" > "$3"
+  fi
+  chmod 600 "$2"
+  shift 4
+done
+if [ "${1:-}" != -- ]; then
+  echo "redisha: task script: no -- before the command" >&2
+  exit 2
+fi
+shift
+exec "$@"
