@@ -25,7 +25,7 @@ import static com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_ST
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The shape of the code (README, Architecture), checked on the compiled classes. */
+/** The shape of the code (docs/architecture.md), checked on the compiled classes. */
 class ArchitectureTest {
     private static JavaClasses classes;
 

@@ -1,6 +1,5 @@
 package io.redisha.backend;
 
-import java.io.File;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,12 +33,6 @@ public interface Backend extends AutoCloseable {
 
     void remove(Node node);
 
-    /** Lets a paused node run again. */
-    void resume(Node node);
-
-    /** Attaches a running node that was cut off the deployment's network again, with its aliases. */
-    void reattach(Node node);
-
     /** Replaces the node's files (its configuration) and starts it: a stopped node comes up with the new configuration. */
     void startWith(Node node, Map<String, byte[]> files);
 
@@ -60,49 +53,18 @@ public interface Backend extends AutoCloseable {
         return LogStream.ended();
     }
 
-    /**
-     * Makes the engine start each node again by itself when its process ends, after the engine
-     * restarts and after the host boots, but not when the node was stopped on purpose; in place,
-     * without replacing a node. Returns how many had to be changed. A backend whose scheduler
-     * restarts failed nodes by itself (Swarm) changes nothing.
-     */
-    default int restartByItself(List<Node> nodes) {
-        return 0;
-    }
-
-    /** How often and when each node was last started; empty when the backend cannot tell. */
-    default List<NodeStarts> starts(List<Node> nodes) {
-        return List.of();
-    }
-
     // ---- infrastructure --------------------------------------------------------------------
 
     boolean imageExists(String image);
 
     /** What the image says about itself (default command, environment, labels); empty when it is not on the engine. */
-    java.util.Optional<ImageFacts> imageFacts(String image);
+    Optional<ImageFacts> imageFacts(String image);
 
     /**
      * Runs a program of the image once, in place of the image's entrypoint and without a network,
      * and returns what it printed; empty when the image has no such program. Nothing is left behind.
      */
-    java.util.Optional<String> runOnce(String image, String program, List<String> args);
-
-    /**
-     * Builds an image from a directory holding a Dockerfile, labelled as the project's; never pulls.
-     * Returns whether it built one (false: the tag was current, or the backend builds none).
-     */
-    boolean buildImage(File contextDir, String tag, Map<String, String> buildArgs);
-
-    void removeImage(String tag);
-
-    /**
-     * Removes the project's images that no tag names and no container uses: earlier builds of the
-     * Sentinel image, left when a change of base image (a roll) built it again. Returns how many.
-     */
-    default int removeOldImages() {
-        return 0;
-    }
+    Optional<String> runOnce(String image, String program, List<String> args);
 
     /**
      * The project's network, created when missing. Returns the addresses on it that the backend
@@ -111,22 +73,17 @@ public interface Backend extends AutoCloseable {
      */
     Optional<AddressRange> ensureNetwork();
 
-    void removeNetwork();
+    /**
+     * Removes what the project's nodes share and no node owns: its networks, and on an engine that keeps
+     * the nodes' files apart from them (Swarm's configs and secrets) those too, once the removed nodes
+     * have let go of them.
+     */
+    void removeSharedObjects();
 
     /** Names of the project's data volumes. */
     List<String> volumes();
 
     void removeVolume(String name);
-
-    /** Whether a fixed port can be published on the bind address (checked before anything is created). */
-    boolean hostPortFree(String bind, int port);
-
-    /**
-     * Takes the project's lock for a command that changes it; a second one is refused at once.
-     *
-     * @throws ProjectBusyException when another command holds it
-     */
-    ProjectLock lock(String command);
 
     /**
      * Whether a node that comes back (rescheduled, on another host) may have another address on the
@@ -136,18 +93,31 @@ public interface Backend extends AutoCloseable {
         return false;
     }
 
-    /**
-     * Why the backend cannot place this many Redis servers and Sentinels so that the deployment
-     * survives what it promises to survive (for a multi-host backend: the loss of any one host);
-     * empty when it can. Asked before anything is created.
-     */
-    default java.util.Optional<String> placementProblem(int redisServers, int sentinels, int quorum) {
-        return java.util.Optional.empty();
+    // ---- what only some backends can do -----------------------------------------------------
+
+    /** Builds the Sentinel image on the engine; empty when the backend builds none (Swarm). */
+    default Optional<ImageBuilds> imageBuilds() {
+        return Optional.empty();
     }
 
-    /** Hosts of the project's nodes that cannot run them now ("host lab-host-2 is down"); empty on one engine. */
-    default List<String> hostProblems() {
-        return List.of();
+    /** Puts a paused or cut-off node back in place; empty when nodes cannot be left so (Swarm). */
+    default Optional<InPlaceRepair> inPlaceRepair() {
+        return Optional.empty();
+    }
+
+    /** Checks host ports on this machine; empty when the engine publishes them elsewhere (Swarm). */
+    default Optional<LocalPorts> localPorts() {
+        return Optional.empty();
+    }
+
+    /** Nodes the engine restarts by itself, and their starts; empty when its scheduler does so on its own (Swarm). */
+    default Optional<SelfRestart> selfRestart() {
+        return Optional.empty();
+    }
+
+    /** Placement over several hosts and their state; empty on one engine. */
+    default Optional<Hosts> hosts() {
+        return Optional.empty();
     }
 
     // ---- faults ----------------------------------------------------------------------------

@@ -15,6 +15,19 @@ public record FaultKind(String name, String injected, String healed, boolean res
     public static final String RESTART_FAST = "restart-fast";
 
     /**
+     * The fault, when it is one of those a backend offers; else an error naming those it does.
+     *
+     * @param engine the engine, for the message: "a single Docker engine"
+     */
+    public static FaultKind offered(java.util.List<FaultKind> offered, FaultKind fault, String engine) {
+        if (!offered.contains(fault)) {
+            throw new BackendException("fault " + fault.name() + " is not supported on " + engine + "; choose one of "
+                    + offered.stream().map(FaultKind::name).toList());
+        }
+        return fault;
+    }
+
+    /**
      * Whether the node is restarted faster than Sentinel can notice it down: it comes back at once
      * with only what it had on disk, and nothing is left to heal.
      */

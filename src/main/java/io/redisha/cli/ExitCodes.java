@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * redisha's exit codes. {@link #ALL} is the one list of what they mean: --help shows it, and a
- * unit test holds the README's "Exit codes" table to it.
+ * unit test holds the "Exit codes" table of docs/commands.md to it.
  */
 public final class ExitCodes {
     public static final int OK = 0;

@@ -31,7 +31,7 @@ import java.util.concurrent.Callable;
                 + "the current master is never removed. The new counts are written to the topology file."})
 public class ScaleCommand implements Callable<Integer> {
     private static final String CREATED_HEADER = "# Created by `redisha scale`, which keeps the Sentinel and replica counts here.\n"
-            + "# Every key not set keeps its default (see the README).\n";
+            + "# Every key not set keeps its default (see docs/topology.md).\n";
 
     @Spec
     CommandSpec spec;

@@ -64,7 +64,8 @@ final class Session implements AutoCloseable {
         Backend backend = connect(loaded.topology(), secrets);
         ProjectLock lock = null;
         try {
-            lock = lockFor == null ? null : backend.lock(lockFor);
+            // commands that change the project run from this machine: a lock file here serialises them
+            lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
             Cluster cluster = new Cluster(backend, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
                     secrets);
             return new Session(loaded, backend, cluster, lock);
@@ -96,7 +97,7 @@ final class Session implements AutoCloseable {
             return SingleEngineBackend.connect(topology.project(), !topology.master().restartProtection() ? null
                     : new SingleEngineBackend.Protection(s.masterName(), s.count(), secrets.sentinelPassword(), holdBack));
         }
-        // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (README)
+        // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (docs/swarm.md)
         Duration restartDelay = failover.plusSeconds(10);
         return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
                 platform.acceptRisk(), restartDelay, s.masterName(), s.count(), secrets.sentinelPassword(), holdBack,

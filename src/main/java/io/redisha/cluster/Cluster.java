@@ -2,6 +2,7 @@ package io.redisha.cluster;
 
 import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
+import io.redisha.backend.ImageBuilds;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
@@ -201,7 +202,7 @@ public final class Cluster implements AutoCloseable {
         try {
             network.handle((made, error) -> made).join();
             if (refresh().nodes().isEmpty()) {
-                backend.removeNetwork();
+                backend.removeSharedObjects();
                 synchronized (this) {
                     addressPlan = null;
                 }
@@ -263,7 +264,7 @@ public final class Cluster implements AutoCloseable {
      * replaced, none is started or stopped.
      */
     private void restartByItself(List<Node> nodes) {
-        int changed = backend.restartByItself(nodes);
+        int changed = backend.selfRestart().map(r -> r.restartByItself(nodes)).orElse(0);
         if (changed > 0) {
             progress.step("nodes restarted by the engine when their process ends: " + changed + " of " + nodes.size()
                     + " set so in place");
@@ -309,15 +310,16 @@ public final class Cluster implements AutoCloseable {
 
     void buildSentinelImage() {
         progress.step("building Sentinel image " + Naming.sentinelImage(topology.project()));
-        if (backend.buildImage(context.directory(), Naming.sentinelImage(topology.project()),
-                Map.of("REDIS_IMAGE", topology.image()))) {
+        // without image builds (Swarm) the Sentinels run the topology's image
+        if (backend.imageBuilds().map(builds -> builds.buildImage(context.directory(),
+                Naming.sentinelImage(topology.project()), Map.of("REDIS_IMAGE", topology.image()))).orElse(false)) {
             removeOldImages();
         }
     }
 
-    /** Earlier builds of the Sentinel image that no container uses any more (see {@link Backend#removeOldImages()}). */
+    /** Earlier builds of the Sentinel image that no container uses any more (see {@link ImageBuilds#removeOldImages()}). */
     void removeOldImages() {
-        int removed = backend.removeOldImages();
+        int removed = backend.imageBuilds().map(ImageBuilds::removeOldImages).orElse(0);
         if (removed > 0) {
             progress.step("removed " + removed + " earlier build" + (removed == 1 ? "" : "s") + " of "
                     + Naming.sentinelImage(topology.project()));
@@ -386,8 +388,10 @@ public final class Cluster implements AutoCloseable {
             Node n = r.node();
             switch (r.action()) {
                 case RESUME -> {
-                    progress.step("unpausing " + n.name());
-                    backend.resume(n);
+                    backend.inPlaceRepair().ifPresent(repair -> {
+                        progress.step("unpausing " + n.name());
+                        repair.resume(n);
+                    });
                 }
                 case REMOVE_HALF_CREATED -> {
                     progress.step("removing half-created " + n.name());
@@ -398,8 +402,10 @@ public final class Cluster implements AutoCloseable {
                     backend.start(n);
                 }
                 case REATTACH -> {
-                    progress.step("reconnecting " + n.name() + " to " + Naming.network(topology.project()));
-                    backend.reattach(n);
+                    backend.inPlaceRepair().ifPresent(repair -> {
+                        progress.step("reconnecting " + n.name() + " to " + Naming.network(topology.project()));
+                        repair.reattach(n);
+                    });
                 }
             }
         }).toList());
@@ -554,10 +560,10 @@ public final class Cluster implements AutoCloseable {
             progress.step("removing " + n.name());
             backend.remove(n);
         }).toList());
-        backend.removeNetwork();
+        backend.removeSharedObjects();
         if (removeImage) {
             progress.step("removing image " + Naming.sentinelImage(topology.project()));
-            backend.removeImage(Naming.sentinelImage(topology.project()));
+            backend.imageBuilds().ifPresent(builds -> builds.removeImage(Naming.sentinelImage(topology.project())));
             removeOldImages();
         }
         List<String> volumes = backend.volumes();

@@ -1,6 +1,7 @@
 package io.redisha.cluster;
 
 import io.redisha.backend.Backend;
+import io.redisha.backend.Hosts;
 import io.redisha.backend.Naming;
 import io.redisha.sentinel.AddressMapper;
 import io.redisha.sentinel.Probe;
@@ -56,9 +57,10 @@ public final class Observer {
     public ClusterStatus status(Expected expected) {
         Deployment d = refresh();
         CompletableFuture<RestartWatch.Judged> starts = CompletableFuture.supplyAsync(
-                () -> RestartWatch.judge(backend.starts(d.nodes()), d.nodes(), Instant.now()));
+                () -> RestartWatch.judge(backend.selfRestart().map(r -> r.starts(d.nodes())).orElse(List.of()),
+                        d.nodes(), Instant.now()));
         ClusterStatus status = inspector.inspect(d, expected);
-        List<String> hosts = backend.hostProblems();
+        List<String> hosts = backend.hosts().map(Hosts::hostProblems).orElse(List.of());
         List<String> notReady = new ArrayList<>(hosts);
         notReady.addAll(status.notReady());
         RestartWatch.Judged judged = join(starts);

@@ -6,6 +6,7 @@ import io.redisha.topology.Topology;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Checks, before anything is created, that the fixed host ports of the nodes about to be created
@@ -19,7 +20,7 @@ final class PortPreflight {
         List<String> taken = new ArrayList<>();
         for (Expected.Slot slot : toCreate) {
             Integer port = fixedPort(topology, slot);
-            if (port != null && !backend.hostPortFree(topology.bind(), port)) {
+            if (port != null && backend.localPorts().filter(ports -> !ports.hostPortFree(topology.bind(), port)).isPresent()) {
                 taken.add(field(slot) + ": port " + port + " on " + topology.bind() + " is already in use");
             }
         }
@@ -33,8 +34,7 @@ final class PortPreflight {
 
     /** Refuses counts the backend cannot place so that they survive what it promises (the loss of a host). */
     static void placement(Backend backend, Topology topology, String outcome) {
-        backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
-                topology.sentinels().quorum()).ifPresent(problem -> {
+        placementProblem(backend, topology).ifPresent(problem -> {
                     throw new PlacementException("refused: " + problem + " (" + outcome + ")");
                 });
     }
@@ -45,8 +45,12 @@ final class PortPreflight {
      */
     static boolean cannotRefuse(Backend backend, Topology topology) {
         return Expected.of(topology).slots().stream().allMatch(slot -> fixedPort(topology, slot) == null)
-                && backend.placementProblem(1 + topology.replicas().count(), topology.sentinels().count(),
-                        topology.sentinels().quorum()).isEmpty();
+                && placementProblem(backend, topology).isEmpty();
+    }
+
+    private static Optional<String> placementProblem(Backend backend, Topology topology) {
+        return backend.hosts().flatMap(hosts -> hosts.placementProblem(1 + topology.replicas().count(),
+                topology.sentinels().count(), topology.sentinels().quorum()));
     }
 
     static Integer fixedPort(Topology topology, Expected.Slot slot) {

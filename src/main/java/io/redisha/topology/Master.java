@@ -7,8 +7,8 @@ package io.redisha.topology;
   * @param minReplicasToWrite Redis {@code min-replicas-to-write}
   * @param minReplicasMaxLag Redis {@code min-replicas-max-lag}, in seconds
   * @param restartProtection whether a Redis node starts through the script that keeps a restarted
-  *                          master from serving a data set its replicas would copy (README "Restart
-  *                          before detection"); off only to demonstrate the loss
+  *                          master from serving a data set its replicas would copy (docs/running-safely.md,
+  *                          "Restart before detection"); off only to demonstrate the loss
   */
 public record Master(Integer hostPort, int minReplicasToWrite, int minReplicasMaxLag, boolean restartProtection) {
 

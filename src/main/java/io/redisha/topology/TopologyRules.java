@@ -194,7 +194,7 @@ final class TopologyRules {
         int majority = sentinels / 2 + 1;
         if (!t.master().restartProtection()) {
             warnings.add("master.restart-protection: off is unsafe: a master restarted before Sentinel notices comes"
-                    + " back with only what it had on disk, and its replicas copy it (README \"Restart before detection\")");
+                    + " back with only what it had on disk, and its replicas copy it (docs/running-safely.md, \"Restart before detection\")");
         }
         if (sentinels >= 1 && sentinels < 3) {
             warnings.add("sentinels.count: " + sentinels + (sentinels == 1 ? " Sentinel" : " Sentinels")

@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** ExitCodes.ALL is the one list: every constant is in it once, and the README's table says the same. */
+/** ExitCodes.ALL is the one list: every constant is in it once, and the table of docs/commands.md says the same. */
 class ExitCodesTest {
     private static final Pattern ROW = Pattern.compile("\\|\\s*(\\d+)\\s*\\|\\s*(.*?)\\s*\\|");
 
@@ -34,11 +34,11 @@ class ExitCodesTest {
     }
 
     @Test
-    void theReadmeTableListsExactlyTheseCodesAndMeanings() throws Exception {
-        Path readme = Path.of(System.getProperty("redisha.project.dir", "."), "README.md");
-        List<String> lines = Files.readAllLines(readme, StandardCharsets.UTF_8);
-        int heading = lines.indexOf("### Exit codes");
-        assertTrue(heading >= 0, "README.md has no '### Exit codes' section");
+    void theDocumentedTableListsExactlyTheseCodesAndMeanings() throws Exception {
+        Path page = Path.of(System.getProperty("redisha.project.dir", "."), "docs/commands.md");
+        List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
+        int heading = lines.indexOf("## Exit codes");
+        assertTrue(heading >= 0, "docs/commands.md has no '## Exit codes' section");
         List<String> documented = new ArrayList<>();
         // the section's first table, up to its first line that is not a row; code spans read as plain text
         boolean inTable = false;
@@ -53,6 +53,6 @@ class ExitCodesTest {
             }
         }
         String expected = ExitCodes.ALL.stream().map(m -> m.code() + " " + m.text()).collect(Collectors.joining("\n"));
-        assertEquals(expected, String.join("\n", documented), "README.md's exit codes differ from ExitCodes.ALL");
+        assertEquals(expected, String.join("\n", documented), "docs/commands.md's exit codes differ from ExitCodes.ALL");
     }
 }

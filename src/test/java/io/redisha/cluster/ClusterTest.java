@@ -225,6 +225,31 @@ class ClusterTest {
     }
 
     @Test
+    void aBackendWithoutImageBuildsOrLocalPortsIsNotAskedForThemAndRunsTheSentinelsAsPlanned() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        fake.singleEngineCapabilities = false;
+        try (Cluster cluster = cluster(fake, topology("replicas:\n  host-ports: [7001, 6666]\n"))) {
+            ClusterStatus status = cluster.up(TIMEOUT);
+            assertTrue(status.ready(), status.notReady()::toString);
+        }
+        assertTrue(fake.calls().stream().noneMatch(c -> c.startsWith("buildImage")), fake.calls()::toString);
+        assertTrue(fake.calls().contains("create p-replica-2 (fresh)"), "its engine publishes elsewhere: " + fake.calls());
+    }
+
+    @Test
+    void withoutInPlaceRepairAPausedOrCutOffNodeIsLeftToTheBackend() throws Exception {
+        FakeBackend fake = deployed(NodeState.PAUSED, NodeState.RUNNING, NodeState.RUNNING);
+        fake.singleEngineCapabilities = false;
+        try (Cluster cluster = cluster(fake, topology(""))) {
+            cluster.up(Duration.ofMillis(200));
+        } catch (RuntimeException e) {
+            // not ready: the paused master stays paused
+        }
+        assertTrue(fake.calls().stream().noneMatch(c -> c.startsWith("resume") || c.startsWith("reattach")),
+                fake.calls()::toString);
+    }
+
+    @Test
     void aMissingImageIsRefusedBeforeAnythingIsCreated() throws Exception {
         FakeBackend fake = new FakeBackend("p");
         try (Cluster cluster = cluster(fake, topology("image: missing:1\n"))) {
@@ -244,7 +269,7 @@ class ClusterTest {
         }
         assertEquals(List.of("remove p-master-1", "remove p-replica-1", "remove p-replica-2", "remove p-sentinel-1",
                 "remove p-sentinel-2", "remove p-sentinel-3"), fake.calls().subList(0, 6).stream().sorted().toList());
-        assertEquals(List.of("removeNetwork"), fake.calls().subList(6, 7));
+        assertEquals(List.of("removeSharedObjects"), fake.calls().subList(6, 7));
         assertFalse(fake.exists());
     }
 }

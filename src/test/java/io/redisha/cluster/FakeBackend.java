@@ -4,11 +4,13 @@ import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.ImageBuilds;
 import io.redisha.backend.ImageFacts;
+import io.redisha.backend.InPlaceRepair;
+import io.redisha.backend.LocalPorts;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
-import io.redisha.backend.ProjectLock;
 import io.redisha.backend.Service;
 import io.redisha.sentinel.Probe;
 import io.redisha.sentinel.ReplicationInfo;
@@ -31,7 +33,7 @@ import java.util.Optional;
  * server replicates from it with its link up, every running Sentinel names it and knows every
  * other running node.
  */
-final class FakeBackend implements Backend, Probe {
+final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPorts, Probe {
     static final FaultKind FREEZE = new FaultKind("freeze", "frozen", "thawed", false, "a fake fault");
 
     private final String project;
@@ -46,6 +48,11 @@ final class FakeBackend implements Backend, Probe {
     private boolean network;
     /** Whether the network the fake creates keeps fixed addresses (those of a test's {@link #add} are dynamic). */
     volatile boolean fixedAddresses = true;
+    /**
+     * Whether the fake offers what a single engine does besides {@link Backend} (image builds, in-place
+     * repair, local ports); false: it offers none of them, as a Swarm.
+     */
+    volatile boolean singleEngineCapabilities = true;
     /** Name of the node that answers role:master; null: the master service's node. */
     volatile String master;
     /**
@@ -110,7 +117,22 @@ final class FakeBackend implements Backend, Probe {
         return fresh;
     }
 
-    // ---- Backend ---------------------------------------------------------------------------
+    // ---- Backend, with what a single engine offers besides -----------------------------------
+
+    @Override
+    public Optional<ImageBuilds> imageBuilds() {
+        return singleEngineCapabilities ? Optional.of(this) : Optional.empty();
+    }
+
+    @Override
+    public Optional<InPlaceRepair> inPlaceRepair() {
+        return singleEngineCapabilities ? Optional.of(this) : Optional.empty();
+    }
+
+    @Override
+    public Optional<LocalPorts> localPorts() {
+        return singleEngineCapabilities ? Optional.of(this) : Optional.empty();
+    }
 
     @Override
     public String describe() {
@@ -231,6 +253,11 @@ final class FakeBackend implements Backend, Probe {
     }
 
     @Override
+    public int removeOldImages() {
+        return 0;
+    }
+
+    @Override
     public synchronized Optional<AddressRange> ensureNetwork() {
         if (!network) {
             calls.add("createNetwork");
@@ -241,8 +268,8 @@ final class FakeBackend implements Backend, Probe {
     }
 
     @Override
-    public synchronized void removeNetwork() {
-        calls.add("removeNetwork");
+    public synchronized void removeSharedObjects() {
+        calls.add("removeSharedObjects");
         network = false;
         fixedNetwork = false;
     }
@@ -260,11 +287,6 @@ final class FakeBackend implements Backend, Probe {
     @Override
     public boolean hostPortFree(String bind, int port) {
         return port != 6666;
-    }
-
-    @Override
-    public ProjectLock lock(String command) {
-        throw new UnsupportedOperationException("the fake has no lock");
     }
 
     @Override

@@ -17,14 +17,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The README's Java example (section "Connecting an application"), word for word between the
- * markers: ConnectIT runs it across a failover, and ReadmeExampleTest holds the README to it.
+ * The Java example of docs/connecting.md, word for word between the markers: EverydayCommandsIT
+ * runs it across a failover, and ReadmeExampleTest holds the page to it.
  */
 public final class ConnectExample {
     private ConnectExample() {
     }
 
-    // README example begin
+    // docs example begin
     /** A Sentinel-aware client from the output of {@code redisha connect --output json}. */
     static JedisSentineled connect(Path connectJson) throws IOException {
         JsonNode c = new ObjectMapper().readTree(Files.readString(connectJson));
@@ -51,5 +51,5 @@ public final class ConnectExample {
         return source.hasNonNull("file") ? Files.readAllLines(Path.of(source.get("file").asText())).get(0)
                 : System.getenv(source.get("env").asText());
     }
-    // README example end
+    // docs example end
 }

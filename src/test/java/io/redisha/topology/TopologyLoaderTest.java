@@ -306,8 +306,8 @@ class TopologyLoaderTest {
         LoadedTopology off = TopologyLoader.parse("master:\n  restart-protection: off\n", "t.yml");
         assertFalse(off.topology().master().restartProtection());
         assertEquals(List.of("master.restart-protection: off is unsafe: a master restarted before Sentinel notices"
-                + " comes back with only what it had on disk, and its replicas copy it (README \"Restart before"
-                + " detection\")"), off.warnings());
+                + " comes back with only what it had on disk, and its replicas copy it (docs/running-safely.md,"
+                + " \"Restart before detection\")"), off.warnings());
         TopologyException e = assertThrows(TopologyException.class,
                 () -> TopologyLoader.parse("master:\n  restart-protection: maybe\n", "t.yml"));
         assertEquals(List.of(new Problem("master.restart-protection", 2, "expected true or false, got string \"maybe\"")),

@@ -1,7 +1,6 @@
 package io.redisha.backend.docker;
 
 import com.github.dockerjava.api.DockerClient;
-import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.BuildImageResultCallback;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.command.InspectVolumeResponse;
@@ -12,22 +11,13 @@ import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerNetwork;
 import com.github.dockerjava.api.model.ExposedPort;
-import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
 import com.github.dockerjava.api.model.RestartPolicy;
-import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
-import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.transport.SSLConfig;
 import io.redisha.backend.BackendException;
-import io.redisha.backend.EngineUnavailableException;
 import io.redisha.backend.LogStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -39,19 +29,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-import javax.net.ssl.SSLContext;
+import static io.redisha.backend.docker.DockerClients.rootMessage;
 
 /**
  * The single door to one Docker Engine API through docker-java. Every docker-java exception is
@@ -67,55 +52,26 @@ final class DockerEngine implements AutoCloseable {
      */
     static final RestartPolicy NODE_RESTART = RestartPolicy.unlessStoppedRestart();
 
-    /**
-     * For an engine reached without TLS (a unix socket, or plain TCP): without an SSL context of its
-     * own, the HTTP client would build the system's default one, reading and parsing every trusted CA
-     * certificate at each start, for a connection that never uses TLS.
-     */
-    private static final SSLConfig NO_TLS = () -> SSLContext.getInstance("TLS");
-
+    private final DockerClients.Connection connection;
     private final DockerClient client;
-    private final DockerClientConfig config;
     private final String host;
     /** A second client for logs that are followed: without a response timeout, a quiet log is not an error. */
     private DockerClient streamingClient;
 
-    private DockerEngine(DockerClient client, DockerClientConfig config, String host) {
-        this.client = client;
-        this.config = config;
-        this.host = host;
+    private DockerEngine(DockerClients.Connection connection) {
+        this.connection = connection;
+        this.client = connection.client();
+        this.host = connection.host();
     }
 
     /** Connects to the engine named by DOCKER_HOST (or the default socket) and checks that it answers. */
     static DockerEngine connect() {
-        DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        String host = config.getDockerHost().toString();
-        DockerEngine engine = new DockerEngine(DockerClientImpl.getInstance(config, http(config, Duration.ofSeconds(120))),
-                config, host);
-        try {
-            engine.client.pingCmd().exec();
-        } catch (RuntimeException e) {
-            engine.close();
-            throw new EngineUnavailableException("the Docker engine at " + host + " does not answer ("
-                    + rootMessage(e) + "); start it (scripts/setup does on Debian) or set DOCKER_HOST", e);
-        }
-        return engine;
-    }
-
-    /** @param responseTimeout longest silence of the engine within a response; zero for none */
-    private static DockerHttpClient http(DockerClientConfig config, Duration responseTimeout) {
-        return new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig() != null ? config.getSSLConfig() : NO_TLS)
-                .maxConnections(32)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(responseTimeout)
-                .build();
+        return new DockerEngine(DockerClients.connect(null, "start it (scripts/setup does on Debian) or set DOCKER_HOST"));
     }
 
     private synchronized DockerClient streamingClient() {
         if (streamingClient == null) {
-            streamingClient = DockerClientImpl.getInstance(config, http(config, Duration.ZERO));
+            streamingClient = connection.streaming();
         }
         return streamingClient;
     }
@@ -493,26 +449,8 @@ final class DockerEngine implements AutoCloseable {
 
     /** The container's last log lines; empty when they cannot be read. */
     List<String> tailLogs(String containerId, int lines) {
-        List<String> out = new ArrayList<>();
-        try {
-            client.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withTail(lines)
-                    .exec(new ResultCallback.Adapter<Frame>() {
-                        @Override
-                        public void onNext(Frame frame) {
-                            String text = new String(frame.getPayload(), StandardCharsets.UTF_8);
-                            for (String line : text.split("\n")) {
-                                if (!line.isBlank()) {
-                                    out.add(line.stripTrailing());
-                                }
-                            }
-                        }
-                    }).awaitCompletion(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.debug("cannot read logs of {}", containerId, e);
-        }
-        return out;
+        return LogTail.read(tail -> client.logContainerCmd(containerId).withStdOut(true).withStdErr(true)
+                .withTail(lines).exec(tail), lines);
     }
 
 
@@ -522,7 +460,7 @@ final class DockerEngine implements AutoCloseable {
      */
     LogStream streamLogs(String containerId, int tail, boolean follow, Consumer<String> onLine) {
         DockerClient c = follow ? streamingClient() : client;
-        LogCallback callback = new LogCallback(containerId, onLine);
+        ContainerLog callback = new ContainerLog(containerId, onLine);
         run("reading the log of " + containerId, () -> {
             var cmd = c.logContainerCmd(containerId).withStdOut(true).withStdErr(true).withFollowStream(follow);
             (tail < 0 ? cmd.withTailAll() : cmd.withTail(tail)).exec(callback);
@@ -530,96 +468,15 @@ final class DockerEngine implements AutoCloseable {
         return callback;
     }
 
-    /** Cuts the engine's frames into lines, per output stream; completion is its own, so a timed wait never closes it. */
-    private static final class LogCallback extends ResultCallback.Adapter<Frame> implements LogStream {
-        private final String containerId;
-        private final Consumer<String> onLine;
-        private final Map<StreamType, ByteArrayOutputStream> partial = new EnumMap<>(StreamType.class);
-        private final CountDownLatch ended = new CountDownLatch(1);
-        private volatile Throwable failure;
-
-        LogCallback(String containerId, Consumer<String> onLine) {
-            this.containerId = containerId;
-            this.onLine = onLine;
-        }
-
-        @Override
-        public void onNext(Frame frame) {
-            ByteArrayOutputStream line = partial.computeIfAbsent(frame.getStreamType(), t -> new ByteArrayOutputStream());
-            for (byte b : frame.getPayload()) {
-                if (b == '\n') {
-                    deliver(line);
-                } else {
-                    line.write(b);
-                }
-            }
-        }
-
-        private void deliver(ByteArrayOutputStream line) {
-            String text = line.toString(StandardCharsets.UTF_8);
-            line.reset();
-            onLine.accept(text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
-        }
-
-        @Override
-        public void onComplete() {
-            partial.values().stream().filter(b -> b.size() > 0).forEach(this::deliver);
-            ended.countDown();
-            super.onComplete();
-        }
-
-        /** Remembered for {@link #await}, not logged: the command reports it. */
-        @Override
-        public void onError(Throwable error) {
-            if (ended.getCount() > 0) {
-                failure = error;
-            }
-            close();
-        }
-
-        @Override
-        public boolean await(Duration timeout) throws InterruptedException {
-            boolean done = ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            Throwable f = failure;
-            if (f != null) {
-                throw new BackendException("reading the log of " + containerId + " failed: " + rootMessage(f), f);
-            }
-            return done;
-        }
-
-        @Override
-        public void close() {
-            ended.countDown();
-            try {
-                super.close();
-            } catch (IOException e) {
-                log.debug("closing the log of {}", containerId, e);
-            }
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            client.close();
-            DockerClient streaming;
-            synchronized (this) {
-                streaming = streamingClient;
-            }
-            if (streaming != null) {
-                streaming.close();
-            }
-        } catch (IOException e) {
-            log.debug("closing the Docker client", e);
+        connection.close();
+        DockerClient streaming;
+        synchronized (this) {
+            streaming = streamingClient;
         }
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        if (streaming != null) {
+            DockerClients.closeQuietly(streaming);
         }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.strip();
     }
 }

@@ -5,11 +5,14 @@ import io.redisha.backend.Service;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The labels that mark every Docker object redisha creates; objects are found by them, never by name. */
-final class Labels {
-    static final String PROJECT = "io.redisha.project";
-    static final String SERVICE = "io.redisha.service";
-    static final String INDEX = "io.redisha.index";
+/**
+ * The labels that mark every Docker object redisha creates, on one engine and on a Swarm alike;
+ * objects are found by them, never by name.
+ */
+public final class Labels {
+    public static final String PROJECT = "io.redisha.project";
+    public static final String SERVICE = "io.redisha.service";
+    public static final String INDEX = "io.redisha.index";
     /** A node's fixed address on the project's network, to reconnect it with the same one. */
     static final String ADDRESS = "io.redisha.address";
     /** What an image was built from (see {@link BuildInputs}), to skip building it again. */
@@ -17,7 +20,7 @@ final class Labels {
     /** A short-lived container that runs one program of an image (e.g. its server's --version). */
     static final String PROBE = "io.redisha.probe";
     /** What a node was created from ({@link io.redisha.backend.NodeSpec#settings()}). */
-    static final String SETTINGS = "io.redisha.settings";
+    public static final String SETTINGS = "io.redisha.settings";
 
     /** The side network of a partition fault, which only ever holds the isolated node. */
     static final String PARTITION = "io.redisha.partition";
@@ -25,7 +28,7 @@ final class Labels {
     private Labels() {
     }
 
-    static Map<String, String> project(String project) {
+    public static Map<String, String> project(String project) {
         Map<String, String> labels = new LinkedHashMap<>();
         labels.put(PROJECT, project);
         return labels;
@@ -48,11 +51,20 @@ final class Labels {
         return labels;
     }
 
-    static Map<String, String> node(String project, Service service, int index, String settings) {
+    public static Map<String, String> node(String project, Service service, int index, String settings) {
         Map<String, String> labels = node(project, service, index);
         if (settings != null) {
             labels.put(SETTINGS, settings);
         }
         return labels;
+    }
+
+    /** A node's index from its label; 0 when missing or not a number. */
+    public static int index(Map<String, String> labels) {
+        try {
+            return Integer.parseInt(labels.get(INDEX));
+        } catch (NumberFormatException | NullPointerException e) {
+            return 0;
+        }
     }
 }

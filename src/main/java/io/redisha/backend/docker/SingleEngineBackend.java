@@ -10,14 +10,17 @@ import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
 import io.redisha.backend.FaultKind;
+import io.redisha.backend.ImageBuilds;
 import io.redisha.backend.ImageFacts;
+import io.redisha.backend.InPlaceRepair;
+import io.redisha.backend.LocalPorts;
 import io.redisha.backend.LogStream;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeStarts;
 import io.redisha.backend.NodeState;
-import io.redisha.backend.ProjectLock;
+import io.redisha.backend.SelfRestart;
 import io.redisha.backend.Service;
 import io.redisha.backend.StartScript;
 import org.slf4j.Logger;
@@ -47,22 +50,16 @@ import java.util.function.Consumer;
  * One Docker engine, the host this process runs on: every node a container on the project's
  * bridge network, reached through a port published on the bind address.
  */
-public final class SingleEngineBackend implements Backend {
+public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPorts, SelfRestart {
     private static final Logger log = LoggerFactory.getLogger(SingleEngineBackend.class);
-    public static final FaultKind PAUSE = new FaultKind("pause", "paused", "unpaused", false,
-            "docker pause: frozen, its connections go silent (the recipe's fault)");
-    public static final FaultKind STOP = new FaultKind("stop", "stopped", "started", true,
-            "graceful stop (SIGTERM)");
-    public static final FaultKind KILL = new FaultKind("kill", "killed", "started", true,
-            "SIGKILL, started again after the failover");
-    public static final FaultKind DISCONNECT = new FaultKind("disconnect", "disconnected", "reconnected", false,
-            "cut off the project's network");
-    public static final FaultKind PARTITION = new FaultKind(FaultKind.PARTITION, "partitioned", "rejoined", false,
-            "cut off the Sentinels and replicas while it keeps running and the host's clients still reach it");
-    public static final FaultKind RESTART_FAST = new FaultKind(FaultKind.RESTART_FAST, "restarted", "left running", false,
-            "docker restart -t 0: back before Sentinel notices, with only what it had on disk (README \"Restart before detection\")");
+    public static final FaultKind PAUSE = EngineFaults.PAUSE;
+    public static final FaultKind STOP = EngineFaults.STOP;
+    public static final FaultKind KILL = EngineFaults.KILL;
+    public static final FaultKind DISCONNECT = EngineFaults.DISCONNECT;
+    public static final FaultKind PARTITION = EngineFaults.PARTITION;
+    public static final FaultKind RESTART_FAST = EngineFaults.RESTART_FAST;
     /** What this backend can inject; the CLI offers exactly these. */
-    public static final List<FaultKind> FAULTS = List.of(PAUSE, STOP, KILL, DISCONNECT, PARTITION, RESTART_FAST);
+    public static final List<FaultKind> FAULTS = EngineFaults.FAULTS;
 
     private static final AtomicReference<CompletableFuture<DockerEngine>> AHEAD = new AtomicReference<>();
 
@@ -71,11 +68,11 @@ public final class SingleEngineBackend implements Backend {
     private final Protection protection;
     private final Map<String, List<String>> entrypoints = new java.util.concurrent.ConcurrentHashMap<>();
     private final String network;
-    private final String partitionNetwork;
+    private final EngineFaults faults;
 
     /**
-     * How a Redis node protects a data set its replicas would copy when it starts (README "Restart
-     * before detection"): through {@link StartScript}, before the image's entrypoint.
+     * How a Redis node protects a data set its replicas would copy when it starts (docs/running-safely.md,
+     * "Restart before detection"): through {@link StartScript}, before the image's entrypoint.
      *
      * @param holdBack         longest wait while the Sentinels still name the node's own address as
      *                         the master; zero when its data survives a restart (AOF)
@@ -105,7 +102,7 @@ public final class SingleEngineBackend implements Backend {
         this.project = project;
         this.protection = protection;
         this.network = Naming.network(project);
-        this.partitionNetwork = Naming.partitionNetwork(project);
+        this.faults = new EngineFaults(engine, project);
     }
 
     /** Connects to the engine DOCKER_HOST names (or the default socket) and checks that it answers. */
@@ -156,6 +153,26 @@ public final class SingleEngineBackend implements Backend {
         return engine.host();
     }
 
+    @Override
+    public Optional<ImageBuilds> imageBuilds() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<InPlaceRepair> inPlaceRepair() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<LocalPorts> localPorts() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public Optional<SelfRestart> selfRestart() {
+        return Optional.of(this);
+    }
+
     // ---- nodes -----------------------------------------------------------------------------
 
     @Override
@@ -164,7 +181,7 @@ public final class SingleEngineBackend implements Backend {
         for (Container c : engine.containers(Labels.project(project))) {
             Map<String, String> labels = c.getLabels();
             Optional<Service> service = Service.fromLabel(labels.get(Labels.SERVICE));
-            service.ifPresent(s -> nodes.add(toNode(c, s, parseIndex(labels.get(Labels.INDEX)), labels.get(Labels.SETTINGS))));
+            service.ifPresent(s -> nodes.add(toNode(c, s, Labels.index(labels), labels.get(Labels.SETTINGS))));
         }
         nodes.sort(Comparator.comparing(Node::service).thenComparingInt(Node::index));
         return nodes;
@@ -197,14 +214,6 @@ public final class SingleEngineBackend implements Backend {
             return "127.0.0.1";
         }
         return hostIp;
-    }
-
-    private static int parseIndex(String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException | NullPointerException e) {
-            return 0;
-        }
     }
 
     @Override
@@ -245,8 +254,7 @@ public final class SingleEngineBackend implements Backend {
     private List<String> startScript(NodeSpec spec, String auth) {
         List<String> entrypoint = new ArrayList<>(StartScript.command(project, spec.files(), protection.sentinels(),
                 protection.masterName(), protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null));
-        entrypoint.addAll(entrypoints.computeIfAbsent(spec.image(),
-                i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of())));
+        entrypoint.addAll(entrypoint(spec.image()));
         return entrypoint;
     }
 
@@ -288,6 +296,11 @@ public final class SingleEngineBackend implements Backend {
         }
     }
 
+    /** The image's own entrypoint (empty for none), which a node's start script runs after its own lines. */
+    public List<String> entrypoint(String image) {
+        return entrypoints.computeIfAbsent(image, i -> imageFacts(i).map(ImageFacts::entrypoint).orElse(List.of()));
+    }
+
     @Override
     public void start(Node node) {
         engine.start(node.id());
@@ -311,8 +324,7 @@ public final class SingleEngineBackend implements Backend {
     /** With the node's fixed address, if it has one: the engine would otherwise pick another. */
     @Override
     public void reattach(Node node) {
-        Map<String, String> labels = engine.inspect(node.id()).getConfig().getLabels();
-        engine.connect(node.id(), network, Naming.aliases(node.service()), labels == null ? null : labels.get(Labels.ADDRESS));
+        faults.reattach(node);
     }
 
     @Override
@@ -438,7 +450,7 @@ public final class SingleEngineBackend implements Backend {
     }
 
     @Override
-    public void removeNetwork() {
+    public void removeSharedObjects() {
         for (Network n : engine.networks(Labels.project(project))) {
             engine.removeNetwork(n);
         }
@@ -466,12 +478,6 @@ public final class SingleEngineBackend implements Backend {
         }
     }
 
-    /** The engine runs on this host, so a lock file on this host serialises every command that changes the project. */
-    @Override
-    public ProjectLock lock(String command) {
-        return ProjectLock.acquire(project, command, Duration.ZERO);
-    }
-
     // ---- faults ----------------------------------------------------------------------------
 
     @Override
@@ -481,117 +487,19 @@ public final class SingleEngineBackend implements Backend {
 
     @Override
     public void inject(FaultKind fault, Node target) {
-        switch (supported(fault).name()) {
-            case "pause" -> engine.pause(target.id());
-            case "stop" -> engine.stop(target.id());
-            case "kill" -> engine.kill(target.id());
-            case "disconnect" -> engine.disconnect(target.id(), network);
-            case FaultKind.PARTITION -> partition(target);
-            case FaultKind.RESTART_FAST -> engine.restartNow(target.id());
-            default -> throw new IllegalStateException(fault.name());
-        }
-    }
-
-    /**
-     * Moves the node to a network of its own: the engine then publishes its port through that
-     * network, so the host's clients still reach it, while the project's network (its Sentinels and
-     * replicas) no longer does. Attached to the side network first, so that it is never without one.
-     */
-    private void partition(Node target) {
-        if (engine.networks(Labels.partition(project)).isEmpty()) {
-            engine.createNetwork(partitionNetwork, Labels.partition(project), null);
-        }
-        engine.connect(target.id(), partitionNetwork, List.of(), null);
-        engine.disconnect(target.id(), network);
-    }
-
-    /**
-     * Back on the project's network first (with its address), then off the side network, which is
-     * removed; returns whether anything had to be done.
-     */
-    private boolean healPartition(Node target, Map<String, ?> networks) {
-        boolean changed = false;
-        if (networks == null || !networks.containsKey(network)) {
-            reattach(target);
-            changed = true;
-        }
-        if (networks != null && networks.containsKey(partitionNetwork)) {
-            engine.disconnect(target.id(), partitionNetwork);
-            changed = true;
-        }
-        for (Network side : engine.networks(Labels.partition(project))) {
-            engine.removeNetwork(side);
-            changed = true;
-        }
-        return changed;
-    }
-
-    /** A partition that a killed redisha left in place: every node on the side network is healed, the network removed. */
-    @Override
-    public List<String> removeFaultLeftovers() {
-        List<Network> sides = engine.networks(Labels.partition(project));
-        if (sides.isEmpty()) {
-            return List.of();
-        }
-        List<String> done = new ArrayList<>();
-        for (Node node : nodes()) {
-            Map<String, ?> networks = engine.inspect(node.id()).getNetworkSettings().getNetworks();
-            if (networks != null && networks.containsKey(partitionNetwork)) {
-                healPartition(node, networks);
-                done.add("healed the partition of " + node.name());
-            }
-        }
-        for (Network side : engine.networks(Labels.partition(project))) {
-            engine.removeNetwork(side);
-        }
-        done.add("removed network " + partitionNetwork);
-        return done;
+        faults.inject(fault, target);
     }
 
     /** Looks at the container first, so healing twice, or a fault never fully injected, is safe. */
     @Override
     public boolean heal(FaultKind fault, Node target) {
-        InspectContainerResponse inspect = engine.inspect(target.id());
-        switch (supported(fault).name()) {
-            case "pause" -> {
-                if (!Boolean.TRUE.equals(inspect.getState().getPaused())) {
-                    return false;
-                }
-                engine.unpause(target.id());
-            }
-            case "stop", "kill" -> {
-                if (Boolean.TRUE.equals(inspect.getState().getRunning())) {
-                    return false;
-                }
-                engine.start(target.id());
-            }
-            case "disconnect" -> {
-                Map<String, ?> networks = inspect.getNetworkSettings().getNetworks();
-                if (networks != null && networks.containsKey(network)) {
-                    return false;
-                }
-                reattach(target);
-            }
-            case FaultKind.PARTITION -> {
-                return healPartition(target, inspect.getNetworkSettings().getNetworks());
-            }
-            case FaultKind.RESTART_FAST -> {
-                // the engine started it again at once; only a restart that failed leaves it stopped
-                if (Boolean.TRUE.equals(inspect.getState().getRunning())) {
-                    return false;
-                }
-                engine.start(target.id());
-            }
-            default -> throw new IllegalStateException(fault.name());
-        }
-        return true;
+        return faults.heal(fault, target);
     }
 
-    private static FaultKind supported(FaultKind fault) {
-        if (!FAULTS.contains(fault)) {
-            throw new BackendException("fault " + fault.name() + " is not supported on a single Docker engine");
-        }
-        return fault;
+    /** A partition that a killed redisha left in place: every node on the side network is healed, the network removed. */
+    @Override
+    public List<String> removeFaultLeftovers() {
+        return faults.removeLeftovers(nodes());
     }
 
     @Override

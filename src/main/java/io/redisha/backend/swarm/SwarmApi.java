@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.transport.DockerHttpClient;
-import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import io.redisha.backend.BackendException;
-import io.redisha.backend.EngineUnavailableException;
+import io.redisha.backend.docker.DockerClients;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+
+import static io.redisha.backend.docker.DockerClients.rootMessage;
 
 /**
  * The door to a Swarm manager's Engine API: docker-java for what its model covers, and a raw GET of
@@ -34,40 +32,19 @@ final class SwarmApi implements AutoCloseable {
     private final DockerHttpClient http;
     final String host;
 
-    private SwarmApi(DockerClient client, DockerHttpClient http, String host) {
-        this.client = client;
-        this.http = http;
-        this.host = host;
+    private SwarmApi(DockerClients.Connection connection) {
+        this.client = connection.client();
+        this.http = connection.http();
+        this.host = connection.host();
     }
 
     static SwarmApi connect() {
-        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().build(),
-                "for platform: swarm set DOCKER_HOST to a Swarm manager");
+        return new SwarmApi(DockerClients.connect(null, "for platform: swarm set DOCKER_HOST to a Swarm manager"));
     }
 
     /** The engine at this DOCKER_HOST value (one host of the swarm), with the environment's other settings. */
     static SwarmApi connect(String dockerHost) {
-        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost).build(),
-                "check swarm.engines");
-    }
-
-    private static SwarmApi connect(DockerClientConfig config, String hint) {
-        DockerHttpClient http = new ApacheDockerHttpClient.Builder()
-                .dockerHost(config.getDockerHost())
-                .sslConfig(config.getSSLConfig())
-                .maxConnections(16)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofSeconds(60))
-                .build();
-        SwarmApi api = new SwarmApi(DockerClientImpl.getInstance(config, http), http, config.getDockerHost().toString());
-        try {
-            api.client.pingCmd().exec();
-        } catch (RuntimeException e) {
-            api.close();
-            throw new EngineUnavailableException("the Docker engine at " + api.host + " does not answer ("
-                    + rootMessage(e) + "); " + hint, e);
-        }
-        return api;
+        return new SwarmApi(DockerClients.connect(dockerHost, "check swarm.engines"));
     }
 
     /** One call; a failure says what was being done. Managers briefly without a leader are retried. */
@@ -165,20 +142,8 @@ final class SwarmApi implements AutoCloseable {
         }
     }
 
-    static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
-    }
-
     @Override
     public void close() {
-        try {
-            client.close();
-        } catch (IOException e) {
-            // closing a connection pool; nothing to undo
-        }
+        DockerClients.closeQuietly(client);
     }
 }

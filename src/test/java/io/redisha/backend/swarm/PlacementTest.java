@@ -57,7 +57,7 @@ class PlacementTest {
 
     @Test
     void aFileHoldingAPasswordIsASecret() {
-        assertTrue(SwarmBackend.holdsPassword("port 6379\nrequirepass \"x\"\n".getBytes()));
-        assertEquals(false, SwarmBackend.holdsPassword("port 6379\nreplicaof redis-master 6379\n".getBytes()));
+        assertTrue(ServiceSpecs.holdsPassword("port 6379\nrequirepass \"x\"\n".getBytes()));
+        assertEquals(false, ServiceSpecs.holdsPassword("port 6379\nreplicaof redis-master 6379\n".getBytes()));
     }
 }

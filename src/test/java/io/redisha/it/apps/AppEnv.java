@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * What an application launched by {@code failover-test --while} finds in its environment, read the
- * way the README tells users to: REDISHA_SENTINELS, REDISHA_MASTER_NAME, REDISHA_ADDRESS_MAP, and the
+ * way docs/connecting.md tells users to: REDISHA_SENTINELS, REDISHA_MASTER_NAME, REDISHA_ADDRESS_MAP, and the
  * password from the file or variable that REDISHA_PASSWORD_FILE or REDISHA_PASSWORD_ENV names.
  */
 final class AppEnv {
