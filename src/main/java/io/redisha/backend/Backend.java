@@ -110,6 +110,11 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** Nodes the engine restarts by itself, and their starts; empty when its scheduler does so on its own (Swarm). */
+    default Optional<SelfRestart> selfRestart() {
+        return Optional.empty();
+    }
+
     /** Placement over several hosts and their state; empty on one engine. */
     default Optional<Hosts> hosts() {
         return Optional.empty();

@@ -221,6 +221,7 @@ public final class Cluster implements AutoCloseable {
         }
         long deadline = Await.deadline(timeout);
         progress.step("image " + topology.image() + " runs " + server().describe());
+        restartByItself(look.observation().deployment().nodes());
         boolean downtime = plan.refusal() != null;
         if (downtime) {
             progress.step("restart with downtime (" + plan.refusal() + "): removing every node");
@@ -256,6 +257,18 @@ public final class Cluster implements AutoCloseable {
         // a replaced Sentinel leaves the image it ran on unused
         removeOldImages();
         return readyWait.await(expected, Await.deadline(timeout));
+    }
+
+    /**
+     * Nodes created without a restart policy (by an older redisha) get it in place: no node is
+     * replaced, none is started or stopped.
+     */
+    private void restartByItself(List<Node> nodes) {
+        int changed = backend.selfRestart().map(r -> r.restartByItself(nodes)).orElse(0);
+        if (changed > 0) {
+            progress.step("nodes restarted by the engine when their process ends: " + changed + " of " + nodes.size()
+                    + " set so in place");
+        }
     }
 
     /** Repairs, creates what is missing and removes what is beyond the counts; waits until ready. */

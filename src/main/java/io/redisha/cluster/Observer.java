@@ -6,7 +6,11 @@ import io.redisha.backend.Naming;
 import io.redisha.sentinel.AddressMapper;
 import io.redisha.sentinel.Probe;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Reads the deployment: its nodes from the backend (keeping the address mapper in step with them)
@@ -49,16 +53,28 @@ public final class Observer {
         return inspector.observe(refresh());
     }
 
+    /** Also when and how often each node started (asked of the backend while the nodes are asked). */
     public ClusterStatus status(Expected expected) {
-        ClusterStatus status = inspector.inspect(refresh(), expected);
+        Deployment d = refresh();
+        CompletableFuture<RestartWatch.Judged> starts = CompletableFuture.supplyAsync(
+                () -> RestartWatch.judge(backend.selfRestart().map(r -> r.starts(d.nodes())).orElse(List.of()),
+                        d.nodes(), Instant.now()));
+        ClusterStatus status = inspector.inspect(d, expected);
         List<String> hosts = backend.hosts().map(Hosts::hostProblems).orElse(List.of());
-        if (hosts.isEmpty()) {
-            return status;
-        }
-        List<String> notReady = new java.util.ArrayList<>(hosts);
+        List<String> notReady = new ArrayList<>(hosts);
         notReady.addAll(status.notReady());
+        RestartWatch.Judged judged = join(starts);
         return new ClusterStatus(status.project(), status.network(), status.nodes(), status.sentinels(), status.master(),
-                status.sentinelsAgree(), false, List.copyOf(notReady));
+                status.sentinelsAgree(), status.ready() && hosts.isEmpty(), List.copyOf(notReady),
+                judged.starts(), judged.warnings());
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** Judges what the nodes said when last asked. */

@@ -1,6 +1,7 @@
 package io.redisha.report;
 
 import io.redisha.cluster.ClusterStatus;
+import io.redisha.cluster.NodeStart;
 import io.redisha.cluster.NodeStatus;
 import io.redisha.cluster.SentinelStatus;
 
@@ -34,6 +35,15 @@ public final class StatusReport {
         StringBuilder out = new StringBuilder();
         out.append("project ").append(status.project()).append(", network ").append(status.network()).append(NL).append(NL);
         out.append(nodes).append(NL).append(sentinels).append(NL);
+        if (!status.starts().isEmpty()) {
+            TextTable starts = new TextTable("NODE", "RESTARTS", "LAST START");
+            for (NodeStart s : status.starts()) {
+                starts.row(s.name(), s.restarts() + (s.crashLoop() ? " (crash loop)" : ""),
+                        s.lastStart() == null ? "never" : s.lastStart() + " (" + NodeStart.ago(s.secondsSinceStart()) + " ago)");
+            }
+            out.append(starts).append(NL);
+        }
+        status.warnings().forEach(w -> out.append("warning: ").append(w).append(NL));
         out.append("master: ").append(status.master() == null ? "none" : status.master())
                 .append(status.sentinelsAgree() ? " (all sentinels agree)" : " (sentinels disagree)").append(NL);
         if (status.ready()) {

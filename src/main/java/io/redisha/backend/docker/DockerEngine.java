@@ -15,6 +15,7 @@ import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.api.model.PortBinding;
 import com.github.dockerjava.api.model.Ports;
+import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.LogStream;
@@ -44,6 +45,12 @@ import static io.redisha.backend.docker.DockerClients.rootMessage;
 final class DockerEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
     private static final int STOP_TIMEOUT_SECONDS = 5;
+    /**
+     * Every node's: the engine starts it again when its process ends (a crash, the out-of-memory
+     * killer), when the engine starts (after its own restart or the host's boot), but not after a
+     * stop or kill through the engine's API (down, a failover-test fault): those stay stopped.
+     */
+    static final RestartPolicy NODE_RESTART = RestartPolicy.unlessStoppedRestart();
 
     private final DockerClients.Connection connection;
     private final DockerClient client;
@@ -319,6 +326,7 @@ final class DockerEngine implements AutoCloseable {
                     : Ports.Binding.bindIpAndPort(spec.hostIp(), spec.hostPort());
             HostConfig hostConfig = HostConfig.newHostConfig()
                     .withNetworkMode(spec.network())
+                    .withRestartPolicy(NODE_RESTART)
                     .withPortBindings(new PortBinding(binding, port));
             if (spec.volume() != null) {
                 ensureVolume(spec.volume(), spec.labels());
@@ -413,6 +421,12 @@ final class DockerEngine implements AutoCloseable {
     /** {@code docker restart -t 0}: killed at once and started again by the engine, with the same files and address. */
     void restartNow(String containerId) {
         run("restarting " + containerId, () -> client.restartContainerCmd(containerId).withTimeout(0).exec());
+    }
+
+    /** Gives the container the nodes' restart policy in place (running or not; it is neither started nor stopped). */
+    void restartUnlessStopped(String containerId) {
+        run("setting the restart policy of " + containerId, () -> client.updateContainerCmd(containerId)
+                .withRestartPolicy(NODE_RESTART).exec());
     }
 
     void pause(String containerId) {
