@@ -240,8 +240,9 @@ follow_peers() {
   if [ -n "$followed" ] && mine "$followed"; then follows_me=yes; fi
   kind=$(persistence)
   written=$(file_time)
-  # an append-only file has everything but the last second; a snapshot, what it had when written
-  if [ "$kind" != off ] && [ -n "$written" ] && [ -n "$follows_me" ]; then
+  # an append-only file has everything but the last second; a snapshot, what it had when written;
+  # a replica never linked since it started (every node restarted) holds only its own file too
+  if [ "$kind" != off ] && [ -n "$written" ]; then
     if [ "$kind" = aof ] || [ "$best_replica_down" = - ] \
       || [ "$written" -ge $(($(date +%s) - best_replica_down - 2)) ]; then
       echo "redisha: $why; this node's $kind file is at least as new as the data of the other Redis nodes; starting as configured" >&2

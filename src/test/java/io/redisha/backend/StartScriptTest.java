@@ -374,4 +374,17 @@ class StartScriptTest {
         assertFalse(run.config().contains("replicaof"), run.config());
         assertEquals("", read("replicaof"));
     }
+
+    @Test
+    void withRdbAReplicaRestartedWithTheOthersReloadsItsOwnFileAndKeepsItsMaster() throws Exception {
+        // the master is not up yet; the other replica reloaded its file and was never linked since
+        hosts.put("p-replica-1", "127.0.0.1");
+        hosts.put("p-replica-2", "10.0.9.4");
+        infos.put("10.0.9.4", replicaInfo("10.0.9.2", -1, 0, 100));
+        Files.writeString(dir.resolve("dump.rdb"), "REDIS0011");
+        String config = "port 6379\ndir " + dir + "\nsave 3600 1\nreplicaof 10.0.9.2 6379\n";
+        Run run = run(List.of(NO_SENTINEL), Duration.ofSeconds(20), null, config);
+        assertEquals(config, run.config());
+        assertEquals("", read("replicaof"));
+    }
 }
