@@ -62,26 +62,12 @@ final class MarkdownLinks {
     private void check(Path file, List<String> problems) {
         List<String> lines = read(file);
         String name = root.relativize(file).toString();
-        boolean inFence = false;
-        String fence = "";
+        boolean[] prose = outsideFences(lines);
         for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            Matcher f = FENCE.matcher(line);
-            if (f.find()) {
-                if (!inFence) {
-                    inFence = true;
-                    fence = f.group(1);
-                    continue;
-                }
-                if (f.group(1).charAt(0) == fence.charAt(0) && f.group(1).length() >= fence.length()
-                        && line.trim().equals(f.group(1))) {
-                    inFence = false;
-                    continue;
-                }
-            }
-            if (inFence) {
+            if (!prose[i]) {
                 continue;
             }
+            String line = lines.get(i);
             String text = CODE_SPAN.matcher(line).replaceAll("code");
             List<String> targets = new ArrayList<>();
             Matcher link = INLINE_LINK.matcher(text);
@@ -143,29 +129,38 @@ final class MarkdownLinks {
         return anchors.computeIfAbsent(file, f -> anchorsOf(read(f)));
     }
 
+    /** Which lines are prose: not inside a fenced code block, nor one of its fences. */
+    static boolean[] outsideFences(List<String> lines) {
+        boolean[] prose = new boolean[lines.size()];
+        String fence = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            Matcher f = FENCE.matcher(line);
+            boolean isFence = f.find();
+            if (fence == null) {
+                if (isFence) {
+                    fence = f.group(1);
+                } else {
+                    prose[i] = true;
+                }
+            } else if (isFence && f.group(1).charAt(0) == fence.charAt(0) && f.group(1).length() >= fence.length()
+                    && line.trim().equals(f.group(1))) {
+                fence = null;
+            }
+        }
+        return prose;
+    }
+
     /** The anchors GitHub gives the headings of a Markdown text (and explicit HTML anchors). */
     static Set<String> anchorsOf(List<String> lines) {
         Set<String> result = new LinkedHashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        boolean inFence = false;
-        String fence = "";
-        for (String line : lines) {
-            Matcher f = FENCE.matcher(line);
-            if (f.find()) {
-                if (!inFence) {
-                    inFence = true;
-                    fence = f.group(1);
-                    continue;
-                }
-                if (f.group(1).charAt(0) == fence.charAt(0) && f.group(1).length() >= fence.length()
-                        && line.trim().equals(f.group(1))) {
-                    inFence = false;
-                    continue;
-                }
-            }
-            if (inFence) {
+        boolean[] prose = outsideFences(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            if (!prose[i]) {
                 continue;
             }
+            String line = lines.get(i);
             Matcher html = HTML_ANCHOR.matcher(line);
             while (html.find()) {
                 result.add(html.group(1));
