@@ -1,6 +1,5 @@
 package io.redisha.backend.docker;
 
-import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.ContainerConfig;
 import com.github.dockerjava.api.model.ContainerNetwork;
@@ -18,7 +17,6 @@ import io.redisha.backend.LogStream;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
-import io.redisha.backend.NodeStarts;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.SelfRestart;
 import io.redisha.backend.Service;
@@ -33,8 +31,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,7 +46,7 @@ import java.util.function.Consumer;
  * One Docker engine, the host this process runs on: every node a container on the project's
  * bridge network, reached through a port published on the bind address.
  */
-public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPorts, SelfRestart {
+public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPorts {
     private static final Logger log = LoggerFactory.getLogger(SingleEngineBackend.class);
     public static final FaultKind PAUSE = EngineFaults.PAUSE;
     public static final FaultKind STOP = EngineFaults.STOP;
@@ -64,6 +60,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     private static final AtomicReference<CompletableFuture<DockerEngine>> AHEAD = new AtomicReference<>();
 
     private final DockerEngine engine;
+    private final EngineRestarts restarts;
     private final String project;
     private final Protection protection;
     private final Map<String, List<String>> entrypoints = new java.util.concurrent.ConcurrentHashMap<>();
@@ -99,6 +96,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
 
     private SingleEngineBackend(DockerEngine engine, String project, Protection protection) {
         this.engine = engine;
+        this.restarts = new EngineRestarts(engine);
         this.project = project;
         this.protection = protection;
         this.network = Naming.network(project);
@@ -170,7 +168,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
 
     @Override
     public Optional<SelfRestart> selfRestart() {
-        return Optional.of(this);
+        return Optional.of(restarts);
     }
 
     // ---- nodes -----------------------------------------------------------------------------
@@ -256,44 +254,6 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                 protection.masterName(), protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null));
         entrypoint.addAll(entrypoint(spec.image()));
         return entrypoint;
-    }
-
-    /** Each node looked at first: a node created with the policy costs no change. */
-    @Override
-    public int restartByItself(List<Node> nodes) {
-        return nodes.parallelStream().mapToInt(n -> {
-            var policy = engine.inspect(n.id()).getHostConfig().getRestartPolicy();
-            if (policy != null && DockerEngine.NODE_RESTART.getName().equals(policy.getName())) {
-                return 0;
-            }
-            engine.restartUnlessStopped(n.id());
-            return 1;
-        }).sum();
-    }
-
-    @Override
-    public List<NodeStarts> starts(List<Node> nodes) {
-        return nodes.parallelStream().map(n -> {
-            InspectContainerResponse inspect = engine.inspect(n.id());
-            var state = inspect.getState();
-            boolean running = Boolean.TRUE.equals(state.getRunning()) && !Boolean.TRUE.equals(state.getRestarting());
-            Instant finished = instant(state.getFinishedAt());
-            return new NodeStarts(n.name(), inspect.getRestartCount() == null ? 0 : inspect.getRestartCount(),
-                    instant(inspect.getCreated()), instant(state.getStartedAt()),
-                    running || finished == null ? null : state.getExitCode(), Boolean.TRUE.equals(state.getOOMKilled()));
-        }).toList();
-    }
-
-    /** The engine's time, or null for its "never" (year 1) or a value it cannot read. */
-    static Instant instant(String engineTime) {
-        if (engineTime == null || engineTime.startsWith("0001-")) {
-            return null;
-        }
-        try {
-            return Instant.parse(engineTime);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
     }
 
     /** The image's own entrypoint (empty for none), which a node's start script runs after its own lines. */
