@@ -53,10 +53,10 @@ final class ReadyWait {
             if (status.ready()) {
                 return Poll.done(status);
             }
-            Optional<Node> dead = observer.deployment().nodes().stream()
-                    .filter(n -> n.state() == NodeState.EXITED || n.state() == NodeState.DEAD).findFirst();
+            Optional<Node> dead = observer.deployment().nodes().stream().filter(this::exited).findFirst();
             if (dead.isPresent()) {
-                throw notReady(dead.get().name() + " exited while waiting for the deployment to be ready", dead.get());
+                throw notReady(dead.get().name() + " exited while waiting for the deployment to be ready"
+                        + (dead.get().state() == NodeState.RESTARTING ? " (the engine is starting it again)" : ""), dead.get());
             }
             last[0] = status;
             return Poll.waiting(status.notReady().get(0)
@@ -70,6 +70,16 @@ final class ReadyWait {
         progress.step("ready: master " + ready.value().master() + ", " + expected.replicas() + " replicas, "
                 + expected.sentinels() + " sentinels");
         return ready.value();
+    }
+
+    /**
+     * Whether the node's process ended. Where the engine restarts nodes by itself, a node it is about
+     * to start again has ended too (a node that exits at every start would otherwise only be waited
+     * out); on a Swarm, restarting also means a task being scheduled, which is no failure.
+     */
+    private boolean exited(Node node) {
+        return node.state() == NodeState.EXITED || node.state() == NodeState.DEAD
+                || (node.state() == NodeState.RESTARTING && backend.selfRestart().isPresent());
     }
 
     /**
