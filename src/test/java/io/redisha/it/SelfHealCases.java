@@ -104,7 +104,8 @@ abstract class SelfHealCases {
         });
         assertTrue(back.done(), "the engine started it again: " + back.missing());
         double backSeconds = (System.nanoTime() - start) / 1e9;
-        Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(90)), () -> Heal.statusReady(deployment().cli()));
+        Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(90)),
+                () -> Heal.statusReady(deployment().cli()));
         assertTrue(ready.done(), "ready without up: " + ready.missing());
         double readySeconds = (System.nanoTime() - start) / 1e9;
 
@@ -153,7 +154,8 @@ abstract class SelfHealCases {
         Map<String, String> away;
         try {
             Engine.client().restartContainerCmd(master.getId()).withTimeout(0).exec();
-            Poll<Void> settled = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> awayRole(master.getId()));
+            Poll<Void> settled = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)),
+                    () -> awayRole(master.getId()));
             assertTrue(settled.done(), "the restarted master " + awayOutcome() + ": " + settled.missing()
                     + "\n" + Engine.logs(master.getId()));
             double settledSeconds = (System.nanoTime() - start) / 1e9;
@@ -182,7 +184,8 @@ abstract class SelfHealCases {
         Cli.Result up = deployment().run("up");
         assertEquals(0, up.exitCode(), up::toString);
         assertEquals(Map.of(), Heal.missingKeys(deployment().project(), prefix, KEYS), "keys missing per node after up");
-        Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(90)), () -> Heal.statusReady(deployment().cli()));
+        Poll<Void> ready = Await.quietly().until(Await.deadline(Duration.ofSeconds(90)),
+                () -> Heal.statusReady(deployment().cli()));
         assertTrue(ready.done(), "ready after the Sentinels' return and up: " + ready.missing());
         double readySeconds = (System.nanoTime() - start) / 1e9;
         Probe.assertReady(deployment().project(), 2, 3);
@@ -203,7 +206,7 @@ abstract class SelfHealCases {
                 : "made it the master, following it";
     }
 
-    /** With an append-only file the node holds all but the last second, and starts as configured; without, it holds nothing. */
+    /** With an append-only file the node holds all but the last second and starts as configured; without, nothing. */
     private boolean awayKeepsMaster() {
         return switch (persistence()) {
             case "off" -> false;
