@@ -6,9 +6,9 @@ import io.redisha.wait.Poll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 import java.io.File;
@@ -30,37 +30,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * scripts/setup starts it, and is running again when the test ends, whatever happened. Needs root
  * on the engine's host, like scripts/setup; run with the Docker lock held throughout.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class EngineRestartIT {
     private static final int KEYS = 100;
     private static final Path DOCKERD_LOG = Path.of(System.getenv().getOrDefault("REDISHA_DOCKERD_LOG",
             "/var/log/redisha-dockerd.log"));
-    private final Map<String, Cli> clis = new LinkedHashMap<>();
-    private boolean labRunning;
+    @RegisterExtension
+    static final Deployment off = Deployment.of("it-engine-off", "persistence: off\n").up();
+    @RegisterExtension
+    static final Deployment rdb = Deployment.of("it-engine-rdb", "persistence: rdb\n").up();
+    private static boolean labRunning;
 
     @BeforeAll
-    void up() throws Exception {
-        Engine.client();
+    static void lab() {
         labRunning = Engine.client().listContainersCmd().withLabelFilter(Map.of("io.redisha.lab", "swarm")).exec()
                 .stream().anyMatch(c -> "running".equals(c.getState()));
-        for (String persistence : List.of("off", "rdb")) {
-            Cli cli = Cli.project("it-engine-" + persistence, "persistence: " + persistence + "\n");
-            Cli.Result up = cli.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            clis.put(persistence, cli);
-        }
     }
 
+    /**
+     * The daemon running again, and the Swarm lab with it, whatever the test did: JUnit runs this before
+     * the extension removes the deployments, which needs the daemon, and runs that removal even when
+     * this fails.
+     */
     @AfterAll
-    void cleanup() throws Exception {
-        try {
-            startDaemonIfStopped();
-            repairSwarmLab();
-        } finally {
-            clis.values().forEach(Cli::cleanup);
-        }
+    static void daemonAndLabBack() throws Exception {
+        startDaemonIfStopped();
+        repairSwarmLab();
     }
 
     /** This host's dockerd: not one inside a container (the Swarm lab's hosts run their own), by mount namespace. */
@@ -85,7 +81,7 @@ class EngineRestartIT {
     }
 
     /** The Swarm lab's hosts are containers of this engine without a restart policy: its own script repairs them. */
-    private void repairSwarmLab() throws Exception {
+    private static void repairSwarmLab() throws Exception {
         if (!labRunning) {
             return;
         }
@@ -119,6 +115,9 @@ class EngineRestartIT {
 
     @Test
     void everyNodeComesBackByItselfAndWithRdbEveryKeySavedIsThere() throws Exception {
+        Map<String, Cli> clis = new LinkedHashMap<>();
+        clis.put("off", off.cli());
+        clis.put("rdb", rdb.cli());
         for (Map.Entry<String, Cli> e : clis.entrySet()) {
             Container master = Probe.master(e.getValue().project());
             Probe.writeKeys(master.getId(), "it-engine:", KEYS, 2);
