@@ -16,7 +16,6 @@ import redis.clients.jedis.Jedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -62,16 +61,6 @@ class RestartFastIT {
         }
     }
 
-    private static Poll<Void> replicaUp(String id) {
-        try (Jedis r = Probe.redis(id)) {
-            Map<String, String> info = Probe.info(r);
-            return Poll.unless("slave".equals(info.get("role")) && "up".equals(info.get("master_link_status"))
-                    ? null : "role " + info.get("role") + ", link " + info.get("master_link_status"));
-        } catch (RuntimeException e) {
-            return Poll.waiting(e.toString());
-        }
-    }
-
     private static Poll<Void> statusReady() {
         Cli.Result status = deployment.run("status");
         return Poll.unless(status.exitCode() == 0 ? null : status.toString());
@@ -92,7 +81,7 @@ class RestartFastIT {
         });
         assertTrue(promoted.done(), promoted::missing);
         assertNotEquals(old.getId(), promoted.value().getId());
-        Poll<Void> following = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> replicaUp(old.getId()));
+        Poll<Void> following = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> Heal.replicaUp(old.getId()));
         assertTrue(following.done(), "the old master ends a replica: " + following.missing());
         System.out.printf("restart-fast: old master a replica of the promoted one %.1f s after the restart%n",
                 (System.nanoTime() - start) / 1e9);
@@ -239,7 +228,7 @@ class RestartFastIT {
         assertEquals(0, up.exitCode(), up::toString);
         Container old = Probe.master(auth.project());
         Engine.client().restartContainerCmd(old.getId()).withTimeout(0).exec();
-        Poll<Void> following = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> replicaUp(old.getId()));
+        Poll<Void> following = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> Heal.replicaUp(old.getId()));
         assertTrue(following.done(), "the old master ends a replica: " + following.missing());
         String log = Engine.logs(old.getId());
         assertTrue(log.contains("redisha: the Sentinels still name this node") && log.contains("redisha: following"), log);
