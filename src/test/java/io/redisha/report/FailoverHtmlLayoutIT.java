@@ -2,6 +2,7 @@ package io.redisha.report;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
@@ -31,6 +32,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * binary): an integration test so that {@code mvn test} does not need a browser; without one it
  * fails, it never skips.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FailoverHtmlLayoutIT {
     private static final Path OUT = Path.of("target", "report-layout");
     private static final Pattern RESULT = Pattern.compile("<pre id=\"layout-check\">(.*?)</pre>", Pattern.DOTALL);
