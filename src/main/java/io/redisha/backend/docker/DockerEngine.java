@@ -20,6 +20,7 @@ import com.github.dockerjava.api.model.Volume;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.LogStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +29,9 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -372,6 +375,31 @@ final class DockerEngine implements AutoCloseable {
 
     /** Copies files into a container as one tar archive, each readable by its owner only. */
     void copyFiles(String containerId, Map<String, byte[]> files) {
+        copyFiles(containerId, files, Map.of());
+    }
+
+    /**
+     * Replaces files of a running container, each owned as the file it replaces (a running server
+     * reads them as its own user; the image's entrypoint handed them to it at start) and readable
+     * by its owner only.
+     */
+    void replaceFiles(String containerId, Map<String, byte[]> files) {
+        Map<String, long[]> owners = new HashMap<>();
+        for (String path : files.keySet()) {
+            owners.put(path, call("reading the owner of " + path + " in " + containerId, () -> {
+                try (InputStream in = client.copyArchiveFromContainerCmd(containerId, path).exec();
+                     TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                    TarArchiveEntry entry = tar.getNextEntry();
+                    return entry == null ? new long[] {0, 0} : new long[] {entry.getLongUserId(), entry.getLongGroupId()};
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        copyFiles(containerId, files, owners);
+    }
+
+    private void copyFiles(String containerId, Map<String, byte[]> files, Map<String, long[]> owners) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buffer)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -379,6 +407,11 @@ final class DockerEngine implements AutoCloseable {
                 TarArchiveEntry entry = new TarArchiveEntry(file.getKey().replaceFirst("^/", ""));
                 entry.setSize(file.getValue().length);
                 entry.setMode(0600); // may hold a password; the image's entrypoint hands /data to the redis user
+                long[] owner = owners.get(file.getKey());
+                if (owner != null) {
+                    entry.setUserId(owner[0]);
+                    entry.setGroupId(owner[1]);
+                }
                 tar.putArchiveEntry(entry);
                 tar.write(file.getValue());
                 tar.closeArchiveEntry();
