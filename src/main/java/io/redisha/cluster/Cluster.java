@@ -550,7 +550,7 @@ public final class Cluster implements AutoCloseable {
     // ---- observing -------------------------------------------------------------------------
 
     public ClusterStatus status() {
-        return observer.status(Expected.of(topology));
+        return status(Expected.of(topology));
     }
 
     public ClusterStatus status(Expected expected) {
