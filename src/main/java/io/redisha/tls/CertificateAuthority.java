@@ -103,9 +103,14 @@ public final class CertificateAuthority {
         extension(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         extension(builder, Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate certificate = sign(builder, "SHA256withECDSA", pair.getPrivate());
-        // the key first: a certificate alone is refused on the next open, and names what is missing
         Pem.writePrivate(keyFile, Pem.privateKey(pair.getPrivate()));
-        Pem.writePublic(certFile, Pem.certificate(certificate));
+        try {
+            Pem.writePublic(certFile, Pem.certificate(certificate));
+        } catch (TlsException e) {
+            // no lone key left behind: the next attempt starts afresh
+            deleteQuietly(keyFile, e);
+            throw e;
+        }
         return new CertificateAuthority(certificate, pair.getPrivate(), "SHA256withECDSA");
     }
 
@@ -229,6 +234,14 @@ public final class CertificateAuthority {
             }
         } catch (IOException e) {
             throw new TlsException("cannot create the CA directory " + dir + ": " + Pem.oneLine(e), e);
+        }
+    }
+
+    private static void deleteQuietly(Path file, Exception failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -19,7 +19,9 @@ import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.CertPathBuilderException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +103,7 @@ public final class ClientTls {
                 throw new TlsException("TLS handshake with " + address + " failed: no answer within " + timeoutMillis + " ms", e);
             } catch (IOException e) {
                 // a server that refuses a client may also just close the connection mid-handshake
-                throw new TlsException("TLS handshake with " + address + " failed: " + rootMessage(e), e);
+                throw new TlsException("TLS handshake with " + address + " failed: " + reason(e), e);
             }
         }
     }
@@ -136,13 +138,21 @@ public final class ClientTls {
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+    /** Why a handshake failed, in a line: the JDK's messages repeat themselves down the chain of causes. */
+    static String reason(Throwable e) {
+        Throwable innermost = e;
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof CertificateExpiredException) {
+                return "the certificate served has expired (" + Pem.oneLine(c) + ")";
+            }
+            if (c instanceof CertPathBuilderException) {
+                return "the certificate served is not issued by a CA this client trusts";
+            }
+            if (c.getMessage() != null) {
+                innermost = c;
+            }
         }
-        String message = Pem.oneLine(root);
-        return root == e ? message : Pem.oneLine(e) + " (" + message + ")";
+        return Pem.oneLine(innermost);
     }
 
     private static X509KeyManager keyManager(Issued client) throws GeneralSecurityException, IOException {

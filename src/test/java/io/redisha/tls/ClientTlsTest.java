@@ -53,8 +53,8 @@ class ClientTlsTest {
         try (TlsTestServer server = new TlsTestServer(node)) {
             TlsException e = assertThrows(TlsException.class,
                     () -> ClientTls.of(List.of(other.certificate()), null).served(HOST, server.port(), TIMEOUT));
-            assertTrue(e.getMessage().startsWith("TLS handshake with 127.0.0.1:" + server.port() + " failed: "), e.getMessage());
-            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+            assertEquals("TLS handshake with 127.0.0.1:" + server.port()
+                    + " failed: the certificate served is not issued by a CA this client trusts", e.getMessage());
             assertEquals(0, server.handshakes());
         }
     }
@@ -65,7 +65,21 @@ class ClientTlsTest {
         try (TlsTestServer server = new TlsTestServer(elsewhere)) {
             TlsException e = assertThrows(TlsException.class,
                     () -> ClientTls.of(List.of(ca.certificate()), null).served(HOST, server.port(), TIMEOUT));
-            assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+            // the JDK's own words, as in "No subject alternative names matching IP address 127.0.0.1 found"
+            String reason = e.getMessage().substring(("TLS handshake with 127.0.0.1:" + server.port() + " failed: ").length());
+            assertTrue(reason.contains("subject alternative names") && reason.contains("127.0.0.1"), e.getMessage());
+        }
+    }
+
+    @Test
+    void anExpiredCertificateIsRefusedSayingSo() throws Exception {
+        Issued theirCa = TestCertificates.rsaCa("their CA");
+        try (TlsTestServer server = new TlsTestServer(TestCertificates.expiredLeaf(theirCa))) {
+            TlsException e = assertThrows(TlsException.class,
+                    () -> ClientTls.of(List.of(theirCa.certificate()), null).served(HOST, server.port(), TIMEOUT));
+            assertTrue(e.getMessage().startsWith("TLS handshake with 127.0.0.1:" + server.port()
+                    + " failed: the certificate served has expired"), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
         }
     }
 
