@@ -119,16 +119,16 @@ final class TopologyRules {
             }
         }
         if ((tls.certFile() == null) != (tls.keyFile() == null)) {
-            String missing = tls.certFile() == null ? "tls.cert-file" : "tls.key-file";
-            findings.add(new Finding(missing, "is needed with " + (tls.certFile() == null ? "tls.key-file" : "tls.cert-file")
+            boolean certOnly = tls.certFile() != null;
+            findings.add(new Finding(certOnly ? "tls.cert-file" : "tls.key-file", "needs " + (certOnly ? "tls.key-file" : "tls.cert-file")
                     + ": give the certificate of the nodes and its key together", Set.of("tls.cert-file", "tls.key-file")));
         }
         if (tls.caKeyFile() != null && tls.caCertFile() == null) {
-            findings.add(new Finding("tls.ca-cert-file", "is needed with tls.ca-key-file: give the CA's certificate and its key together",
+            findings.add(new Finding("tls.ca-key-file", "needs tls.ca-cert-file: give the CA's certificate and its key together",
                     Set.of("tls.ca-cert-file", "tls.ca-key-file")));
         }
         if (tls.certFile() != null && tls.caCertFile() == null) {
-            findings.add(new Finding("tls.ca-cert-file", "is needed with tls.cert-file: the CA that signed it, which every node and client trusts",
+            findings.add(new Finding("tls.cert-file", "needs tls.ca-cert-file: the CA that signed it, which every node and client trusts",
                     Set.of("tls.ca-cert-file", "tls.cert-file")));
         }
         if (tls.certFile() != null && tls.caKeyFile() != null) {
