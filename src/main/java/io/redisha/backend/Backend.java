@@ -49,6 +49,11 @@ public interface Backend extends AutoCloseable {
         throw new BackendException("replacing the files of a running node is not supported on " + describe());
     }
 
+    /** Whether {@link #replaceFiles} works here. */
+    default boolean replacesFiles() {
+        return false;
+    }
+
     /**
      * Reads the node's log into {@code onLine}, one line at a time and in order, on a thread of the
      * backend's: the last {@code tail} lines (all of them when negative), then, when {@code follow},

@@ -104,6 +104,14 @@ final class Certificates {
             }
         });
         List<String> renewed = new ArrayList<>();
+        if (!backend.replacesFiles() && !(redisDue.isEmpty() && sentinelsDue.isEmpty())) {
+            List<Node> due = new ArrayList<>(redisDue);
+            due.addAll(sentinelsDue);
+            progress.step("the certificates of " + names(due) + " expire within " + tls.settings().renewWithinDays()
+                    + " days; on " + backend.describe() + " they are renewed only when their nodes are replaced,"
+                    + " not in place");
+            return renewed;
+        }
         if (!redisDue.isEmpty()) {
             progress.step("renewing the certificates of " + names(redisDue) + " in place (they expire within "
                     + tls.settings().renewWithinDays() + " days)");

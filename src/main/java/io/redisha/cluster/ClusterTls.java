@@ -7,6 +7,7 @@ import io.redisha.tls.Issued;
 import io.redisha.tls.Pem;
 import io.redisha.tls.TlsException;
 import io.redisha.topology.LoadedTopology;
+import io.redisha.topology.Platform;
 import io.redisha.topology.Tls;
 import io.redisha.topology.TopologyLoader;
 
@@ -28,7 +29,8 @@ import java.util.Map;
  * argument or a log line: keys reach the nodes as files copied in, readable by their owner only.
  */
 public final class ClusterTls {
-    private static final ClusterTls NONE = new ClusterTls(null, null, null, null, null, null, null);
+    private static final ClusterTls NONE = new ClusterTls(null, null, null, null, null, null, null, List.of());
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private final Tls tls;
     private final Path dir;
@@ -38,14 +40,17 @@ public final class ClusterTls {
     private final ClientTls client;
     /** The CA certificate's file, the client certificate's and its key's. */
     private final ClientFiles files;
+    /** What clients outside the network dial besides 127.0.0.1 (on Swarm, the hosts of swarm.dial): names and addresses. */
+    private final List<String> dialed;
 
     /** Where a client finds the CA certificate, and the client certificate and key (null when clients show none). */
     public record ClientFiles(Path caCertificate, Path clientCertificate, Path clientKey) {
     }
 
     private ClusterTls(Tls tls, Path dir, CertificateAuthority ca, Issued own, X509Certificate caCertificate,
-                       ClientTls client, ClientFiles files) {
+                       ClientTls client, ClientFiles files, List<String> dialed) {
         this.files = files;
+        this.dialed = dialed;
         this.tls = tls;
         this.dir = dir;
         this.ca = ca;
@@ -95,7 +100,22 @@ public final class ClusterTls {
         boolean showsCertificate = tls.authClients() != Tls.AuthClients.NO;
         return new ClusterTls(tls, dir, ca, own, caCertificate,
                 ClientTls.of(List.of(caCertificate), showsCertificate ? clientCertificate : null),
-                new ClientFiles(caFile, showsCertificate ? clientCert : null, showsCertificate ? clientKey : null));
+                new ClientFiles(caFile, showsCertificate ? clientCert : null, showsCertificate ? clientKey : null),
+                dialed(loaded.topology().platform()));
+    }
+
+    /** On Swarm, the hosts clients dial: each swarm.dial hostname and the address it maps to. */
+    private static List<String> dialed(Platform platform) {
+        if (!platform.isSwarm()) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        platform.dial().forEach((host, to) -> {
+            names.add(host);
+            int plus = to.indexOf('+');
+            names.add(plus < 0 ? to : to.substring(0, plus));
+        });
+        return List.copyOf(names);
     }
 
     private static Path existing(LoadedTopology loaded, String file, String field) {
@@ -191,6 +211,9 @@ public final class ClusterTls {
         dns.add("localhost");
         List<String> ips = new ArrayList<>(addresses);
         ips.add("127.0.0.1");
+        for (String d : dialed) {
+            (IPV4.matcher(d).matches() ? ips : dns).add(d);
+        }
         return ca.issue(name, dns, ips, Duration.ofDays(tls.validityDays()));
     }
 

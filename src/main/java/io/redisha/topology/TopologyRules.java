@@ -106,12 +106,12 @@ final class TopologyRules {
         }
         dial(findings, t.platform());
         engines(findings, t.platform());
-        tls(findings, t.tls(), t.platform());
+        tls(findings, t.tls());
         return findings;
     }
 
     /** {@code tls}: one source of certificates, sensible lifetimes; checked whether enabled or not. */
-    private static void tls(List<Finding> findings, Tls tls, Platform platform) {
+    private static void tls(List<Finding> findings, Tls tls) {
         for (String[] f : new String[][] {{"tls.dir", tls.dir()}, {"tls.ca-cert-file", tls.caCertFile()},
                 {"tls.ca-key-file", tls.caKeyFile()}, {"tls.cert-file", tls.certFile()}, {"tls.key-file", tls.keyFile()}}) {
             if (f[1] != null && (f[1].isEmpty() || f[1].indexOf('\0') >= 0)) {
@@ -145,10 +145,6 @@ final class TopologyRules {
             findings.add(new Finding("tls.renew-within-days", tls.renewWithinDays() + " is out of range: 1 to "
                     + (tls.validityDays() - 1) + " days (less than tls.validity-days, or every up would renew)",
                     Set.of("tls.renew-within-days", "tls.validity-days")));
-        }
-        if (tls.enabled() && platform.isSwarm()) {
-            findings.add(new Finding("tls.enabled", "TLS is not supported with platform: swarm yet; deploy it on one engine"
-                    + " (platform: docker) or turn TLS off", Set.of("tls.enabled", "platform")));
         }
     }
 

@@ -101,7 +101,6 @@ class TopologyLoaderTest {
         tls-ca-key-alone.yml    | tls.ca-key-file             | 3    | needs tls.ca-cert-file: give the CA's certificate and its key together
         tls-renew-not-below-validity.yml | tls.renew-within-days | 3 | 30 is out of range: 1 to 29 days
         tls-validity-too-short.yml | tls.validity-days        | 2    | 1 is out of range: 2 to 3650 days
-        tls-on-swarm.yml        | tls.enabled                 | 3    | TLS is not supported with platform: swarm yet
         tls-enabled-not-a-boolean.yml | tls.enabled           | 2    | expected true or false
         tls-unknown-key.yml     | tls.enabeld                 | 2    | unknown key; did you mean "enabled"?
         """)

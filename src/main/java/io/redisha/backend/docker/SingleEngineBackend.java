@@ -294,6 +294,11 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     }
 
     @Override
+    public boolean replacesFiles() {
+        return true;
+    }
+
+    @Override
     public void replaceFiles(Node node, Map<String, byte[]> files) {
         engine.replaceFiles(node.id(), files);
     }
