@@ -105,9 +105,9 @@ final class Certificates {
         });
         List<String> renewed = new ArrayList<>();
         if (!backend.replacesFiles() && !(redisDue.isEmpty() && sentinelsDue.isEmpty())) {
-            List<Node> due = new ArrayList<>(redisDue);
-            due.addAll(sentinelsDue);
-            progress.step("the certificates of " + names(due) + " expire within " + tls.settings().renewWithinDays()
+            List<Node> all = new ArrayList<>(redisDue);
+            all.addAll(sentinelsDue);
+            progress.step("the certificates of " + names(all) + " expire within " + tls.settings().renewWithinDays()
                     + " days; on " + backend.describe() + " they are renewed only when their nodes are replaced,"
                     + " not in place");
             return renewed;
