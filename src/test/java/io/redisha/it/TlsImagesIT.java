@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * TLS on Redis 8 and Valkey 8 (TlsIT covers Redis 7 in depth): up is ready (as status says: the
  * tests' Probe speaks plaintext) with every node serving
- * TLS only, the node's own cli reaches the others over TLS and not in plaintext, and a failover
- * with a killed master passes with every acknowledged write accounted for.
+ * TLS only, and the node's own cli reaches the others over TLS and not in plaintext. Failovers over
+ * TLS are TlsIT's (one server suffices: TLS is the same OpenSSL code in all three).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
@@ -33,7 +33,7 @@ class TlsImagesIT {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"redis:8", "valkey/valkey:8"})
-    void upWithTlsOnlyAndAFailover(String image) throws Exception {
+    void upWithTlsOnly(String image) throws Exception {
         Cli project = deployments.create("it-tlsimg", """
                 image: %s
                 sentinels:
@@ -65,11 +65,5 @@ class TlsImagesIT {
             String tls = Engine.exec(master.getId(), cli, "--tls", "--cacert", "/data/tls/ca.crt", "-h", ip, "-p", port, "PING");
             assertTrue(tls.contains("PONG"), image + ": " + cli + " --tls to " + ip + ":" + port + ": " + tls);
         }
-
-        Cli.Result failover = project.run("failover-test", "--fault", "kill", "--output", "json");
-        assertEquals(0, failover.exitCode(), failover::toString);
-        JsonNode writes = JSON.readTree(failover.out()).get("rounds").get(0).get("writes");
-        assertTrue(writes.get("acknowledged").asLong() > 0, failover::toString);
-        assertEquals(0, writes.get("lost").asLong(), failover::toString);
     }
 }
