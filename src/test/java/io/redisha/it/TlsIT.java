@@ -168,6 +168,12 @@ class TlsIT {
                     "--cert", "/data/tls/node.crt", "--key", "/data/tls/node.key", "-h", ip, "-p", port, "PING");
             assertTrue(tls.contains("PONG") || tls.contains("NOAUTH"), "redis-cli --tls to " + ip + ":" + port + ": " + tls);
         }
+        // redisha's own commands speak TLS
+        Cli.Result cli = deployment.run("cli", "sentinel-1", "SENTINEL", "get-master-addr-by-name", "mymaster");
+        assertEquals(0, cli.exitCode(), cli::toString);
+        Cli.Result status = deployment.run("status");
+        assertEquals(0, status.exitCode(), status::toString);
+        assertTrue(status.out().contains("tls: every connection; the first certificate to expire is "), status::toString);
         // the CA and the client key on the host: readable by their owner only
         for (String file : List.of("ca.key", "client.key")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tlsDir().resolve(file))), file);
