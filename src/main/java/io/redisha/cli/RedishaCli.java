@@ -62,6 +62,13 @@ public class RedishaCli {
         return cli;
     }
 
+    /** Every command, described as the usage help shows them: for the manual pages and completion. */
+    static CommandLine describedCommandLine() {
+        CommandLine cli = commandLine(new RedishaCli());
+        describeEveryCommand(cli);
+        return cli;
+    }
+
     /** Runs the CLI in-process; tests call this with their own writers. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         RedishaCli root = new RedishaCli();
@@ -162,24 +169,35 @@ public class RedishaCli {
     }
 
     /**
-     * The project version, from a resource Maven filters at build time: the same in the shaded jar,
-     * in target/classes and in tests.
+     * The project version, git commit and build date, from a resource Maven filters at build time:
+     * the same in the shaded jar, in target/classes and in tests.
      */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"redisha " + projectVersion()};
+            Properties build = buildProperties();
+            return new String[]{"redisha " + projectVersion(),
+                    "commit " + value(build, "commit", "unknown") + ", built " + value(build, "date", "unknown")};
         }
 
         static String projectVersion() {
+            // unfiltered (compiled outside Maven): say so rather than print a placeholder
+            return value(buildProperties(), "version", "(development build)");
+        }
+
+        private static String value(Properties build, String key, String unknown) {
+            String value = build.getProperty(key, "");
+            // a property Maven did not know (no git checkout) stays a placeholder
+            return value.isBlank() || value.startsWith("${") ? unknown : value;
+        }
+
+        private static Properties buildProperties() {
             try (InputStream in = RedishaCli.class.getResourceAsStream("version.properties")) {
                 Properties properties = new Properties();
                 if (in != null) {
                     properties.load(in);
                 }
-                String version = properties.getProperty("version", "");
-                // unfiltered (compiled outside Maven): say so rather than print a placeholder
-                return version.isBlank() || version.startsWith("${") ? "(development build)" : version;
+                return properties;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read redisha's version resource", e);
             }
