@@ -56,6 +56,7 @@ public class RedishaCli {
     /** Every command. */
     static CommandLine commandLine(RedishaCli root) {
         CommandLine cli = new CommandLine(root);
+        cli.addSubcommand("init", InitCommand.class);
         ENGINE_COMMANDS.forEach(cli::addSubcommand);
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.addSubcommand(new AutoComplete.GenerateCompletion());
