@@ -4,6 +4,7 @@ import io.redisha.backend.docker.EngineProbe;
 import io.redisha.cluster.Doctor;
 import io.redisha.report.DoctorReport;
 import io.redisha.topology.LoadedTopology;
+import io.redisha.topology.Secrets;
 import io.redisha.topology.TopologyException;
 import io.redisha.topology.TopologyLoader;
 import picocli.CommandLine.Command;
@@ -49,8 +50,9 @@ public class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Doctor.Check> checks = Doctor.run(new Doctor.Inputs(Runtime.version(), EngineProbe::probe, this::topology,
-                topology -> Session.connect(topology, secrets(topology)), tls));
+        Doctor.TopologyResult topology = topology();
+        List<Doctor.Check> checks = Doctor.run(new Doctor.Inputs(Runtime.version(), EngineProbe::probe, () -> topology,
+                t -> Session.connect(t, secrets), tls));
         int code = Doctor.firstFailure(checks).map(EXIT_CODES::get).orElse(ExitCodes.OK);
         var out = spec.commandLine().getOut();
         out.print(output.json() ? DoctorReport.json(checks, code) : DoctorReport.text(checks));
@@ -58,26 +60,16 @@ public class DoctorCommand implements Callable<Integer> {
         return code;
     }
 
-    private LoadedTopology loaded;
+    private Secrets secrets;
 
     /** The topology as up reads it: the file, its validation, the passwords it names. */
     private Doctor.TopologyResult topology() {
         try {
-            loaded = project.load();
-            TopologyLoader.secrets(loaded, System.getenv());
+            LoadedTopology loaded = project.load();
+            secrets = TopologyLoader.secrets(loaded, System.getenv());
             return new Doctor.TopologyResult(loaded, null);
-        } catch (UserException e) {
+        } catch (UserException | TopologyException e) {
             return new Doctor.TopologyResult(null, e.getMessage());
-        } catch (TopologyException e) {
-            return new Doctor.TopologyResult(null, e.getMessage());
-        }
-    }
-
-    private io.redisha.topology.Secrets secrets(io.redisha.topology.Topology topology) {
-        try {
-            return TopologyLoader.secrets(loaded, System.getenv());
-        } catch (TopologyException e) {
-            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 }
