@@ -179,7 +179,17 @@ public class RedishaCli {
         public String[] getVersion() {
             Properties build = buildProperties();
             return new String[]{"redisha " + projectVersion(),
-                    "commit " + value(build, "commit", "unknown") + ", built " + value(build, "date", "unknown")};
+                    "commit " + commit() + ", built " + value(build, "date", "unknown")};
+        }
+
+        /** The build writes the commit to a resource of its own (pom.xml); a build outside git wrote "unknown". */
+        private static String commit() {
+            try (InputStream in = RedishaCli.class.getResourceAsStream("commit")) {
+                String commit = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                return commit.matches("[0-9a-f]{4,40}") ? commit : "unknown";
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read redisha's commit resource", e);
+            }
         }
 
         static String projectVersion() {
