@@ -65,7 +65,7 @@ final class ManPage {
         if (!subcommands.isEmpty()) {
             page.append(".SH COMMANDS\n");
             subcommands.forEach((sub, line) -> page.append(".TP\n\\fB").append(escape(sub)).append("\\fR\n")
-                    .append(escape(firstSentence(line.getCommandSpec()))).append(" See \\fB")
+                    .append(escape(firstSentence(line.getCommandSpec()))).append(" See \\fB\\%")
                     .append(escape(pageName(line.getCommandSpec()))).append("\\fR(1).\n"));
         }
         Map<String, String> exitCodes = spec.usageMessage().exitCodeList();
@@ -76,7 +76,8 @@ final class ManPage {
         }
         page.append(".SH SEE ALSO\n");
         CommandSpec root = spec.root();
-        page.append(root == spec ? "" : "\\fB" + escape(pageName(root)) + "\\fR(1), ")
+        // \% keeps a page name from being hyphenated at a line's end
+        page.append(root == spec ? "" : "\\fB\\%" + escape(pageName(root)) + "\\fR(1), ")
                 .append("the documentation at docs/ in the redisha repository.\n");
         return page.toString();
     }
