@@ -171,8 +171,8 @@ public class RedishaCli {
     }
 
     /**
-     * The project version, git commit and build date, from a resource Maven filters at build time:
-     * the same in the shaded jar, in target/classes and in tests.
+     * The project version and build date, from a resource Maven filters at build time, and the git
+     * commit, from one the build writes: the same in the shaded jar, in target/classes and in tests.
      */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
@@ -199,7 +199,7 @@ public class RedishaCli {
 
         private static String value(Properties build, String key, String unknown) {
             String value = build.getProperty(key, "");
-            // a property Maven did not know (no git checkout) stays a placeholder
+            // compiled outside Maven, the resource holds the placeholder
             return value.isBlank() || value.startsWith("${") ? unknown : value;
         }
 
