@@ -96,7 +96,7 @@ public final class Doctor {
                 checks.add(Check.skipped("image", noEngine));
                 checks.add(Check.skipped("ports", noEngine));
             } else {
-                checks.addAll(image(backend, t.image(), in.tls()));
+                checks.addAll(image(backend, t.image(), in.tls() || t.tls().enabled()));
                 checks.add(ports(backend, t));
             }
             checks.add(topology(topology));
@@ -170,18 +170,16 @@ public final class Doctor {
                     "set `image` to a Redis 6.2 to 8.x or Valkey 8.x image (docs/versions.md)"), Check.skipped("tls", "needs a server"));
         }
         Check found = Check.ok("image", image + " runs " + server.describe() + " (" + server.binary() + ")");
-        // a server built with TLS links OpenSSL (Redis and Valkey build it in, not as a module, in their images)
-        Optional<String> answer = backend.runOnce(image, "sh", List.of("-c",
-                "if grep -q libssl \"$(command -v " + server.binary() + ")\"; then echo tls=yes; else echo tls=no; fi"));
-        String tls = answer.map(String::strip).orElse("");
-        if (tls.endsWith("tls=yes")) {
-            return List.of(found, Check.ok("tls", server.binary() + " links OpenSSL (libssl): TLS is supported"));
+        // the check up makes when tls.enabled: the server started once on a TLS port, without a network
+        try {
+            server.requireTls(backend);
+            return List.of(found, Check.ok("tls", server.binary() + " serves TLS: it tried to load the certificate files it was given"));
+        } catch (PreflightException e) {
+            String detail = server.binary() + " was built without TLS (it does not try to load a TLS certificate)";
+            return List.of(found, tlsRequired
+                    ? Check.fail("tls", Failure.IMAGE_NO_TLS, detail, "use an image whose server is built with TLS (BUILD_TLS=yes), such as the official redis and valkey images")
+                    : Check.ok("tls", detail + "; not asked for"));
         }
-        String detail = tls.endsWith("tls=no") ? server.binary() + " does not link OpenSSL (libssl): no TLS support"
-                : "cannot tell whether " + server.binary() + " supports TLS (the image has no sh to look with)";
-        return List.of(found, tlsRequired
-                ? Check.fail("tls", Failure.IMAGE_NO_TLS, detail, "use an image whose server is built with TLS (BUILD_TLS=yes), such as the official redis and valkey images")
-                : Check.ok("tls", detail + "; not asked for"));
     }
 
     static Check ports(Backend backend, Topology t) {

@@ -39,7 +39,7 @@ class DoctorTest {
     @Test
     void aHealthyMachinePassesEveryCheckInTheDocumentedOrder() throws Exception {
         FakeBackend fake = new FakeBackend("p");
-        fake.programs.put("redis:7 sh", "tls=yes\n");
+        fake.programs.put("redis:7 redis-server", TLS_YES);
         List<Check> checks = run(ENGINE, new Doctor.TopologyResult(loaded("project: p\n"), null), fake, true);
         assertEquals(List.of("java", "engine", "image", "tls", "ports", "topology"), checks.stream().map(Check::check).toList());
         assertTrue(checks.stream().allMatch(c -> c.status() == Status.ok && c.fix() == null), checks::toString);
@@ -101,23 +101,27 @@ class DoctorTest {
         assertEquals(Optional.of(Failure.IMAGE_NO_SERVER), Doctor.firstFailure(noServer));
     }
 
+    /** What a server built with TLS says when started with certificate files that do not exist. */
+    private static final String TLS_YES = "# Failed to load certificate: /nonexistent/redisha.crt: error:80000002:system library::"
+            + "No such file or directory\n# Failed to configure TLS. Check logs for more info.\n";
+
     @Test
-    void tlsSupportFailsOnlyWhenAskedFor() throws Exception {
+    void tlsSupportFailsOnlyWhenAskedForOrTheTopologyTurnsItOn() throws Exception {
         FakeBackend fake = new FakeBackend("p");
-        fake.programs.put("redis:7 sh", "tls=no\n");
+        fake.programs.put("redis:7 redis-server", "*** FATAL CONFIG FILE ERROR ***\n>>> 'tls-port \"6379\"'\nBad directive or wrong number of arguments\n");
         LoadedTopology t = loaded("project: p\n");
         Check notAsked = check(run(ENGINE, new Doctor.TopologyResult(t, null), fake, false), "tls");
         assertEquals(Status.ok, notAsked.status());
-        assertEquals("redis-server does not link OpenSSL (libssl): no TLS support; not asked for", notAsked.detail());
+        assertEquals("redis-server was built without TLS (it does not try to load a TLS certificate); not asked for", notAsked.detail());
         Check asked = check(run(ENGINE, new Doctor.TopologyResult(t, null), fake, true), "tls");
         assertEquals(Failure.IMAGE_NO_TLS, asked.failure());
-        assertTrue(fake.calls().contains("runOnce redis:7 sh -c if grep -q libssl \"$(command -v redis-server)\"; then echo tls=yes; "
-                + "else echo tls=no; fi"), fake.calls()::toString);
+        assertTrue(fake.calls().stream().anyMatch(c -> c.startsWith("runOnce redis:7 redis-server --port 0 --tls-port 6379")),
+                fake.calls()::toString);
+        Check topology = check(run(ENGINE, new Doctor.TopologyResult(loaded("project: p\ntls:\n  enabled: true\n"), null), fake, false), "tls");
+        assertEquals(Failure.IMAGE_NO_TLS, topology.failure(), "tls.enabled asks for it");
 
-        fake.programs.remove("redis:7 sh"); // no sh in the image: it cannot tell
-        Check unknown = check(run(ENGINE, new Doctor.TopologyResult(t, null), fake, true), "tls");
-        assertEquals(Failure.IMAGE_NO_TLS, unknown.failure());
-        assertTrue(unknown.detail().startsWith("cannot tell whether redis-server supports TLS"), unknown::toString);
+        fake.programs.put("redis:7 redis-server", TLS_YES);
+        assertEquals(Status.ok, check(run(ENGINE, new Doctor.TopologyResult(t, null), fake, true), "tls").status());
     }
 
     @Test
