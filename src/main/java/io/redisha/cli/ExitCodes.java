@@ -55,7 +55,7 @@ public final class ExitCodes {
             new Meaning(DOCTOR_ENGINE_API, "doctor: the Docker engine's API is older than 1.41"),
             new Meaning(DOCTOR_IMAGE_MISSING, "doctor: the topology's image is not on the engine"),
             new Meaning(DOCTOR_IMAGE_NO_SERVER, "doctor: the image runs no Redis or Valkey server redisha can use"),
-            new Meaning(DOCTOR_IMAGE_NO_TLS, "doctor: the image's server has no TLS support (asked for with --tls)"),
+            new Meaning(DOCTOR_IMAGE_NO_TLS, "doctor: the image's server has no TLS support (asked for with --tls or tls.enabled)"),
             new Meaning(DOCTOR_PORT_TAKEN, "doctor: a fixed host port of the topology is in use"),
             new Meaning(DOCTOR_TOPOLOGY, "doctor: the topology file is invalid"),
             new Meaning(DOCTOR_SWARM, "doctor: the Swarm's hosts cannot place the deployment, or are down"));
