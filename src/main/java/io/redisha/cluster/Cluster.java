@@ -549,17 +549,18 @@ public final class Cluster implements AutoCloseable {
 
     // ---- observing -------------------------------------------------------------------------
 
+    /** The deployment as {@code status} shows it: with TLS, also the certificate that expires first (a handshake with every node). */
     public ClusterStatus status() {
-        return status(Expected.of(topology));
-    }
-
-    public ClusterStatus status(Expected expected) {
-        ClusterStatus status = observer.status(expected);
+        ClusterStatus status = observer.status(Expected.of(topology));
         if (!tls.enabled()) {
             return status;
         }
         return status.withCertificate(Certificates.soonest(certificates.served(observer.deployment().nodes()),
                 tls.settings().renewWithinDays(), Instant.now()));
+    }
+
+    public ClusterStatus status(Expected expected) {
+        return observer.status(expected);
     }
 
     /**
