@@ -107,4 +107,22 @@ public final class Probe {
             }
         }
     }
+
+    /**
+     * What a plaintext PING written to a port published on 127.0.0.1 gets back within 2 s: nothing,
+     * or the connection closed or reset (a node serving TLS only), else its reply.
+     */
+    public static String plaintextReply(int hostPort) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress("127.0.0.1", hostPort), 2000);
+            socket.setSoTimeout(2000);
+            socket.getOutputStream().write("PING\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            byte[] buffer = new byte[64];
+            int n = socket.getInputStream().read(buffer);
+            return n < 0 ? "" : new String(buffer, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
+            return ""; // timed out, refused or reset: no reply
+        }
+    }
 }

@@ -9,11 +9,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import redis.clients.jedis.Jedis;
 
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -64,23 +59,6 @@ class SwarmTlsIT {
         }
     }
 
-    /** What a plaintext PING written to a published port gets back within 2 s (nothing, or a closed connection). */
-    private static String plaintextReply(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[64];
-            int n = in.read(buffer);
-            return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
     @Test
     void upWithTlsOnlyOnEveryHostAndAFailover() throws Exception {
         Cli.Result up = cli.run("up");
@@ -97,7 +75,7 @@ class SwarmTlsIT {
         assertEquals(6, nodes.size(), status::toString);
         for (JsonNode node : nodes) {
             int port = Integer.parseInt(node.get("hostAddress").asText().replaceFirst(".*:", ""));
-            String reply = plaintextReply(port);
+            String reply = Probe.plaintextReply(port);
             assertFalse(reply.contains("PONG") || reply.startsWith("-"), node.get("name") + " answered plaintext: " + reply);
             assertThrows(RuntimeException.class, () -> {
                 try (Jedis plain = new Jedis("127.0.0.1", port, 2000)) {

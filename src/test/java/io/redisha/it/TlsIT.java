@@ -19,13 +19,8 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisSentineled;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -115,25 +110,6 @@ class TlsIT {
         return c.getLabels().getOrDefault("io.redisha.service", "").equals("sentinel") ? 26379 : 6379;
     }
 
-    /** What a plaintext PING written to the port gets back, within 2 s: nothing, or the connection closed. */
-    private static String plaintextReply(int hostPort) throws Exception {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", hostPort), 2000);
-            socket.setSoTimeout(2000);
-            OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            InputStream in = socket.getInputStream();
-            byte[] buffer = new byte[64];
-            int n = in.read(buffer);
-            return n < 0 ? "" : new String(buffer, 0, n, StandardCharsets.ISO_8859_1);
-        } catch (SocketTimeoutException e) {
-            return "";
-        } catch (java.io.IOException e) {
-            return ""; // reset by the server: no reply either
-        }
-    }
-
     @Test
     @Order(1)
     void nothingAnswersInPlaintextAndTheCaWorksFromRedisCli() throws Exception {
@@ -142,7 +118,7 @@ class TlsIT {
         for (Container c : nodes) {
             int port = portOf(c);
             int hostPort = Engine.hostPort(c.getId(), port);
-            String reply = plaintextReply(hostPort);
+            String reply = Probe.plaintextReply(hostPort);
             assertFalse(reply.contains("PONG") || reply.startsWith("-"), c.getNames()[0] + " answered plaintext: " + reply);
             assertThrows(RuntimeException.class, () -> {
                 try (Jedis plain = new Jedis(new HostAndPort("127.0.0.1", hostPort), DefaultJedisClientConfig.builder()
