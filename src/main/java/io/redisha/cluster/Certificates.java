@@ -85,6 +85,18 @@ final class Certificates {
                 }).orElse(null);
     }
 
+    /** The ids of the running nodes whose certificate expires within {@code tls.renew-within-days}. */
+    java.util.Set<String> due(List<Node> nodes) {
+        Instant due = Instant.now().plus(Duration.ofDays(tls.settings().renewWithinDays()));
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        served(nodes).forEach((n, c) -> {
+            if (c.getNotAfter().toInstant().isBefore(due)) {
+                ids.add(n.id());
+            }
+        });
+        return ids;
+    }
+
     /**
      * Renews, in place, the certificates that expire within {@code tls.renew-within-days}: Redis
      * servers at once, then the Sentinels one at a time, each back and answering before the next.
@@ -104,13 +116,8 @@ final class Certificates {
             }
         });
         List<String> renewed = new ArrayList<>();
-        if (!backend.replacesFiles() && !(redisDue.isEmpty() && sentinelsDue.isEmpty())) {
-            List<Node> all = new ArrayList<>(redisDue);
-            all.addAll(sentinelsDue);
-            progress.step("the certificates of " + names(all) + " expire within " + tls.settings().renewWithinDays()
-                    + " days; on " + backend.describe() + " they are renewed only when their nodes are replaced,"
-                    + " not in place");
-            return renewed;
+        if (!backend.replacesFiles()) {
+            return renewed; // the plan replaces the nodes due, one at a time (NodeSettings#certificatesDue)
         }
         if (!redisDue.isEmpty()) {
             progress.step("renewing the certificates of " + names(redisDue) + " in place (they expire within "

@@ -61,6 +61,7 @@ public final class Cluster implements AutoCloseable {
     private final ClusterTls tls;
     private volatile boolean tlsChecked;
     private final Certificates certificates;
+    private final NodeSettings settings;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this(backend, topology, context, progress, secrets, ClusterTls.none(), null);
@@ -96,7 +97,7 @@ public final class Cluster implements AutoCloseable {
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
-        NodeSettings settings = new NodeSettings(topology, secrets);
+        this.settings = new NodeSettings(topology, secrets);
         this.planner = new Planner(topology, settings);
         this.roll = new Roll(backend, observer, redis, settings, resets, readyWait,
                 this::replaceInSlot, progress, topology.sentinels().failoverTimeoutMillis());
@@ -195,7 +196,12 @@ public final class Cluster implements AutoCloseable {
                 .toList();
         List<CompletableFuture<Optional<ServerImage>>> versions = running.stream().filter(n -> n.service().isRedis())
                 .map(n -> CompletableFuture.supplyAsync(() -> runtime.server(n), workers.executor())).toList();
+        // where certificates cannot be renewed in place (Swarm), the nodes due for it are replaced one at a time
+        CompletableFuture<Void> due = tls.issues() && !backend.replacesFiles()
+                ? CompletableFuture.runAsync(() -> settings.certificatesDue(certificates.due(running)), workers.executor())
+                : CompletableFuture.completedFuture(null);
         Inspector.Observation o = observer.observe(d);
+        due.join();
         Node master = d.nodes().isEmpty() ? null : Inspector.currentMaster(o).orElse(null);
         List<ServerImage> servers = versions.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
         List<RuntimeSettings.Change> differences = changes.stream().map(CompletableFuture::join)

@@ -29,6 +29,8 @@ final class NodeSettings {
 
     private final Topology topology;
     private final Secrets secrets;
+    /** Nodes (by id) whose certificate is due for renewal where it cannot be renewed in place: replaced instead. */
+    private volatile java.util.Set<String> certificatesDue = java.util.Set.of();
 
     NodeSettings(Topology topology, Secrets secrets) {
         this.topology = topology;
@@ -64,6 +66,11 @@ final class NodeSettings {
         return String.join(",", pairs);
     }
 
+    /** The nodes (by id) whose certificate must be renewed by replacing them. */
+    void certificatesDue(java.util.Set<String> ids) {
+        certificatesDue = java.util.Set.copyOf(ids);
+    }
+
     /**
      * Why the node needs a new container: the fields whose recorded hash differs ("image redis:7 ->
      * redis:8", "memory"); empty when none does. A node that recorded nothing (made by an older
@@ -76,6 +83,9 @@ final class NodeSettings {
                 reasons.add("image " + node.image() + " -> " + topology.image());
             }
             return reasons;
+        }
+        if (certificatesDue.contains(node.id())) {
+            reasons.add("certificate expires within tls.renew-within-days");
         }
         Map<String, String> was = parse(node.settings());
         Map<String, String> now = containerFields(node.service(), node.index());

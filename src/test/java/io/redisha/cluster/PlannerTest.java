@@ -191,6 +191,21 @@ class PlannerTest {
         assertEquals(List.of(), new NodeSettings(tls, Secrets.none()).differences(withTls.find(Service.SENTINEL, 1).orElseThrow()));
     }
 
+    @Test
+    void nodesWhoseCertificateIsDueWhereItCannotBeRenewedInPlaceAreReplacedOneAtATime() {
+        Topology tls = withTls(V7, Tls.AuthClients.YES);
+        Deployment d = deployment(tls, 2, 3);
+        NodeSettings settings = new NodeSettings(tls, Secrets.none());
+        Node master = d.find(Service.MASTER, 1).orElseThrow();
+        Node sentinel = d.find(Service.SENTINEL, 2).orElseThrow();
+        settings.certificatesDue(java.util.Set.of(master.id(), sentinel.id()));
+        Plan plan = new Planner(tls, settings).plan(d, master, List.of(), List.of(REDIS_7), REDIS_7);
+        assertNull(plan.refusal(), plan.refusal());
+        assertEquals(List.of("switchover redisha-master-1: to redisha-replica-1",
+                "replace redisha-master-1: certificate expires within tls.renew-within-days",
+                "replace redisha-sentinel-2: certificate expires within tls.renew-within-days"), described(plan));
+    }
+
     private static Topology withTls(Topology t, Tls.AuthClients authClients) {
         return new Topology(t.project(), t.image(), t.bind(), t.master(), t.replicas(), t.sentinels(), t.auth(),
                 t.persistence(), t.resources(), t.platform(), new Tls(true, authClients, "tls", null, null, null, null, 365, 30));
