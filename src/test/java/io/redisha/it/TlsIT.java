@@ -225,6 +225,9 @@ class TlsIT {
             assertEquals("OK", after, "the TLS client writes through Sentinel after the failover");
         }
         assertNotEquals(before.getId(), master().getId(), "the master changed");
+        // the killed master started again through the restart protection, whose cli asked the Sentinels over TLS
+        String log = Engine.logs(before.getId());
+        assertTrue(log.contains("redisha: following the master the Sentinels name"), log);
     }
 
     @Test
