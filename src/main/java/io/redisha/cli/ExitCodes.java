@@ -18,6 +18,8 @@ public final class ExitCodes {
     public static final int CHECKS_FAILED = 8;
     public static final int BUSY = 9;
     public static final int COMMAND_FAILED = 10;
+    public static final int BACKUP_DAMAGED = 11;
+    public static final int BACKUP_FORMAT = 12;
 
     /** An exit code and what it means to the user. */
     public record Meaning(int code, String text) {
@@ -35,7 +37,9 @@ public final class ExitCodes {
             new Meaning(NO_FAILOVER, "failover-test: no failover within the timeout"),
             new Meaning(CHECKS_FAILED, "failover-test: a check failed (or more than --max-lost writes were lost)"),
             new Meaning(BUSY, "another redisha command is changing this project"),
-            new Meaning(COMMAND_FAILED, "cli: the node could not be reached, or it replied with an error"));
+            new Meaning(COMMAND_FAILED, "cli: the node could not be reached, or it replied with an error"),
+            new Meaning(BACKUP_DAMAGED, "backup, restore: the file fails its check (size, SHA-256 or the server's own check); nothing changed"),
+            new Meaning(BACKUP_FORMAT, "restore: the file's RDB format is newer than the deployment's server reads; nothing changed"));
 
     private ExitCodes() {
     }
