@@ -66,11 +66,20 @@ public final class Restore {
     }
 
     /**
-     * Checks the file and the deployment, and what would be replaced; changes nothing.
+     * A backup file that passed every check that needs no deployment.
      *
-     * @throws BackupException when the restore is refused
+     * @param manifest its manifest, or null without one
      */
-    public Plan plan(Path file, boolean force, boolean withoutManifest) {
+    public record CheckedFile(Path file, BackupManifest manifest, int rdbFormat, long keys, long expires) {
+    }
+
+    /**
+     * Checks the file against its manifest (size, SHA-256) and with the server of the topology's image
+     * (which refuses a format newer than it reads); changes nothing.
+     *
+     * @throws BackupException when the file is refused
+     */
+    public CheckedFile check(Path file, boolean withoutManifest) {
         if (!Files.isRegularFile(file)) {
             throw new BackupException(BackupException.Kind.REFUSED, file + ": no such file");
         }
@@ -79,37 +88,52 @@ public final class Restore {
             throw new BackupException(BackupException.Kind.REFUSED, file + " has no manifest " + BackupManifest.of(file)
                     + " to check it against (--no-manifest restores it without); nothing was changed");
         }
+        manifest.ifPresent(m -> checkAgainst(file, m));
+        RdbHeader header;
         try {
-            manifest.ifPresent(m -> checkAgainst(file, m));
-            RdbHeader header = RdbHeader.read(file).orElseThrow(() -> new BackupException(BackupException.Kind.DAMAGED,
+            header = RdbHeader.read(file).orElseThrow(() -> new BackupException(BackupException.Kind.DAMAGED,
                     file + " is not an RDB file (no REDIS header); nothing was changed"));
-            if (cluster.topology().persistence() == Persistence.AOF) {
-                throw new BackupException(BackupException.Kind.REFUSED, "restore into a deployment with persistence: aof "
-                        + "is not supported (the master would load its append-only file); nothing was changed");
-            }
-            ClusterStatus status = cluster.status();
-            if (status.master() == null) {
-                throw new BackupException(BackupException.Kind.REFUSED, "project " + cluster.topology().project()
-                        + " has no master to restore into (run redisha up); nothing was changed");
-            }
-            Node master = cluster.deployment().named(status.master()).orElseThrow();
-            progress.step("checking " + file.getFileName() + " with " + RdbCheck.program(cluster.server()) + " of "
-                    + cluster.server().image());
-            RdbCheck check = RdbCheck.run(Backups.snapshots(cluster), cluster.server(), file);
-            Map<String, Long> now = keys(master);
-            long held = Info.total(now);
-            if (held > 0 && !force) {
-                throw new BackupException(BackupException.Kind.REFUSED, "the deployment holds " + held + " keys on "
-                        + master.name() + "; --force replaces them with the backup's " + check.keys()
-                        + " (--dry-run shows what would be replaced); nothing was changed");
-            }
-            List<String> replicas = status.nodes().stream().filter(n -> !n.name().equals(master.name()))
-                    .map(NodeStatus::name).toList();
-            return new Plan(file, manifest.orElse(null), header.format(), check.keys(), check.expires(), master.name(),
-                    now, replicas);
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file + " failed: " + e.getMessage(), e);
         }
+        if (cluster.topology().persistence() == Persistence.AOF) {
+            throw new BackupException(BackupException.Kind.REFUSED, "restore into a deployment with persistence: aof "
+                    + "is not supported (the master would load its append-only file); nothing was changed");
+        }
+        progress.step("checking " + file.getFileName() + " with " + RdbCheck.program(cluster.server()) + " of "
+                + cluster.server().image());
+        RdbCheck check = RdbCheck.run(Backups.snapshots(cluster), cluster.server(), file);
+        return new CheckedFile(file, manifest.orElse(null), header.format(), check.keys(), check.expires());
+    }
+
+    /**
+     * Checks the file and the deployment, and what would be replaced; changes nothing.
+     *
+     * @throws BackupException when the restore is refused
+     */
+    public Plan plan(Path file, boolean force, boolean withoutManifest) {
+        return plan(check(file, withoutManifest), force);
+    }
+
+    /** What the restore of a checked file would replace; refused when the deployment holds keys, unless forced. */
+    public Plan plan(CheckedFile file, boolean force) {
+        ClusterStatus status = cluster.status();
+        if (status.master() == null) {
+            throw new BackupException(BackupException.Kind.REFUSED, "project " + cluster.topology().project()
+                    + " has no master to restore into (run redisha up); nothing was changed");
+        }
+        Node master = cluster.deployment().named(status.master()).orElseThrow();
+        Map<String, Long> now = keys(master);
+        long held = Info.total(now);
+        if (held > 0 && !force) {
+            throw new BackupException(BackupException.Kind.REFUSED, "the deployment holds " + held + " keys on "
+                    + master.name() + "; --force replaces them with the backup's " + file.keys()
+                    + " (--dry-run shows what would be replaced); nothing was changed");
+        }
+        List<String> replicas = status.nodes().stream().filter(n -> !n.name().equals(master.name()))
+                .map(NodeStatus::name).toList();
+        return new Plan(file.file(), file.manifest(), file.rdbFormat(), file.keys(), file.expires(), master.name(),
+                now, replicas);
     }
 
     /** Size first (a truncated file says so), then the checksum. */

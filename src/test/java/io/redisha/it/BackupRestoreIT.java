@@ -275,4 +275,24 @@ class BackupRestoreIT {
         assertTrue(Files.exists(Path.of(last)) && !Files.exists(Path.of(first)) && !Files.exists(Path.of(first + ".json")),
                 left::toString);
     }
+
+    @Test
+    @Order(6)
+    void upFromABackupCreatesANewDeploymentHoldingItsData() throws Exception {
+        Cli.Result deployed = redis7.run("up", "--from-backup", backup.toString());
+        assertEquals(6, deployed.exitCode(), deployed::toString);
+        assertTrue(deployed.err().contains("already deployed"), deployed::toString);
+
+        Cli fresh = redis7.create("bknew", "image: redis:7\nreplicas: 1\n");
+        Cli.Result up = fresh.run("up", "--from-backup", backup.toString());
+        assertEquals(0, up.exitCode(), up::toString);
+        Probe.assertReady(fresh.project(), 1, 3);
+        for (Container node : Engine.containers(fresh.project())) {
+            if (!"sentinel".equals(node.getLabels().get("io.redisha.service"))) {
+                try (Jedis j = Probe.redis(node.getId())) {
+                    assertEquals(values, values(j), node.getNames()[0]);
+                }
+            }
+        }
+    }
 }
