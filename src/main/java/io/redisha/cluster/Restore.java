@@ -1,5 +1,7 @@
 package io.redisha.cluster;
 
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import io.redisha.backend.Node;
 import io.redisha.backend.Snapshots;
 import io.redisha.topology.Persistence;
@@ -52,7 +54,7 @@ public final class Restore {
      * @param keysNow     the master's keys now, by database
      * @param replicas    the replicas that will copy the restored data
      */
-    public record Plan(Path file, BackupManifest manifest, int rdbFormat, long fileKeys, long fileExpires,
+    public record Plan(@JsonSerialize(using = ToStringSerializer.class) Path file, BackupManifest manifest, int rdbFormat, long fileKeys, long fileExpires,
                        String master, Map<String, Long> keysNow, List<String> replicas) {
     }
 
