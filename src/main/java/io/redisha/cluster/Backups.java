@@ -192,10 +192,15 @@ public final class Backups {
         }
     }
 
-    /** A snapshot finished since {@code before}: the count of saves went up (or, without it, the time of the last). */
+    /**
+     * The snapshot asked for is written: the count of saves went up by one, or by two when one was in
+     * progress when it was asked for (BGSAVE SCHEDULE runs after it); without the count (Redis 6.2), the
+     * time of the last save changed.
+     */
     static boolean newSave(Map<String, String> before, Map<String, String> now) {
         if (before.containsKey("rdb_saves") && now.containsKey("rdb_saves")) {
-            return Long.parseLong(now.get("rdb_saves")) > Long.parseLong(before.get("rdb_saves"));
+            long wanted = "1".equals(before.get("rdb_bgsave_in_progress")) ? 2 : 1;
+            return Long.parseLong(now.get("rdb_saves")) - Long.parseLong(before.get("rdb_saves")) >= wanted;
         }
         return !now.getOrDefault("rdb_last_save_time", "").equals(before.getOrDefault("rdb_last_save_time", ""));
     }

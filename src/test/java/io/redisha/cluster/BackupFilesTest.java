@@ -154,6 +154,9 @@ class BackupFilesTest {
     void aNewSnapshotIsOneMoreSaveOrANewSaveTime() {
         assertTrue(Backups.newSave(Map.of("rdb_saves", "3"), Map.of("rdb_saves", "4")));
         assertFalse(Backups.newSave(Map.of("rdb_saves", "3"), Map.of("rdb_saves", "3")));
+        // one in progress when asked: that one is older than the request, the next is the one asked for
+        assertFalse(Backups.newSave(Map.of("rdb_saves", "3", "rdb_bgsave_in_progress", "1"), Map.of("rdb_saves", "4")));
+        assertTrue(Backups.newSave(Map.of("rdb_saves", "3", "rdb_bgsave_in_progress", "1"), Map.of("rdb_saves", "5")));
         assertTrue(Backups.newSave(Map.of("rdb_last_save_time", "10"), Map.of("rdb_last_save_time", "11")));
         assertFalse(Backups.newSave(Map.of("rdb_last_save_time", "10"), Map.of("rdb_last_save_time", "10")));
     }
