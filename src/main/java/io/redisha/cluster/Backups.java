@@ -60,40 +60,23 @@ public final class Backups {
     public Taken take(String to, boolean requireReplica, Integer keep, Duration timeout) {
         Snapshots snapshots = snapshots(cluster);
         ServerImage server = cluster.server();
-        ClusterStatus status = cluster.status();
-        Deployment d = cluster.deployment();
-        Optional<Node> replica = status.nodes().stream()
-                .filter(n -> "running".equals(n.state()) && "up".equals(n.link()) && status.master() != null
-                        && status.master().equals(n.replicaOf()))
-                .map(n -> d.named(n.name()).orElse(null)).filter(n -> n != null && n.dial() != null).findFirst();
-        String warning = null;
-        Node source;
-        if (replica.isPresent()) {
-            source = replica.get();
-        } else if (requireReplica) {
-            throw new BackupException(BackupException.Kind.REFUSED, "no healthy replica to take the snapshot on "
-                    + "(--require-replica); nothing was written");
-        } else {
-            source = d.named(Optional.ofNullable(status.master()).orElseThrow(() -> new BackupException(
-                    BackupException.Kind.REFUSED, "no master and no healthy replica to take the snapshot on")))
-                    .orElseThrow();
-            warning = "no healthy replica: the snapshot was taken on the master " + source.name()
-                    + ", which forks for it";
-            progress.step("warning: " + warning);
+        Source source = source(requireReplica);
+        if (source.warning() != null) {
+            progress.step("warning: " + source.warning());
         }
         Instant started = Instant.now();
         Path target = target(to, cluster.topology().project(), started);
         Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
         try {
-            Snapshot snapshot = snapshot(source, timeout);
-            progress.step("copying " + snapshot.path() + " out of " + source.name());
-            String sha = copy(snapshots, source, snapshot.path(), partial);
+            Snapshot snapshot = snapshot(source.node(), timeout);
+            progress.step("copying " + snapshot.path() + " out of " + source.node().name());
+            String sha = copy(snapshots, source.node(), snapshot.path(), partial);
             if (cluster.topology().persistence() == Persistence.OFF) {
-                snapshots.removeFile(source, snapshot.path());
+                snapshots.removeFile(source.node(), snapshot.path());
             }
             long size = Files.size(partial);
             RdbHeader header = RdbHeader.read(partial).orElseThrow(() -> new BackupException(
-                    BackupException.Kind.DAMAGED, "the snapshot copied from " + source.name() + " is not an RDB file"));
+                    BackupException.Kind.DAMAGED, "the snapshot copied from " + source.node().name() + " is not an RDB file"));
             progress.step("checking the snapshot with " + RdbCheck.program(server) + " of " + server.image());
             RdbCheck check = RdbCheck.run(snapshots, server, partial);
             if (!Checksums.sha256(partial).equals(sha)) {
@@ -101,7 +84,7 @@ public final class Backups {
             }
             BackupManifest manifest = new BackupManifest(BackupManifest.WRITER,
                     Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), cluster.topology().project(),
-                    target.getFileName().toString(), source.name(), source == replica.orElse(null) ? "replica" : "master",
+                    target.getFileName().toString(), source.node().name(), source.isReplica() ? "replica" : "master",
                     server.image(), server.flavour(), header.serverVersion() != null ? header.serverVersion() : server.version(),
                     header.format(), header.replicationId(), header.replicationOffset(), snapshot.keysPerDb(),
                     check.keys(), check.expires(), size, sha);
@@ -113,7 +96,7 @@ public final class Backups {
             List<Path> removed = keep == null ? List.of() : Retention.apply(target.getParent(),
                     cluster.topology().project(), keep);
             removed.forEach(p -> progress.step("removed older backup " + p));
-            return new Taken(target, manifestFile, manifest, warning, removed);
+            return new Taken(target, manifestFile, manifest, source.warning(), removed);
         } catch (IOException e) {
             throw new UncheckedIOException("writing the backup " + target + " failed: " + e.getMessage(), e);
         } finally {
@@ -123,6 +106,34 @@ public final class Backups {
                 progress.step("could not remove " + partial + ": " + e.getMessage());
             }
         }
+    }
+
+    /** The node a snapshot is taken on, and why it is not a replica (null when it is). */
+    private record Source(Node node, String warning) {
+        boolean isReplica() {
+            return warning == null;
+        }
+    }
+
+    /** A healthy replica (running, linked to the current master); else the master, unless a replica is required. */
+    private Source source(boolean requireReplica) {
+        ClusterStatus status = cluster.status();
+        Deployment d = cluster.deployment();
+        Optional<Node> replica = status.nodes().stream()
+                .filter(n -> "running".equals(n.state()) && "up".equals(n.link()) && status.master() != null
+                        && status.master().equals(n.replicaOf()))
+                .map(n -> d.named(n.name()).orElse(null)).filter(n -> n != null && n.dial() != null).findFirst();
+        if (replica.isPresent()) {
+            return new Source(replica.get(), null);
+        }
+        if (requireReplica) {
+            throw new BackupException(BackupException.Kind.REFUSED, "no healthy replica to take the snapshot on "
+                    + "(--require-replica); nothing was written");
+        }
+        Node master = Optional.ofNullable(status.master()).flatMap(d::named).orElseThrow(() -> new BackupException(
+                BackupException.Kind.REFUSED, "no master and no healthy replica to take the snapshot on"));
+        return new Source(master, "no healthy replica: the snapshot was taken on the master " + master.name()
+                + ", which forks for it");
     }
 
     /** The backend's snapshot files, or a refusal when it has none. */

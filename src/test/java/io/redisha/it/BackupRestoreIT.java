@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * backup and restore on a real engine: a snapshot taken on a replica, checked and described by its
  * manifest; the data of a FLUSHALL brought back on every node; the files a restore refuses before
- * anything changes; retention. Two deployments shared by the tests: Redis 7 without persistence, and
- * Redis 8 with rdb (whose backup Redis 7 cannot read).
+ * anything changes; retention. Three deployments shared by the tests: Redis 7 without persistence,
+ * Redis 8 with rdb (whose backup Redis 7 cannot read), Valkey 8.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
@@ -49,6 +49,8 @@ class BackupRestoreIT {
     static final Deployment redis7 = Deployment.of("bk7", "image: redis:7\npersistence: off\n").up();
     @RegisterExtension
     static final Deployment redis8 = Deployment.of("bk8", "image: redis:8\npersistence: rdb\nreplicas: 1\n").up();
+    @RegisterExtension
+    static final Deployment valkey = Deployment.of("bkvk", "image: valkey/valkey:8\nreplicas: 1\n").up();
 
     private static Path dir;
     /** The first backup of the Redis 7 deployment, and what each key's DUMP was then. */
@@ -60,6 +62,7 @@ class BackupRestoreIT {
         dir = Files.createTempDirectory("redisha-bk");
         writeKeys(Probe.master(redis7.project()).getId());
         writeKeys(Probe.master(redis8.project()).getId());
+        writeKeys(Probe.master(valkey.project()).getId());
     }
 
     /** 1000 keys of every common type, a tenth of the strings with a time to live. */
@@ -291,6 +294,34 @@ class BackupRestoreIT {
             if (!"sentinel".equals(node.getLabels().get("io.redisha.service"))) {
                 try (Jedis j = Probe.redis(node.getId())) {
                     assertEquals(values, values(j), node.getNames()[0]);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
+    void valkeyIsBackedUpAndRestoredWithItsOwnCheck() throws Exception {
+        Map<String, Object> before;
+        String master = Probe.master(valkey.project()).getId();
+        try (Jedis m = Probe.redis(master)) {
+            before = values(m);
+        }
+        JsonNode manifest = backupJson(valkey, "--require-replica").get("manifest");
+        assertEquals("valkey", manifest.get("server").asText());
+        assertEquals(11, manifest.get("rdbFormat").asInt(), "Valkey 8.1 writes RDB format 11");
+        assertEquals(KEYS, manifest.get("keys").asLong());
+        try (Jedis m = Probe.redis(master)) {
+            m.flushAll();
+        }
+        Path file = dir.resolve(manifest.get("file").asText());
+        Cli.Result restored = valkey.run("restore", file.toString(), "--output", "json");
+        assertEquals(0, restored.exitCode(), restored::toString);
+        assertEquals(KEYS, JSON.readTree(restored.out()).get("keys").get("db0").asLong(), restored::toString);
+        for (Container node : Engine.containers(valkey.project())) {
+            if (!"sentinel".equals(node.getLabels().get("io.redisha.service"))) {
+                try (Jedis j = Probe.redis(node.getId())) {
+                    assertEquals(before, values(j), node.getNames()[0]);
                 }
             }
         }
