@@ -124,6 +124,11 @@ public final class Restore {
             throw new BackupException(BackupException.Kind.REFUSED, "project " + cluster.topology().project()
                     + " has no master to restore into (run redisha up); nothing was changed");
         }
+        if (!status.ready()) {
+            // the end of a restore is the deployment ready again: it must be so to begin with
+            throw new BackupException(BackupException.Kind.REFUSED, "project " + cluster.topology().project()
+                    + " is not ready (" + String.join("; ", status.notReady()) + "); run redisha up first; nothing was changed");
+        }
         Node master = cluster.deployment().named(status.master()).orElseThrow();
         Map<String, Long> now = keys(master);
         long held = Info.total(now);
