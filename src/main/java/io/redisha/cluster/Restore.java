@@ -105,6 +105,10 @@ public final class Restore {
         progress.step("checking " + file.getFileName() + " with " + RdbCheck.program(cluster.server()) + " of "
                 + cluster.server().image());
         RdbCheck check = RdbCheck.run(Backups.snapshots(cluster), cluster.server(), file);
+        if (manifest.isPresent() && manifest.get().keys() != null && manifest.get().keys() != check.keys()) {
+            throw new BackupException(BackupException.Kind.DAMAGED, file + " holds " + check.keys() + " keys, its manifest "
+                    + "says " + manifest.get().keys() + "; nothing was changed");
+        }
         return new CheckedFile(file, manifest.orElse(null), header.format(), check.keys(), check.expires());
     }
 
