@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.GeneralCodingRules.ACCESS_STANDARD_STREAMS;
@@ -47,6 +49,7 @@ class ArchitectureTest {
                 .layer("topology").definedBy("io.redisha.topology..")
                 .layer("backend").definedBy("io.redisha.backend..")
                 .layer("wait").definedBy("io.redisha.wait..")
+                .layer("tls").definedBy("io.redisha.tls..")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer()
                 .whereLayer("report").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("failover").mayOnlyBeAccessedByLayers("cli", "report")
@@ -54,6 +57,15 @@ class ArchitectureTest {
                 .whereLayer("sentinel").mayOnlyBeAccessedByLayers("cli", "failover", "cluster")
                 .whereLayer("topology").mayOnlyBeAccessedByLayers("cli", "failover", "cluster", "sentinel")
                 .whereLayer("backend").mayOnlyBeAccessedByLayers("cli", "report", "failover", "cluster", "sentinel")
+                .whereLayer("tls").mayOnlyBeAccessedByLayers("cli", "report", "failover", "cluster", "sentinel")
+                .check(classes);
+    }
+
+    @Test
+    void theCertificatesPackageDependsOnNoOtherRedishaPackage() {
+        noClasses().that().resideInAPackage("io.redisha.tls..")
+                .should().dependOnClassesThat(resideInAPackage("io.redisha..").and(resideOutsideOfPackage("io.redisha.tls..")))
+                .because("the packages above use it, and it uses none of them")
                 .check(classes);
     }
 

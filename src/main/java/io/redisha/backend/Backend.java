@@ -40,6 +40,21 @@ public interface Backend extends AutoCloseable {
     List<String> logs(Node node, int lines);
 
     /**
+     * Replaces files of a running node in place, each owned as the file it replaces and readable by
+     * its owner only; the node keeps running (its server reads them when told to).
+     *
+     * @throws BackendException when this backend cannot
+     */
+    default void replaceFiles(Node node, Map<String, byte[]> files) {
+        throw new BackendException("replacing the files of a running node is not supported on " + describe());
+    }
+
+    /** Whether {@link #replaceFiles} works here. */
+    default boolean replacesFiles() {
+        return false;
+    }
+
+    /**
      * Reads the node's log into {@code onLine}, one line at a time and in order, on a thread of the
      * backend's: the last {@code tail} lines (all of them when negative), then, when {@code follow},
      * each new line as the node writes it until the returned stream is closed or the node stops.

@@ -10,6 +10,10 @@ public final class Naming {
     public static final String DATA_DIR = "/data";
     public static final String REDIS_CONFIG_PATH = DATA_DIR + "/redis.conf";
     public static final String SENTINEL_CONFIG_PATH = DATA_DIR + "/sentinel.conf";
+    /** A node's TLS files: its certificate, its key and the CA certificates it trusts. */
+    public static final String TLS_CERT_PATH = DATA_DIR + "/tls/node.crt";
+    public static final String TLS_KEY_PATH = DATA_DIR + "/tls/node.key";
+    public static final String TLS_CA_PATH = DATA_DIR + "/tls/ca.crt";
 
     private Naming() {
     }

@@ -37,7 +37,7 @@ public class ConnectCommand implements Callable<Integer> {
         try (Session session = Session.open(project, spec.commandLine().getErr())) {
             session.requireDeployed();
             ClientAccess access = ClientAccess.of(session.cluster.refresh(), session.loaded.topology(),
-                    PasswordSources.of(session.loaded));
+                    PasswordSources.of(session.loaded), session.cluster.tls());
             if (access.sentinels().isEmpty()) {
                 throw new UserException(ExitCodes.NOT_READY, "no Sentinel of project " + access.project()
                         + " is running (redisha up starts them)");

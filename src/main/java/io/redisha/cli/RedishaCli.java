@@ -54,14 +54,23 @@ public class RedishaCli {
         ENGINE_COMMANDS.put("connect", ConnectCommand.class);
         ENGINE_COMMANDS.put("backup", BackupCommand.class);
         ENGINE_COMMANDS.put("restore", RestoreCommand.class);
+        ENGINE_COMMANDS.put("doctor", DoctorCommand.class);
     }
 
     /** Every command. */
     static CommandLine commandLine(RedishaCli root) {
         CommandLine cli = new CommandLine(root);
+        cli.addSubcommand("init", InitCommand.class);
         ENGINE_COMMANDS.forEach(cli::addSubcommand);
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.addSubcommand(new AutoComplete.GenerateCompletion());
+        return cli;
+    }
+
+    /** Every command, described as the usage help shows them: for the manual pages and completion. */
+    static CommandLine describedCommandLine() {
+        CommandLine cli = commandLine(new RedishaCli());
+        describeEveryCommand(cli);
         return cli;
     }
 
@@ -172,24 +181,45 @@ public class RedishaCli {
     }
 
     /**
-     * The project version, from a resource Maven filters at build time: the same in the shaded jar,
-     * in target/classes and in tests.
+     * The project version and build date, from a resource Maven filters at build time, and the git
+     * commit, from one the build writes: the same in the shaded jar, in target/classes and in tests.
      */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{"redisha " + projectVersion()};
+            Properties build = buildProperties();
+            return new String[]{"redisha " + projectVersion(),
+                    "commit " + commit() + ", built " + value(build, "date", "unknown")};
+        }
+
+        /** The build writes the commit to a resource of its own (pom.xml); a build outside git wrote "unknown". */
+        private static String commit() {
+            try (InputStream in = RedishaCli.class.getResourceAsStream("commit")) {
+                String commit = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+                return commit.matches("[0-9a-f]{4,40}") ? commit : "unknown";
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read redisha's commit resource", e);
+            }
         }
 
         static String projectVersion() {
+            // unfiltered (compiled outside Maven): say so rather than print a placeholder
+            return value(buildProperties(), "version", "(development build)");
+        }
+
+        private static String value(Properties build, String key, String unknown) {
+            String value = build.getProperty(key, "");
+            // compiled outside Maven, the resource holds the placeholder
+            return value.isBlank() || value.startsWith("${") ? unknown : value;
+        }
+
+        private static Properties buildProperties() {
             try (InputStream in = RedishaCli.class.getResourceAsStream("version.properties")) {
                 Properties properties = new Properties();
                 if (in != null) {
                     properties.load(in);
                 }
-                String version = properties.getProperty("version", "");
-                // unfiltered (compiled outside Maven): say so rather than print a placeholder
-                return version.isBlank() || version.startsWith("${") ? "(development build)" : version;
+                return properties;
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read redisha's version resource", e);
             }

@@ -9,6 +9,8 @@ import io.redisha.topology.Platform;
 import io.redisha.topology.Sentinels;
 import io.redisha.topology.Topology;
 import io.redisha.cluster.Cluster;
+import io.redisha.cluster.ClusterTls;
+import io.redisha.tls.TlsException;
 import io.redisha.cluster.Progress;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.LoadedTopology;
@@ -61,13 +63,19 @@ final class Session implements AutoCloseable {
         } catch (TopologyException e) {
             throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
         }
+        ClusterTls tls;
+        try {
+            tls = ClusterTls.open(loaded);
+        } catch (TlsException e) {
+            throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
+        }
         Backend backend = connect(loaded.topology(), secrets);
         ProjectLock lock = null;
         try {
             // commands that change the project run from this machine: a lock file here serialises them
             lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
             Cluster cluster = new Cluster(backend, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
-                    secrets);
+                    secrets, tls);
             return new Session(loaded, backend, cluster, lock);
         } catch (RuntimeException e) {
             if (lock != null) {

@@ -20,6 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -57,24 +58,41 @@ public final class Cluster implements AutoCloseable {
     private final Roll roll;
     private volatile AddressPlan addressPlan;
     private volatile ServerImage server;
+    private final ClusterTls tls;
+    private volatile boolean tlsChecked;
+    private final Certificates certificates;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
-        this(backend, topology, context, progress, secrets, null);
+        this(backend, topology, context, progress, secrets, ClusterTls.none(), null);
     }
 
-    /** @param probe how nodes are asked what they are; null for Jedis (a model in unit tests) */
+    /** @param tls the deployment's TLS material, {@link ClusterTls#none()} for plaintext */
+    public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets,
+                   ClusterTls tls) {
+        this(backend, topology, context, progress, secrets, tls, null);
+    }
+
+    /** A model of the nodes in unit tests. */
     Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets,
             Probe probe) {
+        this(backend, topology, context, progress, secrets, ClusterTls.none(), probe);
+    }
+
+    /** @param probe how nodes are asked what they are; null for Jedis */
+    private Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets,
+                    ClusterTls tls, Probe probe) {
+        this.tls = tls;
         this.backend = backend;
         this.topology = topology;
         this.context = context;
         this.progress = progress;
         AddressMapper mapper = new AddressMapper(() -> refresh().dialTable());
         this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
-                secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS);
+                secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
-        this.factory = new NodeFactory(topology, secrets, context, this::server);
+        this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls);
         this.resets = new SentinelResets(observer, redis, progress);
+        this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
@@ -86,6 +104,11 @@ public final class Cluster implements AutoCloseable {
 
     public Topology topology() {
         return topology;
+    }
+
+    /** The deployment's TLS material; {@link ClusterTls#enabled()} is false for plaintext. */
+    public ClusterTls tls() {
+        return tls;
     }
 
     public Backend backend() {
@@ -124,6 +147,16 @@ public final class Cluster implements AutoCloseable {
         if (s == null) {
             s = ServerImage.detect(backend, topology.image());
             server = s;
+        }
+        return s;
+    }
+
+    /** The server, checked once (when TLS is on) to serve TLS before the first node is made. */
+    private synchronized ServerImage serverForNodes() {
+        ServerImage s = server();
+        if (tls.enabled() && !tlsChecked) {
+            s.requireTls(backend);
+            tlsChecked = true;
         }
         return s;
     }
@@ -247,6 +280,7 @@ public final class Cluster implements AutoCloseable {
                 ? readyWait.await(expected, deadline, before == look.observation().deployment()
                         ? observer.judge(look.observation(), expected) : observer.inspect(before, expected))
                 : converge(expected, before, missing, deadline);
+        ready = renewCertificates(expected, ready, deadline);
         if (nothingToCreate && plan.isEmpty()) {
             // every node ran when the plan read its settings, and none differed: the roll would ask again
             return ready;
@@ -257,6 +291,17 @@ public final class Cluster implements AutoCloseable {
         // a replaced Sentinel leaves the image it ran on unused
         removeOldImages();
         return readyWait.await(expected, Await.deadline(timeout));
+    }
+
+    /** Renews the certificates due for it, in place; waits until ready again when a Sentinel was restarted. */
+    private ClusterStatus renewCertificates(Expected expected, ClusterStatus ready, long deadline) {
+        if (!tls.issues()) {
+            return ready;
+        }
+        List<Node> nodes = refresh().nodes();
+        List<String> renewed = certificates.renewDue(nodes, deadline);
+        boolean restarted = nodes.stream().anyMatch(n -> n.service() == Service.SENTINEL && renewed.contains(n.name()));
+        return restarted ? readyWait.await(expected, deadline) : ready;
     }
 
     /**
@@ -505,11 +550,16 @@ public final class Cluster implements AutoCloseable {
     // ---- observing -------------------------------------------------------------------------
 
     public ClusterStatus status() {
-        return observer.status(Expected.of(topology));
+        return status(Expected.of(topology));
     }
 
     public ClusterStatus status(Expected expected) {
-        return observer.status(expected);
+        ClusterStatus status = observer.status(expected);
+        if (!tls.enabled()) {
+            return status;
+        }
+        return status.withCertificate(Certificates.soonest(certificates.served(observer.deployment().nodes()),
+                tls.settings().renewWithinDays(), Instant.now()));
     }
 
     /**

@@ -103,6 +103,6 @@ final class HoldBack {
     private void startAsReplicas(List<Node> stopped, Node master) {
         String masterHost = NodeFactory.masterHost(master, backend);
         workers.runAll(stopped.stream().<Runnable>map(
-                n -> () -> backend.startWith(n, factory.redis(n.service(), n.index(), masterHost).files())).toList());
+                n -> () -> backend.startWith(n, factory.redis(n.service(), n.index(), masterHost, n.networkIp()).files())).toList());
     }
 }

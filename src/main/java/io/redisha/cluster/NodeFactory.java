@@ -37,9 +37,15 @@ final class NodeFactory {
     private Template sentinelTemplate;
     private Template redisTemplate;
     private final NodeSettings settings;
+    private final ClusterTls tls;
 
     /** @param server the server of the topology's image, found when the first node is made */
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
+        this(topology, secrets, context, server, ClusterTls.none());
+    }
+
+    NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server, ClusterTls tls) {
+        this.tls = tls;
         this.topology = topology;
         this.secrets = secrets;
         this.server = server;
@@ -126,6 +132,7 @@ final class NodeFactory {
             lines.add("requirepass " + Template.quote(secrets.redisPassword()));
             lines.add("masterauth " + Template.quote(secrets.redisPassword()));
         }
+        lines.addAll(tls.directives(Service.MASTER.port()));
         return lines;
     }
 
@@ -139,6 +146,7 @@ final class NodeFactory {
             // Sentinels authenticate to each other with it too
             lines.add("sentinel sentinel-pass " + Template.quote(secrets.sentinelPassword()));
         }
+        lines.addAll(tls.directives(Service.SENTINEL.port()));
         return lines;
     }
 
@@ -217,8 +225,13 @@ final class NodeFactory {
 
     private NodeSpec spec(Service service, int index, String image, List<String> cmd, Integer hostPort,
                           String configPath, String config, String volume, Long memoryBytes, String address) {
-        return new NodeSpec(Naming.container(topology.project(), service, index), service, index, image, cmd,
-                topology.bind(), hostPort, Map.of(configPath, config.getBytes(StandardCharsets.UTF_8)), volume,
+        String name = Naming.container(topology.project(), service, index);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(configPath, config.getBytes(StandardCharsets.UTF_8));
+        List<String> names = new ArrayList<>(List.of(name));
+        names.addAll(Naming.aliases(service));
+        files.putAll(tls.nodeFiles(name, names, address == null ? List.of() : List.of(address)));
+        return new NodeSpec(name, service, index, image, cmd, topology.bind(), hostPort, files, volume,
                 memoryBytes, address, settings.recorded(service, index));
     }
 }

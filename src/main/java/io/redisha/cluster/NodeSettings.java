@@ -24,6 +24,9 @@ import java.util.Map;
  * learnt about the others, so a node recreated after a failover records the same settings.
  */
 final class NodeSettings {
+    /** The field that says TLS is on; a node recording it differs from a topology without TLS. */
+    static final String TLS = "tls";
+
     private final Topology topology;
     private final Secrets secrets;
 
@@ -45,6 +48,11 @@ final class NodeSettings {
             fields.put("persistence", topology.persistence().name());
             fields.put("restart-protection", topology.master().restartProtection() ? "on" : "off");
             fields.put("auth", "redis " + secrets.redisPassword());
+        }
+        if (topology.tls().enabled()) {
+            // recorded only with TLS on, so that nodes made without it record what they did before
+            fields.put(TLS, "on");
+            fields.put("tls-auth-clients", topology.tls().authClients().word());
         }
         return fields;
     }
@@ -70,7 +78,11 @@ final class NodeSettings {
             return reasons;
         }
         Map<String, String> was = parse(node.settings());
-        containerFields(node.service(), node.index()).forEach((field, value) -> {
+        Map<String, String> now = containerFields(node.service(), node.index());
+        if (was.containsKey(TLS) && !now.containsKey(TLS)) {
+            reasons.add(TLS);
+        }
+        now.forEach((field, value) -> {
             if (!hash(field, value).equals(was.get(field))) {
                 if (!field.equals("image")) {
                     reasons.add(field);

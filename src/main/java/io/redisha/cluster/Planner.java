@@ -96,6 +96,9 @@ final class Planner {
             if (e.getValue().contains("auth")) {
                 return "the passwords (auth) changed, and nodes with the new one cannot talk to nodes with the old one";
             }
+            if (e.getValue().contains(NodeSettings.TLS)) {
+                return "TLS was turned on or off, and nodes with TLS cannot talk to nodes without (nor can their clients)";
+            }
             if (e.getValue().contains("master-name")) {
                 return "sentinels.master-name changed, and Sentinels under different names cannot agree";
             }

@@ -99,6 +99,29 @@ public record ServerImage(String image, String flavour, String version, String b
         return Optional.of(new ServerImage(image, m.group(1).toLowerCase(Locale.ROOT), version, program));
     }
 
+    /**
+     * Refuses a server built without TLS: it is started once, without a network, on a TLS port with
+     * certificate files that do not exist. One built with TLS fails to load them; one without does
+     * not know the directive, or says it has no TLS.
+     *
+     * @throws PreflightException (nothing was created) when the server cannot serve TLS
+     */
+    void requireTls(Backend backend) {
+        Optional<String> output = backend.runOnce(image, binary, List.of("--port", "0", "--tls-port", "6379",
+                "--tls-cert-file", "/nonexistent/redisha.crt", "--tls-key-file", "/nonexistent/redisha.key",
+                "--tls-ca-cert-file", "/nonexistent/redisha-ca.crt"));
+        if (output.isEmpty() || !tlsCapable(output.get())) {
+            throw new PreflightException("image " + image + " (topology `image`) runs " + describe()
+                    + " built without TLS, and tls.enabled is true (nothing was created)");
+        }
+    }
+
+    /** Whether a server's output, started with missing certificate files, shows it tried to load them. */
+    static boolean tlsCapable(String output) {
+        String lower = output.toLowerCase(Locale.ROOT);
+        return lower.contains("redisha.crt") && !lower.contains("bad directive") && !lower.contains("not supported");
+    }
+
     /** Why redisha cannot run this server, or null when it can. */
     static String refusal(ServerImage server) {
         int[] v = numbers(server.version());

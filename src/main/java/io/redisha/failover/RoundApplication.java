@@ -69,7 +69,7 @@ final class RoundApplication implements AutoCloseable {
      */
     static Map<String, String> environment(Cluster cluster, WhileCommand command, int round, String fault) {
         Map<String, String> env = new LinkedHashMap<>(ClientAccess.of(cluster.refresh(), cluster.topology(),
-                command.passwords()).environment());
+                command.passwords(), cluster.tls()).environment());
         env.put("REDISHA_ROUND", Integer.toString(round));
         env.put("REDISHA_FAULT", fault);
         return env;

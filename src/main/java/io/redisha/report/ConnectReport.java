@@ -33,6 +33,16 @@ public final class ConnectReport {
         out.append("sentinels    ").append(String.join(" ", access.sentinels())).append('\n');
         password(out, "password", access.redisPassword());
         password(out, "sentinel password", access.sentinelPassword());
+        ClientAccess.TlsFiles tls = access.tls();
+        if (tls != null) {
+            out.append("tls          every connection, Sentinels included; trust the CA certificate ")
+                    .append(tls.caCertificate()).append('\n');
+            if (tls.clientCertificate() != null) {
+                out.append("client cert  ").append(tls.clientCertificate()).append(" with its key ").append(tls.clientKey())
+                        .append(" (the nodes ").append(tls.authClients().equals("yes") ? "require" : "accept")
+                        .append(" one)\n");
+            }
+        }
         out.append('\n');
         TextTable table = new TextTable("SENTINEL OR REDIS HANDS OUT", "DIAL");
         for (Map.Entry<String, String> e : access.addressMap().entrySet()) {

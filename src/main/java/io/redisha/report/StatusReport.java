@@ -43,6 +43,11 @@ public final class StatusReport {
             }
             out.append(starts).append(NL);
         }
+        if (status.certificate() != null) {
+            ClusterStatus.CertificateExpiry c = status.certificate();
+            out.append("tls: every connection; the first certificate to expire is ").append(c.node()).append("'s, on ")
+                    .append(c.notAfter()).append(" (").append(c.daysLeft()).append(" days)").append(NL);
+        }
         status.warnings().forEach(w -> out.append("warning: ").append(w).append(NL));
         out.append("master: ").append(status.master() == null ? "none" : status.master())
                 .append(status.sentinelsAgree() ? " (all sentinels agree)" : " (sentinels disagree)").append(NL);

@@ -1,6 +1,7 @@
 package io.redisha.sentinel;
 
 import io.redisha.backend.Endpoint;
+import io.redisha.tls.ClientTls;
 import redis.clients.jedis.ClientSetInfoConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -25,15 +26,23 @@ public final class RedisNodes implements Probe {
     private final AddressMapper mapper;
     private final String redisPassword;
     private final String sentinelPassword;
+    private final ClientTls tls;
 
     public RedisNodes(AddressMapper mapper, String masterName, String redisPassword, String sentinelPassword,
                       int timeoutMillis) {
+        this(mapper, masterName, redisPassword, sentinelPassword, timeoutMillis, null);
+    }
+
+    /** @param tls what to connect with when the deployment speaks TLS; null for plaintext */
+    public RedisNodes(AddressMapper mapper, String masterName, String redisPassword, String sentinelPassword,
+                      int timeoutMillis, ClientTls tls) {
+        this.tls = tls;
         this.masterName = masterName;
         this.mapper = mapper;
         this.redisPassword = redisPassword;
         this.sentinelPassword = sentinelPassword;
-        this.redisConfig = config(mapper, redisPassword, timeoutMillis, timeoutMillis);
-        this.sentinelConfig = config(mapper, sentinelPassword, timeoutMillis, timeoutMillis);
+        this.redisConfig = config(mapper, redisPassword, timeoutMillis, timeoutMillis, tls);
+        this.sentinelConfig = config(mapper, sentinelPassword, timeoutMillis, timeoutMillis, tls);
     }
 
     /**
@@ -59,7 +68,8 @@ public final class RedisNodes implements Probe {
         t.start();
     }
 
-    static JedisClientConfig config(AddressMapper mapper, String password, int connectMillis, int socketMillis) {
+    static JedisClientConfig config(AddressMapper mapper, String password, int connectMillis, int socketMillis,
+                                    ClientTls tls) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .hostAndPortMapper(mapper)
                 .connectionTimeoutMillis(connectMillis)
@@ -68,6 +78,9 @@ public final class RedisNodes implements Probe {
                 .clientName("redisha");
         if (password != null) {
             builder.password(password);
+        }
+        if (tls != null) {
+            builder.ssl(true).sslSocketFactory(tls.socketFactory()).sslParameters(tls.parameters());
         }
         return builder.build();
     }
@@ -82,11 +95,16 @@ public final class RedisNodes implements Probe {
 
     /** A Redis config with the loopback mapper and other timeouts (0 = none), e.g. for a workload or pub/sub. */
     public JedisClientConfig redisConfig(int connectMillis, int socketMillis) {
-        return config(mapper, redisPassword, connectMillis, socketMillis);
+        return config(mapper, redisPassword, connectMillis, socketMillis, tls);
     }
 
     public JedisClientConfig sentinelConfig(int connectMillis, int socketMillis) {
-        return config(mapper, sentinelPassword, connectMillis, socketMillis);
+        return config(mapper, sentinelPassword, connectMillis, socketMillis, tls);
+    }
+
+    /** What to connect with when the deployment speaks TLS; null for plaintext. */
+    public ClientTls tls() {
+        return tls;
     }
 
     public AddressMapper mapper() {

@@ -11,10 +11,11 @@ import java.util.Objects;
   * that makes sense. Everything loaded through {@link TopologyLoader} has been validated.
   *
   * @param auth where the passwords come from; the passwords themselves are {@link Secrets}
+  * @param tls  whether every connection uses TLS, and where the certificates come from
   */
 public record Topology(
         String project, String image, String bind, Master master, Replicas replicas, Sentinels sentinels,
-        Auth auth, Persistence persistence, Resources resources, Platform platform) {
+        Auth auth, Persistence persistence, Resources resources, Platform platform, Tls tls) {
 
     public static final String DEFAULT_PROJECT = "redisha";
     public static final String DEFAULT_IMAGE = "redis:7";
@@ -32,6 +33,13 @@ public record Topology(
         Objects.requireNonNull(persistence, "persistence");
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(platform, "platform");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** Without TLS. */
+    public Topology(String project, String image, String bind, Master master, Replicas replicas,
+                    Sentinels sentinels, Auth auth, Persistence persistence, Resources resources, Platform platform) {
+        this(project, image, bind, master, replicas, sentinels, auth, persistence, resources, platform, Tls.off());
     }
 
     /** On one Docker engine. */
@@ -55,7 +63,7 @@ public record Topology(
     /** A copy with another replica count; host ports and priorities are kept, so validate the result. */
     public Topology withReplicaCount(int count) {
         return new Topology(project, image, bind, master,
-                new Replicas(count, replicas.hostPorts(), replicas.priorities()), sentinels, auth, persistence, resources, platform);
+                new Replicas(count, replicas.hostPorts(), replicas.priorities()), sentinels, auth, persistence, resources, platform, tls);
     }
 
     /** A copy with another Sentinel count; quorum and host ports are kept, so validate the result. */
@@ -64,6 +72,6 @@ public record Topology(
         return new Topology(project, image, bind, master, replicas,
                 new Sentinels(count, s.quorum(), s.masterName(), s.downAfterMillis(),
                         s.failoverTimeoutMillis(), s.parallelSyncs(), s.hostPorts()),
-                auth, persistence, resources, platform);
+                auth, persistence, resources, platform, tls);
     }
 }

@@ -115,6 +115,12 @@ public final class TopologyLoader {
         }
     }
 
+    /** A path the topology names (a password file, a TLS directory), relative to the topology file's directory. */
+    public static Path resolve(LoadedTopology loaded, String path) {
+        Path resolved = Passwords.resolve(baseDirectory(loaded.file()), path);
+        return resolved == null ? Path.of(path) : resolved;
+    }
+
     private static Path baseDirectory(Path topologyFile) {
         return topologyFile == null ? null : topologyFile.toAbsolutePath().getParent();
     }

@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class TopologyReader {
 
     static final List<String> TOP_KEYS = List.of("project", "image", "bind", "master", "replicas", "sentinels",
-            "auth", "persistence", "resources", "platform", "swarm");
+            "auth", "persistence", "resources", "platform", "swarm", "tls");
     static final List<String> MASTER_KEYS =
             List.of("host-port", "min-replicas-to-write", "min-replicas-max-lag", "restart-protection");
     static final List<String> REPLICA_KEYS = List.of("count", "host-ports", "priorities");
@@ -37,6 +37,8 @@ final class TopologyReader {
             "down-after-milliseconds", "failover-timeout", "parallel-syncs", "host-ports");
     static final List<String> AUTH_KEYS =
             List.of("password-env", "password-file", "sentinel-password-env", "sentinel-password-file");
+    static final List<String> TLS_KEYS = List.of("enabled", "auth-clients", "dir", "ca-cert-file", "ca-key-file",
+            "cert-file", "key-file", "validity-days", "renew-within-days");
     static final List<String> RESOURCE_KEYS = List.of("memory", "maxmemory", "maxmemory-policy");
     static final List<String> SWARM_KEYS = List.of("accept-risk", "dial", "engines");
     static final List<String> PLATFORM_VALUES = List.of(Platform.DOCKER, Platform.SWARM);
@@ -125,7 +127,45 @@ final class TopologyReader {
                 auth(values.get("auth")),
                 persistence(values.get("persistence")),
                 resources(values.get("resources")),
-                platform(values));
+                platform(values),
+                tls(values.get("tls")));
+    }
+
+    private Tls tls(Node node) {
+        Tls off = Tls.off();
+        MappingNode mapping = section(node, "tls", false);
+        if (mapping == null) {
+            return off;
+        }
+        Map<String, Node> values = entries(mapping, "tls", TLS_KEYS);
+        return new Tls(
+                bool(values, "tls.enabled", false),
+                authClients(values.get("auth-clients")),
+                string(values, "tls.dir", off.dir()),
+                reference(values, "tls.ca-cert-file", "a file path"),
+                reference(values, "tls.ca-key-file", "a file path"),
+                reference(values, "tls.cert-file", "a file path"),
+                reference(values, "tls.key-file", "a file path"),
+                integer(values, "tls.validity-days", off.validityDays()),
+                integer(values, "tls.renew-within-days", off.renewWithinDays()));
+    }
+
+    /** YAML 1.1 reads a bare {@code no} or {@code yes} as a boolean, so those mean Redis' words too. */
+    private Tls.AuthClients authClients(Node node) {
+        String path = "tls.auth-clients";
+        Integer line = lines.get(path);
+        if (node == null || !plainTag(node, path, line) || isNull(node)) {
+            return Tls.AuthClients.YES;
+        }
+        if (node instanceof ScalarNode scalar && Tag.BOOL.equals(scalar.getTag())) {
+            return Boolean.TRUE.equals(scalars.construct(scalar)) ? Tls.AuthClients.YES : Tls.AuthClients.NO;
+        }
+        if (node instanceof ScalarNode scalar && Tag.STR.equals(scalar.getTag())
+                && Tls.AuthClients.WORDS.contains(scalar.getValue())) {
+            return Tls.AuthClients.valueOf(scalar.getValue().toUpperCase(Locale.ROOT));
+        }
+        fail(path, line, "expected no, optional or yes, got " + describe(node));
+        return Tls.AuthClients.YES;
     }
 
     private Platform platform(Map<String, Node> values) {

@@ -106,7 +106,46 @@ final class TopologyRules {
         }
         dial(findings, t.platform());
         engines(findings, t.platform());
+        tls(findings, t.tls());
         return findings;
+    }
+
+    /** {@code tls}: one source of certificates, sensible lifetimes; checked whether enabled or not. */
+    private static void tls(List<Finding> findings, Tls tls) {
+        for (String[] f : new String[][] {{"tls.dir", tls.dir()}, {"tls.ca-cert-file", tls.caCertFile()},
+                {"tls.ca-key-file", tls.caKeyFile()}, {"tls.cert-file", tls.certFile()}, {"tls.key-file", tls.keyFile()}}) {
+            if (f[1] != null && (f[1].isEmpty() || f[1].indexOf('\0') >= 0)) {
+                findings.add(new Finding(f[0], f[1].isEmpty() ? "must not be empty" : "is not a valid file path"));
+            }
+        }
+        if ((tls.certFile() == null) != (tls.keyFile() == null)) {
+            boolean certOnly = tls.certFile() != null;
+            findings.add(new Finding(certOnly ? "tls.cert-file" : "tls.key-file", "needs " + (certOnly ? "tls.key-file" : "tls.cert-file")
+                    + ": give the certificate of the nodes and its key together", Set.of("tls.cert-file", "tls.key-file")));
+        }
+        if (tls.caKeyFile() != null && tls.caCertFile() == null) {
+            findings.add(new Finding("tls.ca-key-file", "needs tls.ca-cert-file: give the CA's certificate and its key together",
+                    Set.of("tls.ca-cert-file", "tls.ca-key-file")));
+        }
+        if (tls.certFile() != null && tls.caCertFile() == null) {
+            findings.add(new Finding("tls.cert-file", "needs tls.ca-cert-file: the CA that signed it, which every node and client trusts",
+                    Set.of("tls.ca-cert-file", "tls.cert-file")));
+        }
+        if (tls.certFile() != null && tls.caKeyFile() != null) {
+            findings.add(new Finding("tls.ca-key-file", "and tls.cert-file are both set: give the CA's key (redisha issues the"
+                    + " node certificates) or the nodes' certificate, not both", Set.of("tls.ca-key-file", "tls.cert-file")));
+        }
+        if (tls.caCertFile() != null && tls.caKeyFile() == null && tls.certFile() == null) {
+            findings.add(new Finding("tls.ca-cert-file", "needs tls.ca-key-file (redisha issues the node certificates) or"
+                    + " tls.cert-file and tls.key-file (the nodes' own certificate)", Set.of("tls.ca-cert-file")));
+        }
+        if (tls.validityDays() < 2 || tls.validityDays() > 3650) {
+            findings.add(new Finding("tls.validity-days", tls.validityDays() + " is out of range: 2 to 3650 days"));
+        } else if (tls.renewWithinDays() < 1 || tls.renewWithinDays() >= tls.validityDays()) {
+            findings.add(new Finding("tls.renew-within-days", tls.renewWithinDays() + " is out of range: 1 to "
+                    + (tls.validityDays() - 1) + " days (less than tls.validity-days, or every up would renew)",
+                    Set.of("tls.renew-within-days", "tls.validity-days")));
+        }
     }
 
     private static final Pattern HOSTNAME = Pattern.compile(

@@ -45,6 +45,7 @@ sentinel_port=26379
 master_name=
 hold=0
 sentinel_auth=
+tls_options=
 first_start=
 peer_master=
 peer_prefix=
@@ -70,11 +71,13 @@ cli=$(command -v redis-cli || command -v valkey-cli || true)
 # a Sentinel on a host cut off the network would hold a connect for minutes
 limit=$(command -v timeout || true)
 
-# runs the cli, at most 3 s, with the password $1 (empty for none) in its own environment only
+# runs the cli, at most 3 s, with the password $1 (empty for none) in its own environment only,
+# over TLS when the node serves TLS (its certificate is a client certificate too)
 ask_cli() {
   pw=$1
   shift
-  if [ -n "$limit" ]; then set -- "$limit" 3 "$cli" "$@"; else set -- "$cli" "$@"; fi
+  # shellcheck disable=SC2086 # the options are words; redisha's paths hold no blanks
+  if [ -n "$limit" ]; then set -- "$limit" 3 "$cli" $tls_options "$@"; else set -- "$cli" $tls_options "$@"; fi
   if [ -n "$pw" ]; then
     REDISCLI_AUTH=$pw "$@"
   else
@@ -135,6 +138,13 @@ redis_password() {
          }
          printf "%s", out; exit
        }' "$config"
+}
+
+# the cli's TLS options when the configuration file serves TLS: the node's CA, certificate and key
+tls_options() {
+  awk 'tolower($1) == "tls-port" && $2 != "0" { tls = 1 } tolower($1) == "tls-cert-file" { c = $2 }
+       tolower($1) == "tls-key-file" { k = $2 } tolower($1) == "tls-ca-cert-file" { a = $2 }
+       END { if (tls) print "--tls --cacert " a " --cert " c " --key " k }' "$config"
 }
 
 # off, rdb or aof, as the configuration file says
@@ -292,6 +302,7 @@ if [ -n "$cli" ] && [ -n "$config" ]; then
   sentinel_pw=
   if [ -n "$sentinel_auth" ]; then sentinel_pw=$(cat "$sentinel_auth" 2>/dev/null || true); fi
   redis_pw=$(redis_password)
+  tls_options=$(tls_options)
   follow
   unset sentinel_pw redis_pw pw
 fi

@@ -44,6 +44,11 @@ class ShellcheckTest {
         check(scripts);
     }
 
+    @Test
+    void theReleaseArchivesLauncherPassesShellcheck() throws Exception {
+        check(List.of(Path.of("src/release/bin/redisha")));
+    }
+
     private static String firstLine(Path p) throws IOException {
         try (var lines = Files.lines(p, StandardCharsets.ISO_8859_1)) {
             return lines.findFirst().orElse("");

@@ -66,7 +66,7 @@ class StartScriptTest {
         script(bin.resolve("redis-cli"), "#!/bin/sh\n"
                 + "echo \"auth=${REDISCLI_AUTH:-none} $*\" >> " + dir + "/calls\n"
                 + "host=\n"
-                + "while [ $# -gt 0 ]; do case \"$1\" in -h) host=$2; shift 2 ;; -p) shift 2 ;; --raw) shift ;; *) break ;; esac; done\n"
+                + "while [ $# -gt 0 ]; do case \"$1\" in -h) host=$2; shift 2 ;; -p) shift 2 ;; --raw|--tls) shift ;; --cacert|--cert|--key) shift 2 ;; *) break ;; esac; done\n"
                 + "case \"$1\" in\n"
                 + "  SENTINEL)\n"
                 + "    n=$(cat " + dir + "/count 2>/dev/null || echo 0); echo $((n + 1)) > " + dir + "/count\n"
@@ -129,6 +129,20 @@ class StartScriptTest {
         assertEquals("port 6379\nreplicaof 10.0.9.7 6379\n", run.config());
         assertTrue(run.cliCalls().contains("-h p-sentinel-1 -p 26379 --raw SENTINEL master mymaster"), run.cliCalls());
         assertTrue(run.err().contains("redisha: following the master the Sentinels name, 10.0.9.7:6379"), run.err());
+    }
+
+    @Test
+    void aNodeServingTlsAsksOverTlsWithItsOwnCertificate() throws Exception {
+        String tls = "port 0\ntls-port 6379\ntls-cert-file /data/tls/node.crt\ntls-key-file /data/tls/node.key\n"
+                + "tls-ca-cert-file /data/tls/ca.crt\n";
+        Run run = run(List.of(master("10.0.9.7", 1)), Duration.ofSeconds(20), null, tls);
+        assertTrue(run.cliCalls().contains("--tls --cacert /data/tls/ca.crt --cert /data/tls/node.crt --key /data/tls/node.key"
+                + " -h p-sentinel-1 -p 26379 --raw SENTINEL master mymaster"), run.cliCalls());
+        assertEquals(tls + "replicaof 10.0.9.7 6379\n", run.config());
+        Files.delete(dir.resolve("calls"));
+        Files.delete(dir.resolve("count"));
+        Run plain = run(List.of(master("10.0.9.7", 1)), Duration.ofSeconds(20), null);
+        assertFalse(plain.cliCalls().contains("--tls"), plain.cliCalls());
     }
 
     @Test

@@ -62,13 +62,17 @@ class RedishaCliTest {
     }
 
     @Test
-    void versionPrintsRedishaAndTheProjectVersion() {
+    void versionPrintsTheProjectVersionTheCommitAndTheBuildDate() {
         String version = System.getProperty("redisha.version");
         assertNotNull(version, "surefire passes the project version as the system property redisha.version");
         for (String[] args : new String[][]{{"--version"}, {"-V"}, {"up", "--version"}, {"failover-test", "-V"}}) {
             Result r = run(args);
             assertEquals(0, r.code(), r::toString);
-            assertEquals("redisha " + version, r.out().strip(), r::toString);
+            String[] lines = r.out().strip().split("\\R");
+            assertEquals("redisha " + version, lines[0], r::toString);
+            assertEquals(2, lines.length, r::toString);
+            // this checkout is a git repository: a commit, and the date of the build in UTC
+            assertTrue(lines[1].matches("commit [0-9a-f]{7,40}, built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), r::toString);
         }
     }
 

@@ -28,7 +28,7 @@ class ClientAccessTest {
 
     @Test
     void theRunningSentinelsAndEveryNameOfANodeMappedToWhereItIsDialled() {
-        ClientAccess access = ClientAccess.of(DEPLOYMENT, Topology.defaults(), PasswordSources.none());
+        ClientAccess access = ClientAccess.of(DEPLOYMENT, Topology.defaults(), PasswordSources.none(), ClusterTls.none());
         assertEquals(List.of("127.0.0.1:32005"), access.sentinels());
         assertEquals("mymaster", access.masterName());
         assertEquals(Map.of("10.0.0.2:6379", "127.0.0.1:32001", "shop-master-1:6379", "127.0.0.1:32001",
@@ -40,7 +40,7 @@ class ClientAccessTest {
     @Test
     void theEnvironmentNamesWhereThePasswordsAreNeverThePasswords() {
         PasswordSources sources = new PasswordSources(null, Path.of("/etc/redis/pass"), "SENTINEL_PW", null);
-        Map<String, String> env = ClientAccess.of(DEPLOYMENT, Topology.defaults(), sources).environment();
+        Map<String, String> env = ClientAccess.of(DEPLOYMENT, Topology.defaults(), sources, ClusterTls.none()).environment();
         assertEquals(List.of("REDISHA_PROJECT", "REDISHA_MASTER_NAME", "REDISHA_SENTINELS", "REDISHA_ADDRESS_MAP",
                 "REDISHA_PASSWORD_FILE", "REDISHA_SENTINEL_PASSWORD_ENV"), List.copyOf(env.keySet()));
         assertEquals("127.0.0.1:32005", env.get("REDISHA_SENTINELS"));

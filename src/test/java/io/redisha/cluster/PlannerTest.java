@@ -11,6 +11,7 @@ import io.redisha.topology.Replicas;
 import io.redisha.topology.Resources;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Sentinels;
+import io.redisha.topology.Tls;
 import io.redisha.topology.Topology;
 import org.junit.jupiter.api.Test;
 
@@ -172,6 +173,27 @@ class PlannerTest {
         Topology renamed = new Topology("redisha", "redis:7", "127.0.0.1", V7.master(), V7.replicas(),
                 new Sentinels(3, 2, "other", 5000, 5000, 1, List.of()));
         assertTrue(plan(renamed, d, List.of(), REDIS_7, REDIS_7).refusal().contains("master-name"));
+    }
+
+    @Test
+    void turningTlsOnOrOffCannotRollAndIsRefusedWhileItsClientCertificatesRoll() {
+        Topology tls = withTls(V7, Tls.AuthClients.YES);
+        Deployment plain = deployment(V7, 2, 3);
+        Plan on = plan(tls, plain, List.of(), REDIS_7, REDIS_7);
+        assertTrue(on.refusal().startsWith("TLS was turned on or off"), on.refusal());
+        Deployment withTls = deployment(tls, 2, 3);
+        assertEquals(List.of("tls"), new NodeSettings(V7, Secrets.none()).differences(withTls.find(Service.MASTER, 1).orElseThrow()),
+                "turning it off is seen too, though a topology without TLS records nothing of it");
+        assertTrue(plan(V7, withTls, List.of(), REDIS_7, REDIS_7).refusal().startsWith("TLS was turned on or off"));
+        Plan optional = plan(withTls(V7, Tls.AuthClients.OPTIONAL), withTls, List.of(), REDIS_7, REDIS_7);
+        assertNull(optional.refusal(), "client certificates change node by node");
+        assertTrue(described(optional).stream().anyMatch(s -> s.contains("tls-auth-clients")), described(optional).toString());
+        assertEquals(List.of(), new NodeSettings(tls, Secrets.none()).differences(withTls.find(Service.SENTINEL, 1).orElseThrow()));
+    }
+
+    private static Topology withTls(Topology t, Tls.AuthClients authClients) {
+        return new Topology(t.project(), t.image(), t.bind(), t.master(), t.replicas(), t.sentinels(), t.auth(),
+                t.persistence(), t.resources(), t.platform(), new Tls(true, authClients, "tls", null, null, null, null, 365, 30));
     }
 
     @Test

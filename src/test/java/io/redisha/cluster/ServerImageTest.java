@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,5 +89,15 @@ class ServerImageTest {
         assertEquals("8.0.2", ServerImage.parse("i", "redis-server", "warning: x\nRedis server v=8.0.2 sha=0").orElseThrow()
                 .version());
         assertTrue(ServerImage.parse("i", "redis-server", "Usage: ./redis-server [/path/to/redis.conf]").isEmpty());
+    }
+
+    @Test
+    void aServerThatTriesToLoadTheMissingCertificateServesTls() {
+        assertTrue(ServerImage.tlsCapable("8:M 07 Dec 2026 08:04:33.092 # Failed to load certificate: "
+                + "/nonexistent/redisha.crt: error:80000002:system library::No such file or directory\n"
+                + "8:M 07 Dec 2026 08:04:33.092 # Failed to configure TLS. Check logs for more info."));
+        assertFalse(ServerImage.tlsCapable("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n"
+                + ">>> 'tls-port \"6379\"'\nBad directive or wrong number of arguments"));
+        assertFalse(ServerImage.tlsCapable("TLS is not supported"));
     }
 }

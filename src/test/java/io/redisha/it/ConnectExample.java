@@ -8,17 +8,31 @@ import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisSentineled;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
- * The Java example of docs/connecting.md, word for word between the markers: EverydayCommandsIT
- * runs it across a failover, and ReadmeExampleTest holds the page to it.
+ * The Java examples of docs/connecting.md and docs/tls.md, word for word between the markers:
+ * EverydayCommandsIT and TlsIT run them across a failover, and ReadmeExampleTest holds the pages to them.
  */
 public final class ConnectExample {
     private ConnectExample() {
@@ -27,7 +41,11 @@ public final class ConnectExample {
     // docs example begin
     /** A Sentinel-aware client from the output of {@code redisha connect --output json}. */
     static JedisSentineled connect(Path connectJson) throws IOException {
-        JsonNode c = new ObjectMapper().readTree(Files.readString(connectJson));
+        return connect(new ObjectMapper().readTree(Files.readString(connectJson)), config -> config);
+    }
+
+    /** @param tls adds what TLS needs to a connection's config (nothing without TLS) */
+    static JedisSentineled connect(JsonNode c, UnaryOperator<DefaultJedisClientConfig.Builder> tls) throws IOException {
         Map<HostAndPort, HostAndPort> table = new HashMap<>();
         c.get("addressMap").fields().forEachRemaining(e ->
                 table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));
@@ -36,10 +54,10 @@ public final class ConnectExample {
         Set<HostAndPort> sentinels = new HashSet<>();
         c.get("sentinels").forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
 
-        JedisClientConfig master = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .password(password(c.get("redisPassword"))).build();
-        JedisClientConfig sentinel = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .password(password(c.get("sentinelPassword"))).build();
+        JedisClientConfig master = tls.apply(DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .password(password(c.get("redisPassword")))).build();
+        JedisClientConfig sentinel = tls.apply(DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .password(password(c.get("sentinelPassword")))).build();
         return new JedisSentineled(c.get("masterName").asText(), master, sentinels, sentinel);
     }
 
@@ -52,4 +70,42 @@ public final class ConnectExample {
                 : System.getenv(source.get("env").asText());
     }
     // docs example end
+
+    // docs tls example begin
+    /** The same client when the deployment speaks TLS: it trusts the deployment's CA, and shows the client certificate. */
+    static JedisSentineled connectTls(Path connectJson) throws Exception {
+        JsonNode c = new ObjectMapper().readTree(Files.readString(connectJson));
+        JsonNode tls = c.get("tls");
+        CertificateFactory x509 = CertificateFactory.getInstance("X.509");
+        KeyStore trusted = KeyStore.getInstance("PKCS12");
+        trusted.load(null, null);
+        try (InputStream in = Files.newInputStream(Path.of(tls.get("caCertificate").asText()))) {
+            trusted.setCertificateEntry("ca", x509.generateCertificate(in));
+        }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trusted);
+        KeyManager[] keys = null;
+        if (tls.hasNonNull("clientCertificate")) { // the nodes ask clients for a certificate
+            Certificate cert;
+            try (InputStream in = Files.newInputStream(Path.of(tls.get("clientCertificate").asText()))) {
+                cert = x509.generateCertificate(in);
+            }
+            String pem = Files.readString(Path.of(tls.get("clientKey").asText())); // PKCS#8: BEGIN PRIVATE KEY
+            byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+            PrivateKey key = KeyFactory.getInstance(cert.getPublicKey().getAlgorithm())
+                    .generatePrivate(new PKCS8EncodedKeySpec(der));
+            KeyStore mine = KeyStore.getInstance("PKCS12");
+            mine.load(null, null);
+            mine.setKeyEntry("client", key, new char[0], new Certificate[] {cert});
+            KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(mine, new char[0]);
+            keys = keyManagers.getKeyManagers();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys, trust.getTrustManagers(), null);
+        SSLParameters checkName = new SSLParameters();
+        checkName.setEndpointIdentificationAlgorithm("HTTPS"); // the nodes' certificates name 127.0.0.1
+        return connect(c, config -> config.ssl(true).sslSocketFactory(context.getSocketFactory()).sslParameters(checkName));
+    }
+    // docs tls example end
 }

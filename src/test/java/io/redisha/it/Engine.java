@@ -92,6 +92,24 @@ public final class Engine {
         return lines.toString();
     }
 
+    /** Runs a command in a running container (as root) and returns what it printed, stdout and stderr together. */
+    public static String exec(String id, String... command) throws InterruptedException {
+        String exec = client().execCreateCmd(id).withCmd(command).withAttachStdout(true).withAttachStderr(true)
+                .exec().getId();
+        StringBuilder out = new StringBuilder();
+        client().execStartCmd(exec).exec(new com.github.dockerjava.api.async.ResultCallback.Adapter<com.github.dockerjava.api.model.Frame>() {
+            @Override
+            public void onNext(com.github.dockerjava.api.model.Frame f) {
+                synchronized (out) {
+                    out.append(new String(f.getPayload(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+        }).awaitCompletion(30, java.util.concurrent.TimeUnit.SECONDS);
+        synchronized (out) {
+            return out.toString();
+        }
+    }
+
     /** Removes whatever a test left of a project, by label; only that project's objects. */
     public static void purge(String project) {
         for (Container c : containers(project)) {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConnectReportTest {
     private static final ClientAccess ACCESS = new ClientAccess("shop", "mymaster", List.of("127.0.0.1:32005"),
             new TreeMap<>(Map.of("10.0.0.2:6379", "127.0.0.1:32001")),
-            new ClientAccess.PasswordSource(null, "/home/o'neil/redis pass"), null);
+            new ClientAccess.PasswordSource(null, "/home/o'neil/redis pass"), null, null);
 
     @Test
     void envIsKeyValueLinesQuotedForAShellWhereNeeded() {

@@ -95,6 +95,14 @@ class TopologyLoaderTest {
         auth-file-nul.yml       | auth.password-file          | 2    | bad/../secrets/nul.pass contains a newline or NUL character
         auth-file-too-large.yml | auth.password-file          | 2    | bad/../secrets/large.pass is larger than 4 KiB, the limit for a password file
         auth-file-not-utf8.yml  | auth.password-file          | 2    | bad/../secrets/latin1.pass is not UTF-8 text
+        tls-auth-clients-word.yml | tls.auth-clients          | 3    | expected no, optional or yes, got string "sometimes"
+        tls-cert-without-key.yml | tls.cert-file              | 3    | needs tls.key-file: give the certificate of the nodes and its key together
+        tls-ca-cert-alone.yml   | tls.ca-cert-file            | 3    | needs tls.ca-key-file (redisha issues the node certificates) or tls.cert-file and tls.key-file
+        tls-ca-key-alone.yml    | tls.ca-key-file             | 3    | needs tls.ca-cert-file: give the CA's certificate and its key together
+        tls-renew-not-below-validity.yml | tls.renew-within-days | 3 | 30 is out of range: 1 to 29 days
+        tls-validity-too-short.yml | tls.validity-days        | 2    | 1 is out of range: 2 to 3650 days
+        tls-enabled-not-a-boolean.yml | tls.enabled           | 2    | expected true or false
+        tls-unknown-key.yml     | tls.enabeld                 | 2    | unknown key; did you mean "enabled"?
         """)
     void badFixtureReportsItsOneProblemWithPathAndLine(String fixture, String path, Integer line, String fragment) {
         Path file = FIXTURES.resolve("bad").resolve(fixture);
@@ -173,6 +181,28 @@ class TopologyLoaderTest {
 
         assertEquals(List.of(new Problem("replicas.host-ports[0]", 3, "expected an integer, got string \"x\"")),
                 e.problems());
+    }
+
+    @Test
+    void tlsSectionReadsRedisWordsForClientCertificates() throws Exception {
+        Tls off = TopologyLoader.parse("", "t.yml").topology().tls();
+        assertFalse(off.enabled());
+        assertEquals(Tls.AuthClients.YES, off.authClients(), "mutual TLS by default, as Redis");
+        assertEquals("tls", off.dir());
+        // YAML 1.1 reads bare no and yes as booleans: they still mean Redis' words
+        for (var e : java.util.Map.of("no", Tls.AuthClients.NO, "yes", Tls.AuthClients.YES, "optional",
+                Tls.AuthClients.OPTIONAL, "\"no\"", Tls.AuthClients.NO).entrySet()) {
+            Tls tls = TopologyLoader.parse("tls:\n  enabled: true\n  auth-clients: " + e.getKey() + "\n", "t.yml").topology().tls();
+            assertTrue(tls.enabled());
+            assertEquals(e.getValue(), tls.authClients(), e.getKey());
+        }
+        Tls own = TopologyLoader.parse("tls:\n  enabled: true\n  ca-cert-file: ca.crt\n  ca-key-file: ca.key\n"
+                + "  validity-days: 90\n  renew-within-days: 10\n  dir: certs\n", "t.yml").topology().tls();
+        assertTrue(own.ownCa());
+        assertFalse(own.ownCertificate());
+        assertEquals(90, own.validityDays());
+        assertEquals(10, own.renewWithinDays());
+        assertEquals("certs", own.dir());
     }
 
     @Test

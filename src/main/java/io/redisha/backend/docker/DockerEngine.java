@@ -38,6 +38,7 @@ import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -383,6 +384,31 @@ final class DockerEngine implements AutoCloseable {
 
     /** Copies files into a container as one tar archive, each readable by its owner only. */
     void copyFiles(String containerId, Map<String, byte[]> files) {
+        copyFiles(containerId, files, Map.of());
+    }
+
+    /**
+     * Replaces files of a running container, each owned as the file it replaces (a running server
+     * reads them as its own user; the image's entrypoint handed them to it at start) and readable
+     * by its owner only.
+     */
+    void replaceFiles(String containerId, Map<String, byte[]> files) {
+        Map<String, long[]> owners = new HashMap<>();
+        for (String path : files.keySet()) {
+            owners.put(path, call("reading the owner of " + path + " in " + containerId, () -> {
+                try (InputStream in = client.copyArchiveFromContainerCmd(containerId, path).exec();
+                     TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                    TarArchiveEntry entry = tar.getNextEntry();
+                    return entry == null ? new long[] {0, 0} : new long[] {entry.getLongUserId(), entry.getLongGroupId()};
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        copyFiles(containerId, files, owners);
+    }
+
+    private void copyFiles(String containerId, Map<String, byte[]> files, Map<String, long[]> owners) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(buffer)) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
@@ -390,6 +416,11 @@ final class DockerEngine implements AutoCloseable {
                 TarArchiveEntry entry = new TarArchiveEntry(file.getKey().replaceFirst("^/", ""));
                 entry.setSize(file.getValue().length);
                 entry.setMode(0600); // may hold a password; the image's entrypoint hands /data to the redis user
+                long[] owner = owners.get(file.getKey());
+                if (owner != null) {
+                    entry.setUserId(owner[0]);
+                    entry.setGroupId(owner[1]);
+                }
                 tar.putArchiveEntry(entry);
                 tar.write(file.getValue());
                 tar.closeArchiveEntry();

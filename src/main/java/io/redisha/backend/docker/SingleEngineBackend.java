@@ -300,6 +300,16 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     }
 
     @Override
+    public boolean replacesFiles() {
+        return true;
+    }
+
+    @Override
+    public void replaceFiles(Node node, Map<String, byte[]> files) {
+        engine.replaceFiles(node.id(), files);
+    }
+
+    @Override
     public List<String> logs(Node node, int lines) {
         return engine.tailLogs(node.id(), lines);
     }

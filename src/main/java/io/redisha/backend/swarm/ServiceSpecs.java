@@ -181,8 +181,14 @@ final class ServiceSpecs {
         return manager.entrypoint(image);
     }
 
-    /** A file that holds a password goes into a Swarm secret (encrypted at rest, in memory in the task), never a config. */
+    /**
+     * A file that holds a password or a private key goes into a Swarm secret (encrypted at rest, in
+     * memory in the task), never a config.
+     */
     static boolean holdsPassword(byte[] content) {
+        if (new String(content, StandardCharsets.UTF_8).contains("PRIVATE KEY-----")) {
+            return true;
+        }
         for (String line : new String(content, StandardCharsets.UTF_8).split("\n")) {
             String l = line.strip();
             if (l.startsWith("requirepass") || l.startsWith("masterauth") || l.startsWith("sentinel auth-pass")

@@ -6,7 +6,8 @@
 # Each quadruple copies a file mounted from a Swarm config or secret (SOURCE) to where the server
 # reads and rewrites it (TARGET), mode 600, when the object changed (ID differs from the one the
 # MARKER file recorded: a new deployment, or new files), not when the same task restarts, so that
-# what Redis or Sentinel rewrote (CONFIG REWRITE, Sentinel's own state) survives. Then it execs the command.
+# what Redis or Sentinel rewrote (CONFIG REWRITE, Sentinel's own state) survives; TARGET's directory
+# is made when missing (a node's TLS files go to /data/tls). Then it execs the command.
 set -e
 
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -15,6 +16,7 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
     exit 2
   fi
   if [ "$(cat "$3" 2>/dev/null)" != "$4" ]; then
+    mkdir -p "$(dirname "$2")"
     cat "$1" > "$2"
     echo "$4" > "$3"
   fi

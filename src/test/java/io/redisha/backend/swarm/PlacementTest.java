@@ -59,5 +59,8 @@ class PlacementTest {
     void aFileHoldingAPasswordIsASecret() {
         assertTrue(ServiceSpecs.holdsPassword("port 6379\nrequirepass \"x\"\n".getBytes()));
         assertEquals(false, ServiceSpecs.holdsPassword("port 6379\nreplicaof redis-master 6379\n".getBytes()));
+        assertTrue(ServiceSpecs.holdsPassword("-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n".getBytes()),
+                "a TLS key is a secret too");
+        assertEquals(false, ServiceSpecs.holdsPassword("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n".getBytes()));
     }
 }
