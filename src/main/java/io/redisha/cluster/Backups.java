@@ -117,7 +117,7 @@ public final class Backups {
 
     /** A healthy replica (running, linked to the current master); else the master, unless a replica is required. */
     private Source source(boolean requireReplica) {
-        ClusterStatus status = cluster.status();
+        ClusterStatus status = cluster.status(Expected.of(cluster.topology()));
         Deployment d = cluster.deployment();
         Optional<Node> replica = status.nodes().stream()
                 .filter(n -> "running".equals(n.state()) && "up".equals(n.link()) && status.master() != null

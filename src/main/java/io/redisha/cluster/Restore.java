@@ -123,7 +123,7 @@ public final class Restore {
 
     /** What the restore of a checked file would replace; refused when the deployment holds keys, unless forced. */
     public Plan plan(CheckedFile file, boolean force) {
-        ClusterStatus status = cluster.status();
+        ClusterStatus status = cluster.status(Expected.of(cluster.topology()));
         if (status.master() == null) {
             throw new BackupException(BackupException.Kind.REFUSED, "project " + cluster.topology().project()
                     + " has no master to restore into (run redisha up); nothing was changed");
