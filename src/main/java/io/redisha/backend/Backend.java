@@ -130,6 +130,11 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** Snapshot files copied out of and into nodes, and checked; empty when the backend cannot (Swarm, for now). */
+    default Optional<Snapshots> snapshots() {
+        return Optional.empty();
+    }
+
     /** Placement over several hosts and their state; empty on one engine. */
     default Optional<Hosts> hosts() {
         return Optional.empty();

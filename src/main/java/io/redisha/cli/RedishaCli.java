@@ -3,6 +3,7 @@ package io.redisha.cli;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.ProjectBusyException;
 import io.redisha.backend.docker.SingleEngineBackend;
+import io.redisha.cluster.BackupException;
 import io.redisha.cluster.NotReadyException;
 import io.redisha.cluster.PreflightException;
 import io.redisha.sentinel.RedisNodes;
@@ -51,6 +52,8 @@ public class RedishaCli {
         ENGINE_COMMANDS.put("logs", LogsCommand.class);
         ENGINE_COMMANDS.put("cli", CliCommand.class);
         ENGINE_COMMANDS.put("connect", ConnectCommand.class);
+        ENGINE_COMMANDS.put("backup", BackupCommand.class);
+        ENGINE_COMMANDS.put("restore", RestoreCommand.class);
         ENGINE_COMMANDS.put("doctor", DoctorCommand.class);
     }
 
@@ -149,6 +152,13 @@ public class RedishaCli {
             if (e instanceof io.redisha.cluster.Scaler.RefusedException || e instanceof io.redisha.cluster.PlacementException
                     || e instanceof io.redisha.cluster.ChangeRefusedException) {
                 return ExitCodes.REFUSED;
+            }
+            if (e instanceof BackupException b) {
+                return switch (b.kind()) {
+                    case DAMAGED -> ExitCodes.BACKUP_DAMAGED;
+                    case NEWER_FORMAT -> ExitCodes.BACKUP_FORMAT;
+                    case REFUSED -> ExitCodes.REFUSED;
+                };
             }
             if (e instanceof PreflightException) {
                 return ExitCodes.INVALID_TOPOLOGY;

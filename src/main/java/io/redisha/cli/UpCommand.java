@@ -2,14 +2,17 @@ package io.redisha.cli;
 
 import io.redisha.cluster.ClusterStatus;
 import io.redisha.cluster.Plan;
+import io.redisha.cluster.Restore;
 import io.redisha.report.PlanReport;
 import io.redisha.report.StatusReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -37,11 +40,27 @@ public class UpCommand implements Callable<Integer> {
             description = "When the nodes cannot be replaced one at a time keeping a writable master (no replica "
                     + "to switch over to, an older or incompatible server), remove and recreate every node instead.")
     boolean allowDowntime;
+    @Option(names = "--from-backup", paramLabel = "FILE",
+            description = "Create a new deployment holding the data of a backup (checked first, as restore checks it; "
+                    + "its manifest FILE.json is required). Refused when the project is deployed: restore FILE loads one into it.")
+    Path fromBackup;
+
+    /** The backup, checked, for a project of which nothing exists yet. */
+    private Restore.CheckedFile newFromBackup(Session session) {
+        if (session.cluster.exists()) {
+            throw new UserException(ExitCodes.REFUSED, "--from-backup: project " + session.loaded.topology().project()
+                    + " is already deployed (redisha restore " + fromBackup + " loads a backup into it); nothing was changed");
+        }
+        return new Restore(session.cluster).check(fromBackup, false);
+    }
 
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
         var err = spec.commandLine().getErr();
+        if (dryRun && fromBackup != null) {
+            throw new ParameterException(spec.commandLine(), "--from-backup cannot be combined with --dry-run");
+        }
         if (dryRun) {
             try (Session session = Session.open(project, err)) {
                 Plan plan = session.cluster.plan();
@@ -51,7 +70,13 @@ public class UpCommand implements Callable<Integer> {
             }
         }
         try (Session session = Session.openExclusive(project, err, "up")) {
+            Restore.CheckedFile backup = fromBackup == null ? null : newFromBackup(session);
             ClusterStatus status = session.cluster.up(Duration.ofSeconds(timeoutSeconds), allowDowntime);
+            if (backup != null) {
+                Restore restore = new Restore(session.cluster);
+                restore.apply(restore.plan(backup, false), Duration.ofSeconds(timeoutSeconds));
+                status = session.cluster.status();
+            }
             out.print(output.json() ? StatusReport.json(status) : StatusReport.text(status));
             out.flush();
             return ExitCodes.OK;

@@ -19,6 +19,8 @@ import com.github.dockerjava.api.model.RestartPolicy;
 import com.github.dockerjava.api.model.Volume;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.LogStream;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.model.Frame;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -30,13 +32,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import static io.redisha.backend.docker.DockerClients.rootMessage;
@@ -421,6 +430,119 @@ final class DockerEngine implements AutoCloseable {
         }
         run("copying files into " + containerId, () -> client.copyArchiveToContainerCmd(containerId)
                 .withRemotePath("/").withTarInputStream(new ByteArrayInputStream(buffer.toByteArray())).exec());
+    }
+
+    /**
+     * Copies one file out of a container (running or not) into {@code out}, reading the engine's tar
+     * stream as it comes; returns the file's size.
+     */
+    long copyOut(String containerId, String path, OutputStream out, LongConsumer copied) {
+        return call("copying " + path + " out of " + containerId, () -> {
+            try (InputStream archive = client.copyArchiveFromContainerCmd(containerId, path).exec();
+                 TarArchiveInputStream tar = new TarArchiveInputStream(archive)) {
+                TarArchiveEntry entry = tar.getNextEntry();
+                if (entry == null || !entry.isFile()) {
+                    throw new BackendException(path + " in " + containerId + " is not a file");
+                }
+                byte[] buffer = new byte[1 << 16];
+                long total = 0;
+                long told = 0;
+                for (int n = tar.read(buffer); n >= 0; n = tar.read(buffer)) {
+                    out.write(buffer, 0, n);
+                    total += n;
+                    if (total - told >= COPY_REPORT_BYTES) {
+                        copied.accept(total);
+                        told = total;
+                    }
+                }
+                if (total != entry.getSize()) {
+                    throw new BackendException("copying " + path + " out of " + containerId + " ended after "
+                            + total + " of " + entry.getSize() + " bytes");
+                }
+                copied.accept(total);
+                return total;
+            } catch (NotFoundException e) {
+                throw new BackendException(path + " is not in " + containerId, e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** How often a long copy reports its progress. */
+    private static final long COPY_REPORT_BYTES = 64L << 20;
+
+    /**
+     * Copies a file of this machine into a container (running or not) as {@code path}, streamed
+     * through a tar archive written on a thread of its own.
+     */
+    void copyIn(String containerId, String path, Path file) {
+        run("copying " + file + " into " + containerId + " as " + path, () -> {
+            try (PipedInputStream in = new PipedInputStream(1 << 16)) {
+                PipedOutputStream pipe = new PipedOutputStream(in);
+                CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> writeTar(pipe, path, file));
+                client.copyArchiveToContainerCmd(containerId).withRemotePath("/").withTarInputStream(in).exec();
+                writing.join();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    private static void writeTar(OutputStream pipe, String path, Path file) {
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(pipe)) {
+            tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+            tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+            TarArchiveEntry entry = new TarArchiveEntry(path.replaceFirst("^/", ""));
+            entry.setSize(Files.size(file));
+            entry.setMode(0600);
+            entry.setModTime(System.currentTimeMillis());
+            tar.putArchiveEntry(entry);
+            Files.copy(file, tar);
+            tar.closeArchiveEntry();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a command in a running container and returns its exit code (its output is discarded). */
+    long exec(String containerId, List<String> command) {
+        return call("running " + command.get(0) + " in " + containerId, () -> {
+            String execId = client.execCreateCmd(containerId).withCmd(command.toArray(String[]::new))
+                    .withAttachStdout(true).withAttachStderr(true).exec().getId();
+            try {
+                client.execStartCmd(execId).exec(new ResultCallback.Adapter<Frame>()).awaitCompletion(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new BackendException("interrupted while running " + command.get(0) + " in " + containerId, e);
+            }
+            Long code = client.inspectExecCmd(execId).exec().getExitCodeLong();
+            return code == null ? -1 : code;
+        });
+    }
+
+    /** What a program run over a file said, and its exit code. */
+    record Ran(int exitCode, List<String> output) {
+    }
+
+    /**
+     * Runs a program of the image once over a copy of a file, with no network, and removes the
+     * container; the program's arguments name the copy at {@code path}.
+     */
+    Ran runOver(String image, String program, List<String> args, String path, Path file, Map<String, String> labels,
+                int timeoutSeconds) {
+        String id = call("creating a container of " + image + " to run " + program, () -> client.createContainerCmd(image)
+                .withEntrypoint(program).withCmd(args).withLabels(labels).withNetworkDisabled(true).exec().getId());
+        try {
+            copyIn(id, path, file);
+            run("starting " + program + " of " + image, () -> client.startContainerCmd(id).exec());
+            Integer code = call("waiting for " + program + " of " + image, () -> client.waitContainerCmd(id)
+                    .exec(new com.github.dockerjava.api.command.WaitContainerResultCallback())
+                    .awaitStatusCode(timeoutSeconds, TimeUnit.SECONDS));
+            return new Ran(code == null ? -1 : code, tailLogs(id, 200));
+        } finally {
+            remove(id);
+        }
     }
 
     InspectContainerResponse inspect(String containerId) {

@@ -20,6 +20,7 @@ import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.SelfRestart;
 import io.redisha.backend.Service;
+import io.redisha.backend.Snapshots;
 import io.redisha.backend.StartScript;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -169,6 +170,11 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     @Override
     public Optional<SelfRestart> selfRestart() {
         return Optional.of(restarts);
+    }
+
+    @Override
+    public Optional<Snapshots> snapshots() {
+        return Optional.of(new EngineSnapshots(engine, project));
     }
 
     // ---- nodes -----------------------------------------------------------------------------
