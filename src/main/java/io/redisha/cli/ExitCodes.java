@@ -18,6 +18,7 @@ public final class ExitCodes {
     public static final int CHECKS_FAILED = 8;
     public static final int BUSY = 9;
     public static final int COMMAND_FAILED = 10;
+    public static final int EVENT_TIMEOUT = 13;
     /** redisha doctor's, one a failure, in the order of its checks. */
     public static final int DOCTOR_JAVA = 20;
     public static final int DOCTOR_SOCKET_MISSING = 21;
@@ -48,6 +49,7 @@ public final class ExitCodes {
             new Meaning(CHECKS_FAILED, "failover-test: a check failed (or more than --max-lost writes were lost)"),
             new Meaning(BUSY, "another redisha command is changing this project"),
             new Meaning(COMMAND_FAILED, "cli: the node could not be reached, or it replied with an error"),
+            new Meaning(EVENT_TIMEOUT, "events: the event --until names did not come within --timeout"),
             new Meaning(DOCTOR_JAVA, "doctor: Java older than 17"),
             new Meaning(DOCTOR_SOCKET_MISSING, "doctor: no Docker engine socket where DOCKER_HOST (or the default) says"),
             new Meaning(DOCTOR_SOCKET_DENIED, "doctor: no permission on the Docker engine's socket"),

@@ -51,6 +51,7 @@ public class RedishaCli {
         ENGINE_COMMANDS.put("logs", LogsCommand.class);
         ENGINE_COMMANDS.put("cli", CliCommand.class);
         ENGINE_COMMANDS.put("connect", ConnectCommand.class);
+        ENGINE_COMMANDS.put("events", EventsCommand.class);
         ENGINE_COMMANDS.put("doctor", DoctorCommand.class);
     }
 
