@@ -60,6 +60,9 @@ public class EventsCommand implements java.util.concurrent.Callable<Integer> {
             }
             CountDownLatch seen = new CountDownLatch(1);
             MergedEvents merged = new MergedEvents(sentinels.size(), WINDOW, e -> {
+                if (seen.getCount() == 0) {
+                    return; // --until's event was the last one shown
+                }
                 synchronized (out) {
                     out.println(output.json() ? EventsReport.jsonLine(e) : EventsReport.line(e));
                     out.flush();
