@@ -213,7 +213,9 @@ class FailoverIT {
         assertEquals(List.of("+sdown", "+odown", "+switch-master"), order, "each once, in order: " + seen.out());
         JsonNode switched = lines.get(lines.size() - 1);
         assertEquals("+switch-master", switched.get("type").asText(), "--until ends at it");
-        assertEquals(3, switched.get("witnesses").size(), "every Sentinel told the switch: " + switched);
+        // the Sentinels that told it within half a second (the last one may learn it later, from the others' hellos)
+        assertTrue(switched.get("witnesses").size() >= 1, switched::toString);
+        switched.get("witnesses").forEach(w -> assertTrue(w.asText().startsWith(deployment.project() + "-sentinel-"), w::toString));
 
         Thread.sleep(1500);
         watcher.get().interrupt();
