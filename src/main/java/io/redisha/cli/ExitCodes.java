@@ -20,6 +20,7 @@ public final class ExitCodes {
     public static final int COMMAND_FAILED = 10;
     public static final int BACKUP_DAMAGED = 11;
     public static final int BACKUP_FORMAT = 12;
+    public static final int EVENT_TIMEOUT = 13;
     /** redisha doctor's, one a failure, in the order of its checks. */
     public static final int DOCTOR_JAVA = 20;
     public static final int DOCTOR_SOCKET_MISSING = 21;
@@ -52,6 +53,7 @@ public final class ExitCodes {
             new Meaning(COMMAND_FAILED, "cli: the node could not be reached, or it replied with an error"),
             new Meaning(BACKUP_DAMAGED, "backup, restore: the file fails its check (size, SHA-256 or the server's own check); nothing changed"),
             new Meaning(BACKUP_FORMAT, "restore: the file's RDB format is newer than the deployment's server reads; nothing changed"),
+            new Meaning(EVENT_TIMEOUT, "events: the event --until names did not come within --timeout"),
             new Meaning(DOCTOR_JAVA, "doctor: Java older than 17"),
             new Meaning(DOCTOR_SOCKET_MISSING, "doctor: no Docker engine socket where DOCKER_HOST (or the default) says"),
             new Meaning(DOCTOR_SOCKET_DENIED, "doctor: no permission on the Docker engine's socket"),

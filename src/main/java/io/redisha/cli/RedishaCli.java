@@ -54,6 +54,7 @@ public class RedishaCli {
         ENGINE_COMMANDS.put("connect", ConnectCommand.class);
         ENGINE_COMMANDS.put("backup", BackupCommand.class);
         ENGINE_COMMANDS.put("restore", RestoreCommand.class);
+        ENGINE_COMMANDS.put("events", EventsCommand.class);
         ENGINE_COMMANDS.put("doctor", DoctorCommand.class);
     }
 

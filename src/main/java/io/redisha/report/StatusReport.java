@@ -16,6 +16,27 @@ public final class StatusReport {
         return Json.write(status);
     }
 
+    /**
+     * What a watcher compares to tell a change: roles, states, links, what each Sentinel names and
+     * knows, readiness and its reasons, warnings; not what moves by itself (lag, "seconds ago").
+     */
+    public static String essence(ClusterStatus status) {
+        StringBuilder key = new StringBuilder();
+        for (NodeStatus n : status.nodes()) {
+            key.append(n.name()).append(' ').append(n.role()).append(' ').append(n.state()).append(' ').append(n.replicaOf())
+                    .append(' ').append(n.link()).append(' ').append(n.hostAddress()).append('\n');
+        }
+        for (SentinelStatus s : status.sentinels()) {
+            key.append(s.name()).append(' ').append(s.state()).append(' ').append(s.master()).append(' ')
+                    .append(s.replicas().size()).append(' ').append(s.otherSentinels().size()).append(' ').append(s.quorumOk())
+                    .append(' ').append(s.error() != null).append('\n');
+        }
+        key.append(status.master()).append(' ').append(status.sentinelsAgree()).append(' ').append(status.ready()).append('\n');
+        status.notReady().forEach(r -> key.append(r).append('\n'));
+        status.warnings().stream().map(w -> w.replaceAll("[0-9]+s ago", "")).forEach(w -> key.append(w).append('\n'));
+        return key.toString();
+    }
+
     public static String text(ClusterStatus status) {
         TextTable nodes = new TextTable("SERVICE", "CONTAINER", "ROLE", "ADDRESS", "HOST PORT", "STATE", "LINK", "LAG");
         for (NodeStatus n : status.nodes()) {

@@ -177,12 +177,54 @@ class FailoverIT {
 
     @Test
     @Order(3)
-    void killPassesAndTheOldMasterRejoinsAsAReplica() throws Exception {
+    void killPassesAndTheOldMasterRejoinsAsAReplicaWhileEventsAndStatusWatchFollowIt() throws Exception {
         Container before = readyMaster();
+        // redisha events and status --watch (no terminal: appended tables) run beside the failover
+        var events = java.util.concurrent.CompletableFuture.supplyAsync(() -> deployment.run("events", "--output", "json",
+                "--until", "+switch-master", "--timeout", "90"));
+        java.util.concurrent.atomic.AtomicReference<Thread> watcher = new java.util.concurrent.atomic.AtomicReference<>();
+        var watch = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            watcher.set(Thread.currentThread());
+            return deployment.run("status", "--watch", "--interval", "0.5");
+        }, runnable -> new Thread(runnable, "status-watch").start());
+        Thread.sleep(3000); // both listening before the fault
         Cli.Result result = deployment.run("failover-test", "--fault", "kill", "--output", "json");
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode round = json(result).get("rounds").get(0);
         assertPassedRound(round);
+
+        Cli.Result seen = events.get(30, TimeUnit.SECONDS);
+        assertEquals(0, seen.exitCode(), seen::toString);
+        List<JsonNode> lines = new java.util.ArrayList<>();
+        for (String line : seen.out().lines().toList()) {
+            lines.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(line));
+        }
+        String oldMaster = Engine.ip(before.getId()) + " 6379";
+        List<String> order = new java.util.ArrayList<>();
+        for (JsonNode e : lines) {
+            String type = e.get("type").asText();
+            String message = e.get("message").asText();
+            boolean aboutOldMaster = message.startsWith("master mymaster " + oldMaster) || type.equals("+switch-master");
+            if (aboutOldMaster && List.of("+sdown", "+odown", "+switch-master").contains(type)) {
+                order.add(type);
+                assertTrue(e.get("witnesses").size() >= 1, e::toString);
+            }
+        }
+        assertEquals(List.of("+sdown", "+odown", "+switch-master"), order, "each once, in order: " + seen.out());
+        JsonNode switched = lines.get(lines.size() - 1);
+        assertEquals("+switch-master", switched.get("type").asText(), "--until ends at it");
+        // the Sentinels that told it within half a second (the last one may learn it later, from the others' hellos)
+        assertTrue(switched.get("witnesses").size() >= 1, switched::toString);
+        switched.get("witnesses").forEach(w -> assertTrue(w.asText().startsWith(deployment.project() + "-sentinel-"), w::toString));
+
+        Thread.sleep(1500);
+        watcher.get().interrupt();
+        Cli.Result watched = watch.get(30, TimeUnit.SECONDS);
+        assertEquals(0, watched.exitCode(), watched::toString);
+        List<String> masters = watched.out().lines().filter(l -> l.startsWith("master: ")).toList();
+        assertTrue(masters.size() >= 2, "a new table after the failover:\n" + watched.out());
+        assertNotEquals(masters.get(0), masters.get(masters.size() - 1), watched.out());
+        assertTrue(watched.out().contains("(last change "), watched.out());
 
         assertNothingLeftBroken(deployment.project());
         Container after = Probe.master(deployment.project());
