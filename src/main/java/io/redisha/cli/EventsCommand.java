@@ -64,7 +64,8 @@ public class EventsCommand implements java.util.concurrent.Callable<Integer> {
                     return; // --until's event was the last one shown
                 }
                 synchronized (out) {
-                    out.println(output.json() ? EventsReport.jsonLine(e) : EventsReport.line(e));
+                    out.println(output.json() ? EventsReport.jsonLine(e.time(), e.type(), e.message(), e.witnesses())
+                            : EventsReport.line(e.time(), e.type(), e.message(), e.witnesses()));
                     out.flush();
                 }
                 if (e.type().equals(until)) {

@@ -1,8 +1,8 @@
 package io.redisha.report;
 
-import io.redisha.sentinel.MergedEvents;
-
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One merged Sentinel event per line, for people or as a JSON line. */
@@ -11,17 +11,17 @@ public final class EventsReport {
     }
 
     /** "2026-12-07T08:10:03.123Z +switch-master mymaster 10.0.0.2 6379 10.0.0.3 6379 (by shop-sentinel-1, shop-sentinel-2)". */
-    public static String line(MergedEvents.Merged e) {
-        return e.time() + " " + e.type() + " " + e.message() + " (by " + String.join(", ", e.witnesses()) + ")";
+    public static String line(Instant time, String type, String message, List<String> witnesses) {
+        return time + " " + type + " " + message + " (by " + String.join(", ", witnesses) + ")";
     }
 
     /** {"time": ..., "type": ..., "message": ..., "witnesses": [...]} on one line. */
-    public static String jsonLine(MergedEvents.Merged e) {
+    public static String jsonLine(Instant time, String type, String message, List<String> witnesses) {
         Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("time", e.time().toString());
-        fields.put("type", e.type());
-        fields.put("message", e.message());
-        fields.put("witnesses", e.witnesses());
+        fields.put("time", time.toString());
+        fields.put("type", type);
+        fields.put("message", message);
+        fields.put("witnesses", witnesses);
         return Json.line(fields);
     }
 }
