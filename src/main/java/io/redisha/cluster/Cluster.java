@@ -14,6 +14,7 @@ import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.Persistence;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
+import io.redisha.topology.Users;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 import org.slf4j.Logger;
@@ -87,8 +88,11 @@ public final class Cluster implements AutoCloseable {
         this.context = context;
         this.progress = progress;
         AddressMapper mapper = new AddressMapper(() -> refresh().dialTable());
-        this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
-                secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
+        this.redis = topology.auth().hasUsers()
+                ? new RedisNodes(mapper, topology.sentinels().masterName(), Users.ADMIN, secrets.password(Users.ADMIN),
+                        secrets.password(Users.ADMIN), PROBE_TIMEOUT_MILLIS, tls.client())
+                : new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
+                        secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
         this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls);
         this.resets = new SentinelResets(observer, redis, progress);

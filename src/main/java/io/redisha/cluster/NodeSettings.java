@@ -4,6 +4,7 @@ import io.redisha.backend.Node;
 import io.redisha.backend.Service;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
+import io.redisha.topology.Users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,12 +43,13 @@ final class NodeSettings {
         fields.put("port", topology.bind() + ":" + hostPort(service, index));
         if (service == Service.SENTINEL) {
             fields.put("master-name", topology.sentinels().masterName());
-            fields.put("auth", "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
+            fields.put("auth", topology.auth().hasUsers() ? users(true)
+                    : "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
         } else {
             fields.put("memory", String.valueOf(topology.resources().memoryBytes()));
             fields.put("persistence", topology.persistence().name());
             fields.put("restart-protection", topology.master().restartProtection() ? "on" : "off");
-            fields.put("auth", "redis " + secrets.redisPassword());
+            fields.put("auth", topology.auth().hasUsers() ? users(false) : "redis " + secrets.redisPassword());
         }
         if (topology.tls().enabled()) {
             // recorded only with TLS on, so that nodes made without it record what they did before
@@ -55,6 +57,18 @@ final class NodeSettings {
             fields.put("tls-auth-clients", topology.tls().authClients().word());
         }
         return fields;
+    }
+
+    /**
+     * The users of a node by name and rules, without their passwords: a changed password is rotated in
+     * place ({@link PasswordRotation}), changed rules or users make new containers.
+     */
+    private String users(boolean sentinel) {
+        StringBuilder text = new StringBuilder("users");
+        topology.auth().users().values().stream()
+                .filter(u -> u.name().equals(Users.ADMIN) || Users.onSentinels(u.name()) == sentinel)
+                .forEach(u -> text.append('\n').append(u.name()).append(' ').append(u.effectiveRules()));
+        return text.toString();
     }
 
     /** The label value: "image=1a2b3c4d,port=...", each value hashed with the project so no secret shows. */
