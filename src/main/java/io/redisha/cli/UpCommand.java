@@ -37,6 +37,11 @@ public class UpCommand implements Callable<Integer> {
             description = "When the nodes cannot be replaced one at a time keeping a writable master (no replica "
                     + "to switch over to, an older or incompatible server), remove and recreate every node instead.")
     boolean allowDowntime;
+    @Option(names = "--keep-old-passwords",
+            description = "When a user's password changed (auth.users), add the new one beside the old and switch "
+                    + "redisha's components to it, but keep accepting the old one until up runs without this option, "
+                    + "so that applications can switch first.")
+    boolean keepOldPasswords;
 
     @Override
     public Integer call() {
@@ -51,6 +56,7 @@ public class UpCommand implements Callable<Integer> {
             }
         }
         try (Session session = Session.openExclusive(project, err, "up")) {
+            session.cluster.keepOldPasswords(keepOldPasswords);
             ClusterStatus status = session.cluster.up(Duration.ofSeconds(timeoutSeconds), allowDowntime);
             out.print(output.json() ? StatusReport.json(status) : StatusReport.text(status));
             out.flush();

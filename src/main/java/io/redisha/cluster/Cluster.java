@@ -62,6 +62,8 @@ public final class Cluster implements AutoCloseable {
     private final ClusterTls tls;
     private volatile boolean tlsChecked;
     private final Certificates certificates;
+    private final PasswordRotation rotation;
+    private volatile boolean keepOldPasswords;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this(backend, topology, context, progress, secrets, ClusterTls.none(), null);
@@ -97,6 +99,7 @@ public final class Cluster implements AutoCloseable {
         this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls);
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
+        this.rotation = new PasswordRotation(topology, secrets, redis, progress);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
@@ -167,6 +170,14 @@ public final class Cluster implements AutoCloseable {
 
     // ---- up --------------------------------------------------------------------------------
 
+    /**
+     * Whether {@code up} keeps the old password of a user it rotates beside the new one, so that the
+     * applications can switch first; a later {@code up} without it removes them.
+     */
+    public void keepOldPasswords(boolean keep) {
+        this.keepOldPasswords = keep;
+    }
+
     /** Creates what is missing, repairs what an interrupted run left behind, and waits until ready. */
     public ClusterStatus up(Duration timeout) {
         return up(timeout, false);
@@ -204,7 +215,10 @@ public final class Cluster implements AutoCloseable {
         List<ServerImage> servers = versions.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
         List<RuntimeSettings.Change> differences = changes.stream().map(CompletableFuture::join)
                 .flatMap(List::stream).toList();
-        return new Look(planner.plan(d, master, differences, servers, server()), o);
+        Plan plan = planner.plan(d, master, differences, servers, server());
+        List<Plan.Step> steps = new ArrayList<>(plan.steps());
+        rotation.look(running).steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        return new Look(new Plan(plan.project(), steps, plan.refusal()), o);
     }
 
     /**
@@ -285,6 +299,7 @@ public final class Cluster implements AutoCloseable {
                         ? observer.judge(look.observation(), expected) : observer.inspect(before, expected))
                 : converge(expected, before, missing, deadline);
         ready = renewCertificates(expected, ready, deadline);
+        rotation.run(refresh().nodes(), keepOldPasswords);
         if (nothingToCreate && plan.isEmpty()) {
             // every node ran when the plan read its settings, and none differed: the roll would ask again
             return ready;
@@ -559,6 +574,10 @@ public final class Cluster implements AutoCloseable {
 
     public ClusterStatus status(Expected expected) {
         ClusterStatus status = observer.status(expected);
+        String rotating = rotation.halfDoneWarning(observer.deployment().nodes());
+        if (rotating != null) {
+            status = status.withWarning(rotating);
+        }
         if (!tls.enabled()) {
             return status;
         }
