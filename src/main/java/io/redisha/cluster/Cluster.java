@@ -233,6 +233,7 @@ public final class Cluster implements AutoCloseable {
      */
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
         requireImage();
+        requireUserRules(server());
         // a new deployment's network costs the engine three calls (Backend#ensureNetwork): they are made
         // while the nodes are looked at, unless the checks that come first could refuse the topology
         // (nothing is created then)
@@ -363,6 +364,27 @@ public final class Cluster implements AutoCloseable {
             buildSentinelImage();
         }
         createMissing(List.of(slot), master);
+    }
+
+    /**
+     * The Sentinel and replication users' rules allow what that server's Sentinel and replicas send
+     * (the topology's own check covers Redis 7, Redis 8 and Valkey 8; Valkey 9's Sentinel also sends FAILOVER).
+     *
+     * @throws PreflightException naming the first missing permission, before anything is created
+     */
+    private void requireUserRules(ServerImage server) {
+        for (io.redisha.topology.User user : topology.auth().users().values()) {
+            if (user.rules() == null) {
+                continue; // the defaults get what the server needs (NodeFactory)
+            }
+            String missing = io.redisha.topology.AclRules.missingCommand(user.effectiveRules(),
+                    io.redisha.topology.AclRules.needs(user.name(), server.flavour(), server.major()));
+            if (missing != null) {
+                throw new PreflightException("auth.users." + user.name() + ".rules: does not allow " + missing + ", which "
+                        + server.describe() + " needs for " + (user.name().equals(Users.SENTINEL) ? "Sentinel" : "replication")
+                        + "; add +" + missing + " (nothing was created)");
+            }
+        }
     }
 
     private void requireImage() {

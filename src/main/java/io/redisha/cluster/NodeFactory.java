@@ -12,6 +12,7 @@ import io.redisha.topology.Resources;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Sentinels;
 import io.redisha.topology.Topology;
+import io.redisha.topology.AclRules;
 import io.redisha.topology.User;
 import io.redisha.topology.Users;
 
@@ -153,10 +154,25 @@ final class NodeFactory {
             boolean here = user.name().equals(Users.ADMIN) || Users.onSentinels(user.name()) == sentinel;
             if (here) {
                 lines.add("user " + user.name() + " reset on #" + UserPasswords.hash(secrets.password(user.name())) + " "
-                        + user.effectiveRules());
+                        + user.effectiveRules() + serverNeeds(user));
             }
         }
         return lines;
+    }
+
+    /** What the default rules of a component user lack on the topology's server (Valkey 9's Sentinel sends FAILOVER). */
+    private String serverNeeds(User user) {
+        if (user.rules() != null || !(user.name().equals(Users.SENTINEL) || user.name().equals(Users.REPLICATION))) {
+            return "";
+        }
+        ServerImage s = server.get();
+        StringBuilder extra = new StringBuilder();
+        for (String command : AclRules.needs(user.name(), s.flavour(), s.major())) {
+            if (!AclRules.allows(user.effectiveRules(), command)) {
+                extra.append(" +").append(command);
+            }
+        }
+        return extra.toString();
     }
 
     List<String> sentinelDirectives() {

@@ -27,6 +27,10 @@ import java.util.Map;
 final class NodeSettings {
     /** The field that says TLS is on; a node recording it differs from a topology without TLS. */
     static final String TLS = "tls";
+    /** The passwords of the single-password mode; a node recording it differs from a topology with users. */
+    static final String AUTH = "auth";
+    /** The users and their rules ({@code auth.users}), never their passwords. */
+    static final String USERS = "users";
 
     private final Topology topology;
     private final Secrets secrets;
@@ -43,13 +47,20 @@ final class NodeSettings {
         fields.put("port", topology.bind() + ":" + hostPort(service, index));
         if (service == Service.SENTINEL) {
             fields.put("master-name", topology.sentinels().masterName());
-            fields.put("auth", topology.auth().hasUsers() ? users(true)
-                    : "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
+            if (topology.auth().hasUsers()) {
+                fields.put(USERS, users(true));
+            } else {
+                fields.put(AUTH, "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
+            }
         } else {
             fields.put("memory", String.valueOf(topology.resources().memoryBytes()));
             fields.put("persistence", topology.persistence().name());
             fields.put("restart-protection", topology.master().restartProtection() ? "on" : "off");
-            fields.put("auth", topology.auth().hasUsers() ? users(false) : "redis " + secrets.redisPassword());
+            if (topology.auth().hasUsers()) {
+                fields.put(USERS, users(false));
+            } else {
+                fields.put(AUTH, "redis " + secrets.redisPassword());
+            }
         }
         if (topology.tls().enabled()) {
             // recorded only with TLS on, so that nodes made without it record what they did before
@@ -95,6 +106,10 @@ final class NodeSettings {
         Map<String, String> now = containerFields(node.service(), node.index());
         if (was.containsKey(TLS) && !now.containsKey(TLS)) {
             reasons.add(TLS);
+        }
+        if (was.containsKey(AUTH) != now.containsKey(AUTH)) {
+            // from one password to users or back: nodes of one kind cannot log in to nodes of the other
+            reasons.add(AUTH);
         }
         now.forEach((field, value) -> {
             if (!hash(field, value).equals(was.get(field))) {
