@@ -217,7 +217,9 @@ public final class Cluster implements AutoCloseable {
                 .flatMap(List::stream).toList();
         Plan plan = planner.plan(d, master, differences, servers, server());
         List<Plan.Step> steps = new ArrayList<>(plan.steps());
-        rotation.look(running).steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        PasswordRotation.State passwords = rotation.look(running);
+        PasswordRotation.requireRedishaAccepted(passwords);
+        passwords.steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
         return new Look(new Plan(plan.project(), steps, plan.refusal()), o);
     }
 

@@ -9,6 +9,7 @@ import io.redisha.topology.User;
 import io.redisha.topology.Users;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.AccessControlUser;
 
@@ -38,7 +39,11 @@ final class PasswordRotation {
     }
 
     /** What differs from the topology: users lacking the new password, users still holding others. */
-    record State(List<Held> lacking, List<Held> halfDone) {
+    record State(List<Held> lacking, List<Held> halfDone, List<String> refusingRedisha) {
+        State(List<Held> lacking, List<Held> halfDone) {
+            this(lacking, halfDone, List.of());
+        }
+
         boolean isEmpty() {
             return lacking.isEmpty() && halfDone.isEmpty();
         }
@@ -88,6 +93,7 @@ final class PasswordRotation {
     State look(List<Node> nodes) {
         List<Held> lacking = new ArrayList<>();
         List<Held> halfDone = new ArrayList<>();
+        List<String> refusing = new ArrayList<>();
         if (!topology.auth().hasUsers()) {
             return new State(lacking, halfDone);
         }
@@ -104,11 +110,13 @@ final class PasswordRotation {
                         halfDone.add(held);
                     }
                 }
+            } catch (JedisAccessControlException e) {
+                refusing.add(node.name());
             } catch (JedisException e) {
                 // unreachable now: left to the readiness wait
             }
         }
-        return new State(lacking, halfDone);
+        return new State(lacking, halfDone, refusing);
     }
 
     /**
@@ -117,6 +125,7 @@ final class PasswordRotation {
      */
     Set<String> run(List<Node> nodes, boolean keepOld) {
         State state = look(nodes);
+        requireRedishaAccepted(state);
         if (state.isEmpty()) {
             return Set.of();
         }
@@ -149,6 +158,18 @@ final class PasswordRotation {
         persist(nodes);
         progress.step("passwords of " + String.join(", ", users) + " rotated: the old ones are refused from now on");
         return users;
+    }
+
+    /**
+     * @throws ChangeRefusedException when nodes refuse redisha's own password: it logs in with it, so it
+     *                                cannot rotate it this way
+     */
+    static void requireRedishaAccepted(State state) {
+        if (!state.refusingRedisha().isEmpty()) {
+            throw new ChangeRefusedException(String.join(", ", state.refusingRedisha()) + " refuse the password of user "
+                    + Users.ADMIN + ": it changed, and redisha logs in with it, so it cannot be rotated in place;"
+                    + " put the old one back (docs/users.md)");
+        }
     }
 
     /** Every component that logs in as one of {@code users} uses its new password from now on. */
