@@ -115,6 +115,12 @@ class UsersTopologyTest {
     }
 
     @Test
+    void usersAreRefusedOnSwarmForNow() {
+        String message = problems("platform: swarm\n" + COMPONENTS);
+        assertTrue(message.contains("auth.users") && message.contains("not with platform: swarm"), message);
+    }
+
+    @Test
     void theDefaultUserCannotBeDeclared() {
         String message = problems(COMPONENTS + "    default: {password-file: r.pass, rules: \"~* +@all\"}\n");
         assertTrue(message.contains("auth.users.default"), message);
