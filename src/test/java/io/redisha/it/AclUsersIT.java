@@ -171,6 +171,8 @@ class AclUsersIT {
     @Order(3)
     void passwordsRotateUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
         JsonNode connect = new ObjectMapper().readTree(deployment.run("connect", "--output", "json").out());
+        assertEquals("app", connect.get("redisPassword").get("user").asText(), connect::toString);
+        assertEquals("discovery", connect.get("sentinelPassword").get("user").asText(), connect::toString);
         Map<HostAndPort, HostAndPort> table = new HashMap<>();
         connect.get("addressMap").fields().forEachRemaining(e ->
                 table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));

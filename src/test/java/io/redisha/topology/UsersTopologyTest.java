@@ -58,6 +58,17 @@ class UsersTopologyTest {
     }
 
     @Test
+    void applicationsAreToldTheirUserAndWhereItsPasswordIsNeverThePassword() throws Exception {
+        LoadedTopology loaded = load(COMPONENTS + "    app: {password-file: r.pass, rules: \"~app:* +@all\"}\n");
+        PasswordSources sources = PasswordSources.of(loaded);
+        assertEquals("app", sources.redisUser());
+        assertEquals(dir.resolve("r.pass").toAbsolutePath().normalize(), sources.redisFile());
+        assertEquals("discovery", sources.sentinelUser());
+        assertEquals("DISCOVERY_PW", sources.sentinelEnv());
+        assertEquals("redisha", PasswordSources.of(load(COMPONENTS)).redisUser(), "without an application user: redisha's own");
+    }
+
+    @Test
     void aMissingComponentUserIsNamed() {
         String message = problems(COMPONENTS.replace("    discovery: {password-env: DISCOVERY_PW}\n", ""));
         assertTrue(message.contains("auth.users") && message.contains("lacks discovery"), message);
