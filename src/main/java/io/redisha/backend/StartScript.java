@@ -53,6 +53,15 @@ public final class StartScript {
      */
     public static List<String> command(String project, Map<String, byte[]> files, int sentinels, String masterName,
                                        Duration holdBack, String passwordFile, String firstStart) {
+        return command(project, files, sentinels, masterName, holdBack, passwordFile, null, firstStart);
+    }
+
+    /**
+     * @param authUser the ACL user the script logs in as (on the Sentinels and the Redis nodes, with the
+     *                 password of {@code passwordFile}), or null for the default user
+     */
+    public static List<String> command(String project, Map<String, byte[]> files, int sentinels, String masterName,
+                                       Duration holdBack, String passwordFile, String authUser, String firstStart) {
         List<String> command = new ArrayList<>(List.of("sh", "-c", TEXT, "redisha-start"));
         files.keySet().stream().filter(f -> f.endsWith(".conf")).sorted().findFirst()
                 .ifPresent(config -> command.addAll(List.of("--config", config)));
@@ -64,6 +73,9 @@ public final class StartScript {
                 "--redis-port", Integer.toString(Service.MASTER.port())));
         if (passwordFile != null) {
             command.addAll(List.of("--sentinel-auth", passwordFile));
+        }
+        if (authUser != null) {
+            command.addAll(List.of("--auth-user", authUser));
         }
         if (firstStart != null) {
             command.addAll(List.of("--first-start", firstStart));

@@ -15,6 +15,7 @@ import io.redisha.cluster.Progress;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.LoadedTopology;
 import io.redisha.topology.Secrets;
+import io.redisha.topology.Users;
 import io.redisha.topology.TopologyException;
 import io.redisha.topology.TopologyLoader;
 
@@ -103,6 +104,9 @@ final class Session implements AutoCloseable {
         Duration holdBack = topology.persistence() == Persistence.AOF ? Duration.ZERO : failover.plusSeconds(10);
         if (!platform.isSwarm()) {
             return SingleEngineBackend.connect(topology.project(), !topology.master().restartProtection() ? null
+                    : topology.auth().hasUsers()
+                    ? new SingleEngineBackend.Protection(s.masterName(), s.count(), secrets.password(Users.ADMIN), holdBack,
+                            Users.ADMIN)
                     : new SingleEngineBackend.Protection(s.masterName(), s.count(), secrets.sentinelPassword(), holdBack));
         }
         // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (docs/swarm.md)

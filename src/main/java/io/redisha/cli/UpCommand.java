@@ -54,6 +54,12 @@ public class UpCommand implements Callable<Integer> {
         return new Restore(session.cluster).check(fromBackup, false);
     }
 
+    @Option(names = "--keep-old-passwords",
+            description = "When a user's password changed (auth.users), add the new one beside the old and switch "
+                    + "redisha's components to it, but keep accepting the old one until up runs without this option, "
+                    + "so that applications can switch first.")
+    boolean keepOldPasswords;
+
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
@@ -71,6 +77,7 @@ public class UpCommand implements Callable<Integer> {
         }
         try (Session session = Session.openExclusive(project, err, "up")) {
             Restore.CheckedFile backup = fromBackup == null ? null : newFromBackup(session);
+            session.cluster.keepOldPasswords(keepOldPasswords);
             ClusterStatus status = session.cluster.up(Duration.ofSeconds(timeoutSeconds), allowDowntime);
             if (backup != null) {
                 Restore restore = new Restore(session.cluster);

@@ -45,10 +45,20 @@ public record ClientAccess(String project, String masterName, List<String> senti
         }
     }
 
-    /** An environment variable's name or a file's absolute path; one of them is null. */
-    public record PasswordSource(String env, String file) {
-        static PasswordSource of(String env, Path file) {
-            return env == null && file == null ? null : new PasswordSource(env, file == null ? null : file.toString());
+    /**
+     * An environment variable's name or a file's absolute path; one of them is null.
+     *
+     * @param user with ACL users ({@code auth.users}), the user to log in as with that password; else null
+     */
+    public record PasswordSource(String env, String file,
+                                 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                                 String user) {
+        public PasswordSource(String env, String file) {
+            this(env, file, null);
+        }
+
+        static PasswordSource of(String env, Path file, String user) {
+            return env == null && file == null ? null : new PasswordSource(env, file == null ? null : file.toString(), user);
         }
     }
 
@@ -58,14 +68,15 @@ public record ClientAccess(String project, String masterName, List<String> senti
         Map<String, String> map = deployment.dialTable().entrySet().stream().collect(Collectors.toMap(
                 Map.Entry::getKey, e -> e.getValue().toString(), (a, b) -> a, TreeMap::new));
         return new ClientAccess(deployment.project(), topology.sentinels().masterName(), sentinels, map,
-                PasswordSource.of(passwords.redisEnv(), passwords.redisFile()),
-                PasswordSource.of(passwords.sentinelEnv(), passwords.sentinelFile()), TlsFiles.of(tls));
+                PasswordSource.of(passwords.redisEnv(), passwords.redisFile(), passwords.redisUser()),
+                PasswordSource.of(passwords.sentinelEnv(), passwords.sentinelFile(), passwords.sentinelUser()), TlsFiles.of(tls));
     }
 
     /**
      * The same as environment variables: REDISHA_SENTINELS ("host:port,host:port"), REDISHA_MASTER_NAME,
      * REDISHA_ADDRESS_MAP ("from=to,from=to"), REDISHA_PROJECT, and for each password that is set
-     * REDISHA_PASSWORD_ENV or REDISHA_PASSWORD_FILE (likewise REDISHA_SENTINEL_PASSWORD_*); with TLS,
+     * REDISHA_PASSWORD_ENV or REDISHA_PASSWORD_FILE (likewise REDISHA_SENTINEL_PASSWORD_*), with ACL users
+     * also REDISHA_USER and REDISHA_SENTINEL_USER (the names to log in as); with TLS,
      * REDISHA_TLS=yes, REDISHA_TLS_CA_FILE and, when the nodes ask clients for a certificate,
      * REDISHA_TLS_CERT_FILE and REDISHA_TLS_KEY_FILE (paths, never a key).
      */
@@ -92,6 +103,9 @@ public record ClientAccess(String project, String masterName, List<String> senti
     private static void password(Map<String, String> env, String prefix, PasswordSource source) {
         if (source == null) {
             return;
+        }
+        if (source.user() != null) {
+            env.put(prefix.replace("PASSWORD", "USER"), source.user());
         }
         if (source.env() != null) {
             env.put(prefix + "_ENV", source.env());

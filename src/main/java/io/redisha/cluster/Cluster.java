@@ -14,6 +14,7 @@ import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.Persistence;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
+import io.redisha.topology.Users;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 import org.slf4j.Logger;
@@ -62,6 +63,8 @@ public final class Cluster implements AutoCloseable {
     private volatile boolean tlsChecked;
     private final Certificates certificates;
     private final NodeSettings settings;
+    private final PasswordRotation rotation;
+    private volatile boolean keepOldPasswords;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this(backend, topology, context, progress, secrets, ClusterTls.none(), null);
@@ -88,12 +91,16 @@ public final class Cluster implements AutoCloseable {
         this.context = context;
         this.progress = progress;
         AddressMapper mapper = new AddressMapper(() -> refresh().dialTable());
-        this.redis = new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
-                secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
+        this.redis = topology.auth().hasUsers()
+                ? new RedisNodes(mapper, topology.sentinels().masterName(), Users.ADMIN, secrets.password(Users.ADMIN),
+                        secrets.password(Users.ADMIN), PROBE_TIMEOUT_MILLIS, tls.client())
+                : new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
+                        secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
         this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls);
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
+        this.rotation = new PasswordRotation(topology, secrets, redis, progress);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
@@ -164,6 +171,14 @@ public final class Cluster implements AutoCloseable {
 
     // ---- up --------------------------------------------------------------------------------
 
+    /**
+     * Whether {@code up} keeps the old password of a user it rotates beside the new one, so that the
+     * applications can switch first; a later {@code up} without it removes them.
+     */
+    public void keepOldPasswords(boolean keep) {
+        this.keepOldPasswords = keep;
+    }
+
     /** Creates what is missing, repairs what an interrupted run left behind, and waits until ready. */
     public ClusterStatus up(Duration timeout) {
         return up(timeout, false);
@@ -206,7 +221,12 @@ public final class Cluster implements AutoCloseable {
         List<ServerImage> servers = versions.stream().map(CompletableFuture::join).flatMap(Optional::stream).toList();
         List<RuntimeSettings.Change> differences = changes.stream().map(CompletableFuture::join)
                 .flatMap(List::stream).toList();
-        return new Look(planner.plan(d, master, differences, servers, server()), o);
+        Plan plan = planner.plan(d, master, differences, servers, server());
+        List<Plan.Step> steps = new ArrayList<>(plan.steps());
+        PasswordRotation.State passwords = rotation.look(running);
+        PasswordRotation.requireRedishaAccepted(passwords);
+        passwords.steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        return new Look(new Plan(plan.project(), steps, plan.refusal()), o);
     }
 
     /**
@@ -221,6 +241,7 @@ public final class Cluster implements AutoCloseable {
      */
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
         requireImage();
+        requireUserRules(server());
         // a new deployment's network costs the engine three calls (Backend#ensureNetwork): they are made
         // while the nodes are looked at, unless the checks that come first could refuse the topology
         // (nothing is created then)
@@ -287,6 +308,7 @@ public final class Cluster implements AutoCloseable {
                         ? observer.judge(look.observation(), expected) : observer.inspect(before, expected))
                 : converge(expected, before, missing, deadline);
         ready = renewCertificates(expected, ready, deadline);
+        rotation.run(refresh().nodes(), keepOldPasswords);
         if (nothingToCreate && plan.isEmpty()) {
             // every node ran when the plan read its settings, and none differed: the roll would ask again
             return ready;
@@ -350,6 +372,27 @@ public final class Cluster implements AutoCloseable {
             buildSentinelImage();
         }
         createMissing(List.of(slot), master);
+    }
+
+    /**
+     * The Sentinel and replication users' rules allow what that server's Sentinel and replicas send
+     * (the topology's own check covers Redis 7, Redis 8 and Valkey 8; Valkey 9's Sentinel also sends FAILOVER).
+     *
+     * @throws PreflightException naming the first missing permission, before anything is created
+     */
+    private void requireUserRules(ServerImage server) {
+        for (io.redisha.topology.User user : topology.auth().users().values()) {
+            if (user.rules() == null) {
+                continue; // the defaults get what the server needs (NodeFactory)
+            }
+            String missing = io.redisha.topology.AclRules.missingCommand(user.effectiveRules(),
+                    io.redisha.topology.AclRules.needs(user.name(), server.flavour(), server.major()));
+            if (missing != null) {
+                throw new PreflightException("auth.users." + user.name() + ".rules: does not allow " + missing + ", which "
+                        + server.describe() + " needs for " + (user.name().equals(Users.SENTINEL) ? "Sentinel" : "replication")
+                        + "; add +" + missing + " (nothing was created)");
+            }
+        }
     }
 
     private void requireImage() {
@@ -558,6 +601,10 @@ public final class Cluster implements AutoCloseable {
     /** The deployment as {@code status} shows it: with TLS, also the certificate that expires first (a handshake with every node). */
     public ClusterStatus status() {
         ClusterStatus status = observer.status(Expected.of(topology));
+        String rotating = rotation.halfDoneWarning(observer.deployment().nodes());
+        if (rotating != null) {
+            status = status.withWarning(rotating);
+        }
         if (!tls.enabled()) {
             return status;
         }

@@ -60,6 +60,14 @@ public record ClusterStatus(String project, String network, List<NodeStatus> nod
                 List.copyOf(all), expiry);
     }
 
+    /** With one more warning. */
+    public ClusterStatus withWarning(String warning) {
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.add(warning);
+        return new ClusterStatus(project, network, nodes, sentinels, master, sentinelsAgree, ready, notReady, starts,
+                List.copyOf(all), certificate);
+    }
+
     /** Without starts or warnings. */
     public ClusterStatus(String project, String network, List<NodeStatus> nodes, List<SentinelStatus> sentinels,
                          String master, boolean sentinelsAgree, boolean ready, List<String> notReady) {

@@ -12,6 +12,9 @@ import io.redisha.topology.Resources;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Sentinels;
 import io.redisha.topology.Topology;
+import io.redisha.topology.AclRules;
+import io.redisha.topology.User;
+import io.redisha.topology.Users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -128,7 +131,11 @@ final class NodeFactory {
         }
         int priority = settings.replicaPriority(service, index);
         lines.add("replica-priority " + priority);
-        if (secrets.redisPassword() != null) {
+        if (topology.auth().hasUsers()) {
+            lines.addAll(userLines(false));
+            lines.add("masteruser " + Users.REPLICATION);
+            lines.add("masterauth " + Template.quote(secrets.password(Users.REPLICATION)));
+        } else if (secrets.redisPassword() != null) {
             lines.add("requirepass " + Template.quote(secrets.redisPassword()));
             lines.add("masterauth " + Template.quote(secrets.redisPassword()));
         }
@@ -136,8 +143,50 @@ final class NodeFactory {
         return lines;
     }
 
+    /**
+     * The {@code user} lines of a Redis node's or a Sentinel's configuration: {@code default} off, redisha's own
+     * user, and the users of that kind of node, each with its password as a SHA-256 hash only ({@code #...}).
+     */
+    List<String> userLines(boolean sentinel) {
+        List<String> lines = new ArrayList<>();
+        lines.add("user default off resetpass -@all");
+        for (User user : topology.auth().users().values()) {
+            boolean here = user.name().equals(Users.ADMIN) || Users.onSentinels(user.name()) == sentinel;
+            if (here) {
+                lines.add("user " + user.name() + " reset on #" + UserPasswords.hash(secrets.password(user.name())) + " "
+                        + user.effectiveRules() + serverNeeds(user));
+            }
+        }
+        return lines;
+    }
+
+    /** What the default rules of a component user lack on the topology's server (Valkey 9's Sentinel sends FAILOVER). */
+    private String serverNeeds(User user) {
+        if (user.rules() != null || !(user.name().equals(Users.SENTINEL) || user.name().equals(Users.REPLICATION))) {
+            return "";
+        }
+        ServerImage s = server.get();
+        StringBuilder extra = new StringBuilder();
+        for (String command : AclRules.needs(user.name(), s.flavour(), s.major())) {
+            if (!AclRules.allows(user.effectiveRules(), command)) {
+                extra.append(" +").append(command);
+            }
+        }
+        return extra.toString();
+    }
+
     List<String> sentinelDirectives() {
         List<String> lines = new ArrayList<>();
+        if (topology.auth().hasUsers()) {
+            String master = topology.sentinels().masterName();
+            lines.addAll(userLines(true));
+            lines.add("sentinel sentinel-user " + Users.SENTINEL_PEER);
+            lines.add("sentinel sentinel-pass " + Template.quote(secrets.password(Users.SENTINEL_PEER)));
+            lines.add("sentinel auth-user " + master + " " + Users.SENTINEL);
+            lines.add("sentinel auth-pass " + master + " " + Template.quote(secrets.password(Users.SENTINEL)));
+            lines.addAll(tls.directives(Service.SENTINEL.port()));
+            return lines;
+        }
         if (secrets.redisPassword() != null) {
             lines.add("sentinel auth-pass " + topology.sentinels().masterName() + " " + Template.quote(secrets.redisPassword()));
         }

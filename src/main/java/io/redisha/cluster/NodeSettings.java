@@ -4,6 +4,7 @@ import io.redisha.backend.Node;
 import io.redisha.backend.Service;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
+import io.redisha.topology.Users;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,6 +27,10 @@ import java.util.Map;
 final class NodeSettings {
     /** The field that says TLS is on; a node recording it differs from a topology without TLS. */
     static final String TLS = "tls";
+    /** The passwords of the single-password mode; a node recording it differs from a topology with users. */
+    static final String AUTH = "auth";
+    /** The users and their rules ({@code auth.users}), never their passwords. */
+    static final String USERS = "users";
 
     private final Topology topology;
     private final Secrets secrets;
@@ -44,12 +49,20 @@ final class NodeSettings {
         fields.put("port", topology.bind() + ":" + hostPort(service, index));
         if (service == Service.SENTINEL) {
             fields.put("master-name", topology.sentinels().masterName());
-            fields.put("auth", "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
+            if (topology.auth().hasUsers()) {
+                fields.put(USERS, users(true));
+            } else {
+                fields.put(AUTH, "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
+            }
         } else {
             fields.put("memory", String.valueOf(topology.resources().memoryBytes()));
             fields.put("persistence", topology.persistence().name());
             fields.put("restart-protection", topology.master().restartProtection() ? "on" : "off");
-            fields.put("auth", "redis " + secrets.redisPassword());
+            if (topology.auth().hasUsers()) {
+                fields.put(USERS, users(false));
+            } else {
+                fields.put(AUTH, "redis " + secrets.redisPassword());
+            }
         }
         if (topology.tls().enabled()) {
             // recorded only with TLS on, so that nodes made without it record what they did before
@@ -57,6 +70,18 @@ final class NodeSettings {
             fields.put("tls-auth-clients", topology.tls().authClients().word());
         }
         return fields;
+    }
+
+    /**
+     * The users of a node by name and rules, without their passwords: a changed password is rotated in
+     * place ({@link PasswordRotation}), changed rules or users make new containers.
+     */
+    private String users(boolean sentinel) {
+        StringBuilder text = new StringBuilder("users");
+        topology.auth().users().values().stream()
+                .filter(u -> u.name().equals(Users.ADMIN) || Users.onSentinels(u.name()) == sentinel)
+                .forEach(u -> text.append('\n').append(u.name()).append(' ').append(u.effectiveRules()));
+        return text.toString();
     }
 
     /** The label value: "image=1a2b3c4d,port=...", each value hashed with the project so no secret shows. */
@@ -91,6 +116,10 @@ final class NodeSettings {
         Map<String, String> now = containerFields(node.service(), node.index());
         if (was.containsKey(TLS) && !now.containsKey(TLS)) {
             reasons.add(TLS);
+        }
+        if (was.containsKey(AUTH) != now.containsKey(AUTH)) {
+            // from one password to users or back: nodes of one kind cannot log in to nodes of the other
+            reasons.add(AUTH);
         }
         now.forEach((field, value) -> {
             if (!hash(field, value).equals(was.get(field))) {

@@ -54,7 +54,8 @@ public final class ConnectReport {
 
     private static void password(StringBuilder out, String what, ClientAccess.PasswordSource source) {
         if (source != null) {
-            out.append(what).append(": ").append(source.env() != null ? "in the environment variable " + source.env()
+            out.append(what).append(": ").append(source.user() != null ? "user " + source.user() + ", " : "")
+                    .append(source.env() != null ? "in the environment variable " + source.env()
                     : "in the file " + source.file()).append('\n');
         }
     }

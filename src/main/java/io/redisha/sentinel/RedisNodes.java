@@ -27,6 +27,7 @@ public final class RedisNodes implements Probe {
     private final String redisPassword;
     private final String sentinelPassword;
     private final ClientTls tls;
+    private final String user;
 
     public RedisNodes(AddressMapper mapper, String masterName, String redisPassword, String sentinelPassword,
                       int timeoutMillis) {
@@ -36,13 +37,23 @@ public final class RedisNodes implements Probe {
     /** @param tls what to connect with when the deployment speaks TLS; null for plaintext */
     public RedisNodes(AddressMapper mapper, String masterName, String redisPassword, String sentinelPassword,
                       int timeoutMillis, ClientTls tls) {
+        this(mapper, masterName, null, redisPassword, sentinelPassword, timeoutMillis, tls);
+    }
+
+    /**
+     * @param user the ACL user every connection logs in as, on the Redis nodes and the Sentinels alike;
+     *             null for the {@code default} user (a password alone)
+     */
+    public RedisNodes(AddressMapper mapper, String masterName, String user, String redisPassword, String sentinelPassword,
+                      int timeoutMillis, ClientTls tls) {
+        this.user = user;
         this.tls = tls;
         this.masterName = masterName;
         this.mapper = mapper;
         this.redisPassword = redisPassword;
         this.sentinelPassword = sentinelPassword;
-        this.redisConfig = config(mapper, redisPassword, timeoutMillis, timeoutMillis, tls);
-        this.sentinelConfig = config(mapper, sentinelPassword, timeoutMillis, timeoutMillis, tls);
+        this.redisConfig = config(mapper, user, redisPassword, timeoutMillis, timeoutMillis, tls);
+        this.sentinelConfig = config(mapper, user, sentinelPassword, timeoutMillis, timeoutMillis, tls);
     }
 
     /**
@@ -68,8 +79,8 @@ public final class RedisNodes implements Probe {
         t.start();
     }
 
-    static JedisClientConfig config(AddressMapper mapper, String password, int connectMillis, int socketMillis,
-                                    ClientTls tls) {
+    static JedisClientConfig config(AddressMapper mapper, String user, String password, int connectMillis,
+                                    int socketMillis, ClientTls tls) {
         DefaultJedisClientConfig.Builder builder = DefaultJedisClientConfig.builder()
                 .hostAndPortMapper(mapper)
                 .connectionTimeoutMillis(connectMillis)
@@ -78,11 +89,19 @@ public final class RedisNodes implements Probe {
                 .clientName("redisha");
         if (password != null) {
             builder.password(password);
+            if (user != null) {
+                builder.user(user);
+            }
         }
         if (tls != null) {
             builder.ssl(true).sslSocketFactory(tls.socketFactory()).sslParameters(tls.parameters());
         }
         return builder.build();
+    }
+
+    /** The ACL user redisha logs in as, or null for the {@code default} user. */
+    public String user() {
+        return user;
     }
 
     public String masterName() {
@@ -95,11 +114,11 @@ public final class RedisNodes implements Probe {
 
     /** A Redis config with the loopback mapper and other timeouts (0 = none), e.g. for a workload or pub/sub. */
     public JedisClientConfig redisConfig(int connectMillis, int socketMillis) {
-        return config(mapper, redisPassword, connectMillis, socketMillis, tls);
+        return config(mapper, user, redisPassword, connectMillis, socketMillis, tls);
     }
 
     public JedisClientConfig sentinelConfig(int connectMillis, int socketMillis) {
-        return config(mapper, sentinelPassword, connectMillis, socketMillis, tls);
+        return config(mapper, user, sentinelPassword, connectMillis, socketMillis, tls);
     }
 
     /** What to connect with when the deployment speaks TLS; null for plaintext. */

@@ -59,10 +59,19 @@ public final class TopologyLoader {
                 auth.passwordFile(), base, environment, problems);
         String sentinel = Passwords.read("auth.sentinel-password-env", auth.sentinelPasswordEnv(),
                 "auth.sentinel-password-file", auth.sentinelPasswordFile(), base, environment, problems);
+        java.util.Map<String, String> users = new java.util.LinkedHashMap<>();
+        for (User user : auth.users().values()) {
+            String prefix = "auth.users." + YamlDocument.pathKey(user.name());
+            String password = Passwords.read(prefix + ".password-env", user.passwordEnv(), prefix + ".password-file",
+                    user.passwordFile(), base, environment, problems);
+            if (password != null) {
+                users.put(user.name(), password);
+            }
+        }
         if (!problems.isEmpty()) {
             throw new TopologyException(loaded.file() == null ? null : loaded.file().toString(), problems);
         }
-        return new Secrets(redis, sentinel);
+        return new Secrets(redis, sentinel, users);
     }
 
     /** What is allowed but risky, one {@code path: message} line each. */
@@ -88,6 +97,10 @@ public final class TopologyLoader {
             passwordFile(read, "auth.password-file", auth.passwordFile(), file, flagged, problems, warnings);
             passwordFile(read, "auth.sentinel-password-file", auth.sentinelPasswordFile(), file, flagged, problems,
                     warnings);
+            for (User user : auth.users().values()) {
+                passwordFile(read, "auth.users." + YamlDocument.pathKey(user.name()) + ".password-file",
+                        user.passwordFile(), file, flagged, problems, warnings);
+            }
         }
         if (!problems.isEmpty()) {
             problems.sort(BY_LINE);

@@ -36,7 +36,8 @@ final class TopologyReader {
     static final List<String> SENTINEL_KEYS = List.of("count", "quorum", "master-name",
             "down-after-milliseconds", "failover-timeout", "parallel-syncs", "host-ports");
     static final List<String> AUTH_KEYS =
-            List.of("password-env", "password-file", "sentinel-password-env", "sentinel-password-file");
+            List.of("password-env", "password-file", "sentinel-password-env", "sentinel-password-file", "users");
+    static final List<String> USER_KEYS = List.of("password-env", "password-file", "rules");
     static final List<String> TLS_KEYS = List.of("enabled", "auth-clients", "dir", "ca-cert-file", "ca-key-file",
             "cert-file", "key-file", "validity-days", "renew-within-days");
     static final List<String> RESOURCE_KEYS = List.of("memory", "maxmemory", "maxmemory-policy");
@@ -299,7 +300,49 @@ final class TopologyReader {
                 reference(values, "auth.password-env", "the name of an environment variable"),
                 reference(values, "auth.password-file", "a file path"),
                 reference(values, "auth.sentinel-password-env", "the name of an environment variable"),
-                reference(values, "auth.sentinel-password-file", "a file path"));
+                reference(values, "auth.sentinel-password-file", "a file path"),
+                users(values.get("users")));
+    }
+
+    /** {@code auth.users}: a mapping of user names to their password source and rules. */
+    private Map<String, User> users(Node node) {
+        String path = "auth.users";
+        Integer line = lines.get(path);
+        if (node == null || !plainTag(node, path, line) || isNull(node)) {
+            return Map.of();
+        }
+        if (!(node instanceof MappingNode mapping)) {
+            fail(path, line, "expected a mapping of user names to their password-file or password-env and rules, got "
+                    + describeType(node));
+            return Map.of();
+        }
+        Map<String, User> users = new LinkedHashMap<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            Node keyNode = tuple.getKeyNode();
+            if (!(keyNode instanceof ScalarNode key) || !Tag.STR.equals(key.getTag())) {
+                fail(path, line(keyNode), "user names must be plain strings, got " + describeType(keyNode));
+                continue;
+            }
+            String name = key.getValue();
+            String userPath = join(path, YamlDocument.pathKey(name));
+            lines.put(userPath, line(keyNode));
+            if (users.containsKey(name)) {
+                fail(userPath, line(keyNode), "duplicate key");
+                continue;
+            }
+            Node value = tuple.getValueNode();
+            if (!(value instanceof MappingNode userMapping)) {
+                fail(userPath, line(keyNode), "expected a mapping with password-file or password-env (and rules), got "
+                        + describeType(value) + (value instanceof ScalarNode ? ": " + INLINE_PASSWORD : ""));
+                continue;
+            }
+            Map<String, Node> values = entries(userMapping, userPath, USER_KEYS);
+            users.put(name, new User(name,
+                    reference(values, userPath + ".password-env", "the name of an environment variable"),
+                    reference(values, userPath + ".password-file", "a file path"),
+                    reference(values, userPath + ".rules", "ACL rules such as ~app:* +@all -@dangerous")));
+        }
+        return users;
     }
 
     private String reference(Map<String, Node> values, String path, String expected) {

@@ -93,6 +93,11 @@ final class TopologyRules {
         passwordSource(findings, "auth.password-env", auth.passwordEnv(), "auth.password-file", auth.passwordFile());
         passwordSource(findings, "auth.sentinel-password-env", auth.sentinelPasswordEnv(),
                 "auth.sentinel-password-file", auth.sentinelPasswordFile());
+        users(findings, auth);
+        if (auth.hasUsers() && t.platform().isSwarm()) {
+            findings.add(new Finding("auth.users", "not with platform: swarm yet: use auth.password-* there (docs/users.md)",
+                    Set.of("auth.users", "platform")));
+        }
 
         Resources resources = t.resources();
         minimumSize(findings, "resources.memory", resources.memoryBytes(), MIN_MEMORY_BYTES);
@@ -200,6 +205,77 @@ final class TopologyRules {
         }
         if (file != null && (file.isEmpty() || file.indexOf('\0') >= 0)) {
             findings.add(new Finding(filePath, file.isEmpty() ? "must not be empty" : "is not a valid file path"));
+        }
+    }
+
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /**
+     * {@code auth.users}: every component user declared with a password source, names a server accepts,
+     * rules that leave the passwords to redisha, and the Sentinel and replication users allowed what
+     * Sentinel and replication send (a rule set without it would let a failover silently never happen).
+     */
+    private static void users(List<Finding> findings, Auth auth) {
+        if (!auth.hasUsers()) {
+            return;
+        }
+        for (String[] key : new String[][] {{"auth.password-env", auth.passwordEnv()}, {"auth.password-file", auth.passwordFile()},
+                {"auth.sentinel-password-env", auth.sentinelPasswordEnv()}, {"auth.sentinel-password-file", auth.sentinelPasswordFile()}}) {
+            if (key[1] != null) {
+                findings.add(new Finding(key[0], "cannot be combined with auth.users: with users every component logs in"
+                        + " as its own user and the default user is off; remove it", Set.of(key[0], "auth.users")));
+            }
+        }
+        for (String component : Users.COMPONENTS) {
+            if (!auth.users().containsKey(component)) {
+                findings.add(new Finding("auth.users", "lacks " + component + ": with users declared, each of "
+                        + String.join(", ", Users.COMPONENTS) + " needs a password-file or password-env (docs/users.md)"));
+            }
+        }
+        for (User user : auth.users().values()) {
+            String path = "auth.users." + YamlDocument.pathKey(user.name());
+            if (!USER_NAME.matcher(user.name()).matches() || user.name().equals("default")) {
+                findings.add(new Finding(path, YamlDocument.quote(user.name()) + " is not a user name redisha can create:"
+                        + " use 1 to 64 characters from A-Z a-z 0-9 _ - (and not default, which is off)"));
+                continue;
+            }
+            if (user.passwordEnv() == null && user.passwordFile() == null) {
+                findings.add(new Finding(path, "needs password-file or password-env"));
+            }
+            passwordSource(findings, path + ".password-env", user.passwordEnv(), path + ".password-file", user.passwordFile());
+            String rulesPath = path + ".rules";
+            if (user.rules() == null) {
+                if (!Users.isComponent(user.name())) {
+                    findings.add(new Finding(path, "needs rules: an application user's ACL rules, e.g. ~app:* +@all -@dangerous"));
+                }
+                continue;
+            }
+            if (user.name().equals(Users.ADMIN)) {
+                findings.add(new Finding(rulesPath, "redisha's own user has every permission (" + Users.ADMIN_RULES
+                        + "); remove rules"));
+                continue;
+            }
+            List<String> words = AclRules.words(user.rules());
+            if (words.isEmpty()) {
+                findings.add(new Finding(rulesPath, "must not be empty"));
+                continue;
+            }
+            String reserved = words.stream().map(AclRules::reserved).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (reserved != null) {
+                findings.add(new Finding(rulesPath, "a rule " + reserved));
+                continue;
+            }
+            String missing = AclRules.missingCommand(user.effectiveRules(),
+                    user.name().equals(Users.SENTINEL) ? AclRules.SENTINEL_NEEDS
+                            : user.name().equals(Users.REPLICATION) ? AclRules.REPLICATION_NEEDS : List.of());
+            if (missing != null) {
+                findings.add(new Finding(rulesPath, "does not allow " + missing + ", which "
+                        + (user.name().equals(Users.SENTINEL) ? "Sentinel sends the Redis nodes" : "a replica sends its master")
+                        + "; add +" + missing + " (minimal rules: " + Users.defaultRules(user.name()) + ")"));
+            } else if (user.name().equals(Users.SENTINEL) && !AclRules.allowsChannel(user.rules(), Users.HELLO_CHANNEL)) {
+                findings.add(new Finding(rulesPath, "does not allow the channel " + Users.HELLO_CHANNEL
+                        + ", which the Sentinels say hello on; add allchannels or &" + Users.HELLO_CHANNEL));
+            }
         }
     }
 

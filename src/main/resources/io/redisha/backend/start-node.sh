@@ -12,6 +12,9 @@
 #                        own address as the master; 0 for none
 #   --sentinel-auth FILE file holding Sentinel's password; it reaches redis-cli through REDISCLI_AUTH
 #                        on its own command line only, never the server's environment
+#   --auth-user NAME     the ACL user to log in as, on the Sentinels and the other Redis nodes alike, with
+#                        the password of the --sentinel-auth file (without it: the default user, with the
+#                        Redis password read from the configuration's masterauth)
 #   --first-start FILE   marker put into a node created with a new deployment: when the script can
 #                        remove it, it starts the server at once without asking (nothing to protect
 #                        yet, and the node's own Sentinels, starting beside it, would name it master)
@@ -45,6 +48,7 @@ sentinel_port=26379
 master_name=
 hold=0
 sentinel_auth=
+auth_user=
 tls_options=
 first_start=
 peer_master=
@@ -58,6 +62,7 @@ while [ $# -gt 0 ]; do
     --master-name) master_name=$2 ;;
     --hold-back) hold=$2 ;;
     --sentinel-auth) sentinel_auth=$2 ;;
+    --auth-user) auth_user=$2 ;;
     --first-start) first_start=$2 ;;
     --peers) peer_master=${2%% *}; peer_prefix=${2#* } ;;
     --redis-port) redis_port=$2 ;;
@@ -77,6 +82,8 @@ ask_cli() {
   pw=$1
   shift
   # shellcheck disable=SC2086 # the options are words; redisha's paths hold no blanks
+  if [ -n "$auth_user" ]; then set -- --user "$auth_user" "$@"; fi
+  # shellcheck disable=SC2086 # as above
   if [ -n "$limit" ]; then set -- "$limit" 3 "$cli" $tls_options "$@"; else set -- "$cli" $tls_options "$@"; fi
   if [ -n "$pw" ]; then
     REDISCLI_AUTH=$pw "$@"
@@ -301,7 +308,7 @@ fi
 if [ -n "$cli" ] && [ -n "$config" ]; then
   sentinel_pw=
   if [ -n "$sentinel_auth" ]; then sentinel_pw=$(cat "$sentinel_auth" 2>/dev/null || true); fi
-  redis_pw=$(redis_password)
+  if [ -n "$auth_user" ]; then redis_pw=$sentinel_pw; else redis_pw=$(redis_password); fi
   tls_options=$(tls_options)
   follow
   unset sentinel_pw redis_pw pw

@@ -164,6 +164,66 @@ class PlannerTest {
                 "Redis 7 to Valkey 8 is an upgrade");
     }
 
+    private static Topology withUsers(Topology t, String appRules) {
+        java.util.Map<String, io.redisha.topology.User> users = new java.util.LinkedHashMap<>();
+        for (String name : io.redisha.topology.Users.COMPONENTS) {
+            users.put(name, new io.redisha.topology.User(name, null, name + ".pass", null));
+        }
+        users.put("app", new io.redisha.topology.User("app", null, "app.pass", appRules));
+        return new Topology(t.project(), t.image(), t.bind(), t.master(), t.replicas(), t.sentinels(),
+                new Auth(null, null, null, null, users), t.persistence(), t.resources(), t.platform());
+    }
+
+    private static Secrets userPasswords(String generation) {
+        java.util.Map<String, String> passwords = new java.util.HashMap<>();
+        for (String name : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "app")) {
+            passwords.put(name, name + "-" + generation);
+        }
+        return new Secrets(null, null, passwords);
+    }
+
+    @Test
+    void aUsersNewPasswordChangesNoContainerItsRulesRollAndSwitchingToUsersIsRefused() {
+        Topology users = withUsers(V7, "~app:* +@all");
+        NodeSettings first = new NodeSettings(users, userPasswords("1"));
+        NodeSettings rotated = new NodeSettings(users, userPasswords("2"));
+        for (Service service : Service.values()) {
+            assertEquals(first.recorded(service, 1), rotated.recorded(service, 1));
+            assertTrue(!first.recorded(service, 1).contains("-1"), "no password in the label");
+        }
+        Deployment d = deployment(V7, 2, 3);
+        List<Node> nodes = d.nodes().stream().map(n -> new Node(n.id(), n.name(), n.service(), n.index(), n.state(),
+                n.networkIp(), n.dial(), n.image(), n.host(), first.recorded(n.service(), n.index()))).toList();
+        Deployment withUsers = new Deployment("redisha", "redisha-net", nodes);
+        Topology newRules = withUsers(V7, "~app:* ~shop:* +@all");
+        Plan plan = new Planner(newRules, new NodeSettings(newRules, userPasswords("1")))
+                .plan(withUsers, withUsers.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7), REDIS_7);
+        assertNull(plan.refusal());
+        assertTrue(described(plan).contains("replace redisha-replica-1: users"), described(plan).toString());
+        assertTrue(described(plan).stream().noneMatch(s -> s.contains("sentinel") && s.startsWith("replace")),
+                "the Sentinels hold no application user");
+        Plan toUsers = new Planner(users, first).plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(),
+                List.of(REDIS_7), REDIS_7);
+        assertTrue(toUsers.refusal().startsWith("the passwords (auth) changed"), toUsers.refusal());
+    }
+
+    @Test
+    void theUsersGoIntoTheConfigurationAsHashesWithTheDefaultUserOff() {
+        Topology users = withUsers(V7, "~app:* +@all");
+        NodeFactory factory = new NodeFactory(users, userPasswords("1"), null, () -> REDIS_7);
+        List<String> redis = factory.redisDirectives(Service.REPLICA, 1);
+        assertTrue(redis.contains("user default off resetpass -@all"), redis.toString());
+        assertTrue(redis.contains("user app reset on #" + UserPasswords.hash("app-1") + " ~app:* +@all"), redis.toString());
+        assertTrue(redis.contains("masteruser replication"));
+        assertTrue(redis.contains("masterauth \"replication-1\""));
+        assertTrue(redis.stream().noneMatch(l -> l.contains("discovery")), "discovery lives on the Sentinels");
+        assertTrue(redis.stream().filter(l -> !l.startsWith("masterauth")).noneMatch(l -> l.contains("-1\"") || l.contains(">")));
+        List<String> sentinel = factory.sentinelDirectives();
+        assertTrue(sentinel.contains("sentinel sentinel-user sentinel-peer"), sentinel.toString());
+        assertTrue(sentinel.contains("sentinel auth-user mymaster sentinel"), sentinel.toString());
+        assertTrue(sentinel.stream().noneMatch(l -> l.startsWith("user app")), "applications log in to the Redis nodes only");
+    }
+
     @Test
     void newPasswordsOrANewMasterNameCannotRollAndAreRefused() {
         Deployment d = deployment(V7, 2, 3);

@@ -75,13 +75,20 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
      * @param holdBack         longest wait while the Sentinels still name the node's own address as
      *                         the master; zero when its data survives a restart (AOF)
      * @param sentinelPassword Sentinel's own password, or null; it reaches the node in a file
+     * @param authUser         the ACL user the node logs in as, on the Sentinels and the other Redis nodes, with
+     *                         {@code sentinelPassword}; null for the default user
      */
-    public record Protection(String masterName, int sentinels, String sentinelPassword, Duration holdBack) {
+    public record Protection(String masterName, int sentinels, String sentinelPassword, Duration holdBack,
+                             String authUser) {
+        public Protection(String masterName, int sentinels, String sentinelPassword, Duration holdBack) {
+            this(masterName, sentinels, sentinelPassword, holdBack, null);
+        }
+
         /** Never the password itself. */
         @Override
         public String toString() {
             return "Protection[masterName=" + masterName + ", sentinels=" + sentinels + ", sentinelPassword="
-                    + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack + "]";
+                    + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack + ", authUser=" + authUser + "]";
         }
     }
 
@@ -257,7 +264,8 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
      */
     private List<String> startScript(NodeSpec spec, String auth) {
         List<String> entrypoint = new ArrayList<>(StartScript.command(project, spec.files(), protection.sentinels(),
-                protection.masterName(), protection.holdBack(), auth, spec.fresh() ? FIRST_START_PATH : null));
+                protection.masterName(), protection.holdBack(), auth, auth == null ? null : protection.authUser(),
+                spec.fresh() ? FIRST_START_PATH : null));
         entrypoint.addAll(entrypoint(spec.image()));
         return entrypoint;
     }
