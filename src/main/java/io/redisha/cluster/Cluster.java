@@ -64,6 +64,7 @@ public final class Cluster implements AutoCloseable {
     private final Certificates certificates;
     private final NodeSettings settings;
     private final PasswordRotation rotation;
+    private final UserDrift drift;
     private volatile boolean keepOldPasswords;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
@@ -101,6 +102,7 @@ public final class Cluster implements AutoCloseable {
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
         this.rotation = new PasswordRotation(topology, secrets, redis, progress);
+        this.drift = new UserDrift(topology, secrets, redis, factory::rules);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
@@ -225,6 +227,8 @@ public final class Cluster implements AutoCloseable {
         List<Plan.Step> steps = new ArrayList<>(plan.steps());
         PasswordRotation.State passwords = rotation.look(running);
         PasswordRotation.requireRedishaAccepted(passwords);
+        drift.look(running).forEach(u -> steps.add(new Plan.Step(Plan.Action.CHANGE, u.node().name(),
+                "user " + u.user() + " " + u.what() + ": set as the topology has it")));
         passwords.steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
         return new Look(new Plan(plan.project(), steps, plan.refusal()), o);
     }
@@ -308,7 +312,9 @@ public final class Cluster implements AutoCloseable {
                         ? observer.judge(look.observation(), expected) : observer.inspect(before, expected))
                 : converge(expected, before, missing, deadline);
         ready = renewCertificates(expected, ready, deadline);
-        rotation.run(refresh().nodes(), keepOldPasswords);
+        List<Node> now = refresh().nodes();
+        drift.fix(drift.look(now), progress);
+        rotation.run(now, keepOldPasswords);
         if (nothingToCreate && plan.isEmpty()) {
             // every node ran when the plan read its settings, and none differed: the roll would ask again
             return ready;

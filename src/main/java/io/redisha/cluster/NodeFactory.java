@@ -154,10 +154,15 @@ final class NodeFactory {
             boolean here = user.name().equals(Users.ADMIN) || Users.onSentinels(user.name()) == sentinel;
             if (here) {
                 lines.add("user " + user.name() + " reset on #" + UserPasswords.hash(secrets.password(user.name())) + " "
-                        + user.effectiveRules() + serverNeeds(user));
+                        + rules(user));
             }
         }
         return lines;
+    }
+
+    /** The rules a user is created with: the topology's, and what the server needs beyond the defaults. */
+    String rules(User user) {
+        return user.effectiveRules() + serverNeeds(user);
     }
 
     /** What the default rules of a component user lack on the topology's server (Valkey 9's Sentinel sends FAILOVER). */

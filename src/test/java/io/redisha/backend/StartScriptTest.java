@@ -48,6 +48,8 @@ class StartScriptTest {
     private final Map<String, String> hosts = new LinkedHashMap<>();
     /** What the stand-in answers to INFO from the node at an address; one absent does not answer. */
     private final Map<String, String> infos = new LinkedHashMap<>();
+    /** The ACL user the script is told to log in as, or null. */
+    private String authUser;
 
     private Run run(List<String> answers, Duration hold, String password, String initialConfig, Path firstStart)
             throws Exception {
@@ -66,7 +68,7 @@ class StartScriptTest {
         script(bin.resolve("redis-cli"), "#!/bin/sh\n"
                 + "echo \"auth=${REDISCLI_AUTH:-none} $*\" >> " + dir + "/calls\n"
                 + "host=\n"
-                + "while [ $# -gt 0 ]; do case \"$1\" in -h) host=$2; shift 2 ;; -p) shift 2 ;; --raw|--tls) shift ;; --cacert|--cert|--key) shift 2 ;; *) break ;; esac; done\n"
+                + "while [ $# -gt 0 ]; do case \"$1\" in -h) host=$2; shift 2 ;; -p|--user) shift 2 ;; --raw|--tls) shift ;; --cacert|--cert|--key) shift 2 ;; *) break ;; esac; done\n"
                 + "case \"$1\" in\n"
                 + "  SENTINEL)\n"
                 + "    n=$(cat " + dir + "/count 2>/dev/null || echo 0); echo $((n + 1)) > " + dir + "/count\n"
@@ -92,7 +94,7 @@ class StartScriptTest {
         }
         // no Sentinel beyond the two asked: a count of 0 asks p-sentinel-1 and -2
         List<String> command = new ArrayList<>(StartScript.command("p", Map.of(config.toString(), new byte[0]), 0,
-                "mymaster", hold, passwordFile, firstStart == null ? null : firstStart.toString()));
+                "mymaster", hold, passwordFile, authUser, firstStart == null ? null : firstStart.toString()));
         assertEquals(List.of("sh", "-c", StartScript.TEXT, "redisha-start"), command.subList(0, 4));
         command.set(0, ShellTools.required("dash")); // Debian's /bin/sh
         Path serverEnv = dir.resolve("server-env");
@@ -335,6 +337,18 @@ class StartScriptTest {
         assertTrue(run.cliCalls().contains("auth=p\"w\\xA -h 10.0.9.3 -p 6379 INFO"), run.cliCalls());
         assertTrue(run.cliCalls().contains("auth=s3cret-pw -h p-sentinel-1 -p 26379"), run.cliCalls());
         assertFalse(run.serverEnv().contains("s3cret") || run.serverEnv().contains("p\"w"), "no password in the server's environment");
+    }
+
+    @Test
+    void withAnAclUserTheScriptLogsInAsItOnTheSentinelsAndTheOtherNodesWithThePasswordOfItsFile() throws Exception {
+        masterLostWithReplicasHoldingTheData();
+        authUser = "redisha";
+        Run run = run(List.of(NO_SENTINEL), Duration.ofSeconds(20), "admin pw",
+                "port 6379\nmasteruser replication\nmasterauth \"replication-pw\"\n");
+        assertTrue(run.cliCalls().contains("auth=admin pw --user redisha -h p-sentinel-1 -p 26379"), run.cliCalls());
+        assertTrue(run.cliCalls().contains("auth=admin pw --user redisha -h 10.0.9.3 -p 6379 INFO"), run.cliCalls());
+        assertFalse(run.cliCalls().contains("replication-pw"), run.cliCalls());
+        assertFalse(run.serverEnv().contains("admin pw"), "no password in the server's environment");
     }
 
     @Test

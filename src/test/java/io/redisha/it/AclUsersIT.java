@@ -276,8 +276,46 @@ class AclUsersIT {
         }
     }
 
+    /** Users changed by hand are reported by up --dry-run and set back by up: the topology wins. */
     @Test
     @Order(4)
+    void usersChangedByHandAreReportedAndPutBack() throws Exception {
+        Container replica = Engine.container(deployment.project(), "replica", 1);
+        Container sentinel = Engine.container(deployment.project(), "sentinel", 1);
+        try (Jedis j = redis(replica); Jedis s = sentinel(sentinel)) {
+            j.auth("redisha", password("redisha", "1"));
+            j.aclSetUser("app", "+flushall");
+            j.aclSetUser("intruder", "on", ">x", "~*", "+@all");
+            j.aclSetUser("default", "on", "nopass");
+            s.auth("redisha", password("redisha", "1"));
+            s.aclDelUser("discovery");
+        }
+        Cli.Result dryRun = deployment.run("up", "--dry-run");
+        String replicaName = replica.getNames()[0].substring(1);
+        String sentinelName = sentinel.getNames()[0].substring(1);
+        for (String expected : List.of(replicaName + ": user intruder added by hand", replicaName + ": user default turned on by hand",
+                replicaName + ": user app rules or flags changed by hand", sentinelName + ": user discovery removed by hand")) {
+            assertTrue(dryRun.out().contains(expected), () -> expected + " in " + dryRun);
+        }
+        Cli.Result up = deployment.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        try (Jedis j = redis(replica)) {
+            JedisDataException noAuth = assertThrows(JedisDataException.class, () -> j.get("app:1"));
+            assertTrue(noAuth.getMessage().startsWith("NOAUTH"), noAuth.getMessage());
+            assertThrows(JedisAccessControlException.class, () -> j.auth("intruder", "x"));
+            j.auth("redisha", password("redisha", "1"));
+            Object dry = j.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "DRYRUN", "app", "flushall");
+            assertFalse("OK".equals(redis.clients.jedis.util.SafeEncoder.encode((byte[]) dry)), "app may not FLUSHALL");
+        }
+        try (Jedis s = sentinel(sentinel)) {
+            s.auth("discovery", password("discovery", "2"));
+            assertEquals(2, s.sentinelGetMasterAddrByName("mymaster").size());
+        }
+        assertFalse(deployment.run("up", "--dry-run").out().contains("by hand"));
+    }
+
+    @Test
+    @Order(5)
     void failoverTestPassesWithTheMinimalRulesAndEveryFault() {
         Cli.Result result = deployment.run("failover-test", "--fault", "kill,pause,partition", "--rounds", "3");
         assertEquals(0, result.exitCode(), result::toString);
