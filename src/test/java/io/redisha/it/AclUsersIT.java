@@ -314,8 +314,25 @@ class AclUsersIT {
         assertFalse(deployment.run("up", "--dry-run").out().contains("by hand"));
     }
 
+    /** New rules for an application user replace the Redis nodes one at a time; the Sentinels are left alone. */
     @Test
     @Order(5)
+    void anApplicationUsersNewRulesRollTheRedisNodes() throws Exception {
+        Path topology = deployment.topology();
+        Files.writeString(topology, Files.readString(topology).replace("~app:* +@all -@dangerous", "~app:* ~shop:* +@all -@dangerous"));
+        List<String> sentinels = Engine.containers(deployment.project()).stream()
+                .filter(c -> "sentinel".equals(c.getLabels().get("io.redisha.service"))).map(Container::getId).sorted().toList();
+        Cli.Result up = deployment.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.err().contains("replace"), up::toString);
+        Cli.Result dryRun = deployment.runFileFirst("cli", "master", "ACL", "DRYRUN", "app", "set", "shop:1", "v");
+        assertEquals("OK\n", dryRun.out(), dryRun::toString);
+        assertEquals(sentinels, Engine.containers(deployment.project()).stream()
+                .filter(c -> "sentinel".equals(c.getLabels().get("io.redisha.service"))).map(Container::getId).sorted().toList());
+    }
+
+    @Test
+    @Order(6)
     void failoverTestPassesWithTheMinimalRulesAndEveryFault() {
         Cli.Result result = deployment.run("failover-test", "--fault", "kill,pause,partition", "--rounds", "3");
         assertEquals(0, result.exitCode(), result::toString);
