@@ -104,21 +104,14 @@ final class Certificates {
      * @return the names of the nodes renewed
      */
     List<String> renewDue(List<Node> nodes, long deadline) {
-        if (!tls.issues()) {
+        if (!tls.issues() || !backend.replacesFiles()) {
+            // where files cannot be replaced in place (Swarm), the plan replaces the nodes due (NodeSettings#certificatesDue)
             return List.of();
         }
-        Instant due = Instant.now().plus(Duration.ofDays(tls.settings().renewWithinDays()));
-        List<Node> redisDue = new ArrayList<>();
-        List<Node> sentinelsDue = new ArrayList<>();
-        served(nodes).forEach((n, c) -> {
-            if (c.getNotAfter().toInstant().isBefore(due)) {
-                (n.service().isRedis() ? redisDue : sentinelsDue).add(n);
-            }
-        });
+        java.util.Set<String> due = due(nodes);
+        List<Node> redisDue = nodes.stream().filter(n -> due.contains(n.id()) && n.service().isRedis()).toList();
+        List<Node> sentinelsDue = nodes.stream().filter(n -> due.contains(n.id()) && !n.service().isRedis()).toList();
         List<String> renewed = new ArrayList<>();
-        if (!backend.replacesFiles()) {
-            return renewed; // the plan replaces the nodes due, one at a time (NodeSettings#certificatesDue)
-        }
         if (!redisDue.isEmpty()) {
             progress.step("renewing the certificates of " + names(redisDue) + " in place (they expire within "
                     + tls.settings().renewWithinDays() + " days)");
