@@ -135,6 +135,11 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** The exporters beside the nodes ({@link NodeSpec#exporter()}); empty when the backend runs none (Swarm). */
+    default Optional<Exporters> exporters() {
+        return Optional.empty();
+    }
+
     /** Placement over several hosts and their state; empty on one engine. */
     default Optional<Hosts> hosts() {
         return Optional.empty();

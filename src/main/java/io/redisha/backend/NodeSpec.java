@@ -20,10 +20,11 @@ import java.util.Map;
  * @param fresh       created with a new deployment, in which no Sentinel can name it master and no other
  *                    node holds data it could overwrite: its first start need not ask the Sentinels
  *                    ({@link StartScript}); every later start does
+ * @param exporter    the Prometheus exporter that runs beside the node, or null for none
  */
 public record NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
                        Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes, String address,
-                       String settings, boolean fresh) {
+                       String settings, boolean fresh, ExporterSpec exporter) {
 
     public NodeSpec {
         cmd = List.copyOf(cmd);
@@ -36,9 +37,21 @@ public record NodeSpec(String name, Service service, int index, String image, Li
         this(name, service, index, image, cmd, bind, hostPort, files, volume, memoryBytes, address, settings, false);
     }
 
+    public NodeSpec(String name, Service service, int index, String image, List<String> cmd, String bind,
+                    Integer hostPort, Map<String, byte[]> files, String volume, Long memoryBytes, String address,
+                    String settings, boolean fresh) {
+        this(name, service, index, image, cmd, bind, hostPort, files, volume, memoryBytes, address, settings, fresh, null);
+    }
+
+    /** The same node, with an exporter beside it. */
+    public NodeSpec withExporter(ExporterSpec exporter) {
+        return new NodeSpec(name, service, index, image, cmd, bind, hostPort, files, volume, memoryBytes, address,
+                settings, fresh, exporter);
+    }
+
     /** The same node, created with a new deployment (see {@code fresh}). */
     public NodeSpec asFresh() {
         return new NodeSpec(name, service, index, image, cmd, bind, hostPort, files, volume, memoryBytes, address,
-                settings, true);
+                settings, true, exporter);
     }
 }

@@ -41,6 +41,7 @@ final class NodeFactory {
     private Template redisTemplate;
     private final NodeSettings settings;
     private final ClusterTls tls;
+    private final ExporterFactory exporters;
 
     /** @param server the server of the topology's image, found when the first node is made */
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
@@ -54,6 +55,7 @@ final class NodeFactory {
         this.server = server;
         this.context = context;
         this.settings = new NodeSettings(topology, secrets);
+        this.exporters = new ExporterFactory(topology, secrets, tls);
     }
 
     private synchronized Template sentinelTemplate() {
@@ -286,6 +288,6 @@ final class NodeFactory {
         names.addAll(Naming.aliases(service));
         files.putAll(tls.nodeFiles(name, names, address == null ? List.of() : List.of(address)));
         return new NodeSpec(name, service, index, image, cmd, topology.bind(), hostPort, files, volume,
-                memoryBytes, address, settings.recorded(service, index));
+                memoryBytes, address, settings.recorded(service, index)).withExporter(exporters.exporter(service, name));
     }
 }

@@ -31,6 +31,8 @@ final class NodeSettings {
     static final String AUTH = "auth";
     /** The users and their rules ({@code auth.users}), never their passwords. */
     static final String USERS = "users";
+    /** The exporter beside the node ({@code metrics.enabled}) and its image. */
+    static final String METRICS = "metrics";
 
     private final Topology topology;
     private final Secrets secrets;
@@ -63,6 +65,10 @@ final class NodeSettings {
             } else {
                 fields.put(AUTH, "redis " + secrets.redisPassword());
             }
+        }
+        if (topology.metrics().enabled()) {
+            // recorded only with metrics on, as TLS: nodes made without them record what they did before
+            fields.put(METRICS, topology.metrics().image());
         }
         if (topology.tls().enabled()) {
             // recorded only with TLS on, so that nodes made without it record what they did before
@@ -116,6 +122,9 @@ final class NodeSettings {
         Map<String, String> now = containerFields(node.service(), node.index());
         if (was.containsKey(TLS) && !now.containsKey(TLS)) {
             reasons.add(TLS);
+        }
+        if (was.containsKey(METRICS) && !now.containsKey(METRICS)) {
+            reasons.add(METRICS);
         }
         if (was.containsKey(AUTH) != now.containsKey(AUTH)) {
             // from one password to users or back: nodes of one kind cannot log in to nodes of the other

@@ -12,10 +12,11 @@ import java.util.Objects;
   *
   * @param auth where the passwords come from; the passwords themselves are {@link Secrets}
   * @param tls  whether every connection uses TLS, and where the certificates come from
+  * @param metrics whether a Prometheus exporter runs beside every node
   */
 public record Topology(
         String project, String image, String bind, Master master, Replicas replicas, Sentinels sentinels,
-        Auth auth, Persistence persistence, Resources resources, Platform platform, Tls tls) {
+        Auth auth, Persistence persistence, Resources resources, Platform platform, Tls tls, Metrics metrics) {
 
     public static final String DEFAULT_PROJECT = "redisha";
     public static final String DEFAULT_IMAGE = "redis:7";
@@ -34,6 +35,13 @@ public record Topology(
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(metrics, "metrics");
+    }
+
+    /** Without metrics. */
+    public Topology(String project, String image, String bind, Master master, Replicas replicas,
+                    Sentinels sentinels, Auth auth, Persistence persistence, Resources resources, Platform platform, Tls tls) {
+        this(project, image, bind, master, replicas, sentinels, auth, persistence, resources, platform, tls, Metrics.off());
     }
 
     /** Without TLS. */
@@ -63,7 +71,7 @@ public record Topology(
     /** A copy with another replica count; host ports and priorities are kept, so validate the result. */
     public Topology withReplicaCount(int count) {
         return new Topology(project, image, bind, master,
-                new Replicas(count, replicas.hostPorts(), replicas.priorities()), sentinels, auth, persistence, resources, platform, tls);
+                new Replicas(count, replicas.hostPorts(), replicas.priorities()), sentinels, auth, persistence, resources, platform, tls, metrics);
     }
 
     /** A copy with another Sentinel count; quorum and host ports are kept, so validate the result. */
@@ -72,6 +80,6 @@ public record Topology(
         return new Topology(project, image, bind, master, replicas,
                 new Sentinels(count, s.quorum(), s.masterName(), s.downAfterMillis(),
                         s.failoverTimeoutMillis(), s.parallelSyncs(), s.hostPorts()),
-                auth, persistence, resources, platform, tls);
+                auth, persistence, resources, platform, tls, metrics);
     }
 }

@@ -29,7 +29,7 @@ import org.yaml.snakeyaml.nodes.Tag;
 final class TopologyReader {
 
     static final List<String> TOP_KEYS = List.of("project", "image", "bind", "master", "replicas", "sentinels",
-            "auth", "persistence", "resources", "platform", "swarm", "tls");
+            "auth", "persistence", "resources", "platform", "swarm", "tls", "metrics");
     static final List<String> MASTER_KEYS =
             List.of("host-port", "min-replicas-to-write", "min-replicas-max-lag", "restart-protection");
     static final List<String> REPLICA_KEYS = List.of("count", "host-ports", "priorities");
@@ -40,6 +40,7 @@ final class TopologyReader {
     static final List<String> USER_KEYS = List.of("password-env", "password-file", "rules");
     static final List<String> TLS_KEYS = List.of("enabled", "auth-clients", "dir", "ca-cert-file", "ca-key-file",
             "cert-file", "key-file", "validity-days", "renew-within-days");
+    static final List<String> METRICS_KEYS = List.of("enabled", "image");
     static final List<String> RESOURCE_KEYS = List.of("memory", "maxmemory", "maxmemory-policy");
     static final List<String> SWARM_KEYS = List.of("accept-risk", "dial", "engines");
     static final List<String> PLATFORM_VALUES = List.of(Platform.DOCKER, Platform.SWARM);
@@ -129,7 +130,18 @@ final class TopologyReader {
                 persistence(values.get("persistence")),
                 resources(values.get("resources")),
                 platform(values),
-                tls(values.get("tls")));
+                tls(values.get("tls")),
+                metrics(values.get("metrics")));
+    }
+
+    private Metrics metrics(Node node) {
+        Metrics off = Metrics.off();
+        MappingNode mapping = section(node, "metrics", false);
+        if (mapping == null) {
+            return off;
+        }
+        Map<String, Node> values = entries(mapping, "metrics", METRICS_KEYS);
+        return new Metrics(bool(values, "metrics.enabled", false), string(values, "metrics.image", off.image()));
     }
 
     private Tls tls(Node node) {

@@ -112,7 +112,27 @@ final class TopologyRules {
         dial(findings, t.platform());
         engines(findings, t.platform());
         tls(findings, t.tls());
+        metrics(findings, t);
         return findings;
+    }
+
+    /** {@code metrics}: an image to run, on one engine, and the exporters' own user when there are users. */
+    private static void metrics(List<Finding> findings, Topology t) {
+        Metrics metrics = t.metrics();
+        if (metrics.image().isBlank()) {
+            findings.add(new Finding("metrics.image", "must not be empty"));
+        }
+        if (!metrics.enabled()) {
+            return;
+        }
+        if (t.platform().isSwarm()) {
+            findings.add(new Finding("metrics.enabled", "not with platform: swarm yet: run the exporters yourself there (docs/metrics.md)",
+                    Set.of("metrics.enabled", "platform")));
+        }
+        if (t.auth().hasUsers()) {
+            findings.add(new Finding("metrics.enabled", "not with auth.users yet: use auth.password-* with metrics (docs/metrics.md)",
+                    Set.of("metrics.enabled", "auth.users")));
+        }
     }
 
     /** {@code tls}: one source of certificates, sensible lifetimes; checked whether enabled or not. */

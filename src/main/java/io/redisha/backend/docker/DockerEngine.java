@@ -322,11 +322,19 @@ final class DockerEngine implements AutoCloseable {
      * What {@link #createAndStart} needs; the engine's terms, built by the backend.
      *
      * @param entrypoint replaces the image's entrypoint; null keeps it
+     * @param fileOwner  the numeric user and group that own the files ({@code uid:gid}); null for root, whose
+     *                   image's entrypoint hands them on
      */
     record Create(String name, String image, Map<String, String> labels, List<String> entrypoint, List<String> cmd,
                   String network,
                   List<String> aliases, String ipv4Address, int containerPort, String hostIp, Integer hostPort,
-                  Map<String, byte[]> files, String volume, String volumePath, Long memoryBytes) {
+                  Map<String, byte[]> files, String volume, String volumePath, Long memoryBytes, String fileOwner) {
+        Create(String name, String image, Map<String, String> labels, List<String> entrypoint, List<String> cmd,
+               String network, List<String> aliases, String ipv4Address, int containerPort, String hostIp,
+               Integer hostPort, Map<String, byte[]> files, String volume, String volumePath, Long memoryBytes) {
+            this(name, image, labels, entrypoint, cmd, network, aliases, ipv4Address, containerPort, hostIp, hostPort,
+                    files, volume, volumePath, memoryBytes, null);
+        }
     }
 
     /** Creates the container, copies its files in and starts it; returns the container id. */
@@ -370,7 +378,13 @@ final class DockerEngine implements AutoCloseable {
                 throw new BackendException("a container named " + spec.name() + " already exists but is not labelled as redisha's; remove or rename it", e);
             }
             if (!spec.files().isEmpty()) {
-                copyFiles(id, spec.files());
+                Map<String, long[]> owners = new HashMap<>();
+                if (spec.fileOwner() != null) {
+                    String[] ids = spec.fileOwner().split(":");
+                    long[] owner = {Long.parseLong(ids[0]), Long.parseLong(ids.length > 1 ? ids[1] : ids[0])};
+                    spec.files().keySet().forEach(path -> owners.put(path, owner));
+                }
+                copyFiles(id, spec.files(), owners);
             }
             try {
                 client.startContainerCmd(id).exec();

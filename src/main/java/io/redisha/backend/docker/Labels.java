@@ -22,6 +22,9 @@ public final class Labels {
     /** What a node was created from ({@link io.redisha.backend.NodeSpec#settings()}). */
     public static final String SETTINGS = "io.redisha.settings";
 
+    /** On a node's Prometheus exporter: the name of the node it watches. */
+    public static final String EXPORTER_OF = "io.redisha.exporter-of";
+
     /** The side network of a partition fault, which only ever holds the isolated node. */
     static final String PARTITION = "io.redisha.partition";
 

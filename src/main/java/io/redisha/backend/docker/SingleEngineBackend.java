@@ -8,6 +8,8 @@ import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Endpoint;
+import io.redisha.backend.ExporterSpec;
+import io.redisha.backend.Exporters;
 import io.redisha.backend.FaultKind;
 import io.redisha.backend.ImageBuilds;
 import io.redisha.backend.ImageFacts;
@@ -253,9 +255,72 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
             }
             entrypoint = startScript(spec, auth);
         }
-        return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
+        String id = engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
                 network, Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(),
                 spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+        removeExporters(spec.name());
+        if (spec.exporter() != null) {
+            createExporter(spec);
+        }
+        return id;
+    }
+
+    /**
+     * The node's exporter, on the project's network, its port published on the node's bind address, its
+     * files owned by the image's user (the exporter runs as that user and reads them; nobody else may).
+     */
+    private void createExporter(NodeSpec spec) {
+        ExporterSpec exporter = spec.exporter();
+        Map<String, String> labels = Labels.project(project);
+        labels.put(Labels.EXPORTER_OF, spec.name());
+        ContainerConfig image = engine.imageConfig(exporter.image());
+        if (image == null) {
+            throw new BackendException("image " + exporter.image() + " (metrics.image) is not on the engine"
+                    + " (run scripts/setup --images " + exporter.image() + ", or pull or load it)");
+        }
+        engine.createAndStart(new DockerEngine.Create(ExporterSpec.name(spec.name()), exporter.image(), labels, null,
+                exporter.cmd(), network, List.of(), null, exporter.port(), spec.bind(), null, exporter.files(), null, null,
+                null, numericUser(image.getUser())));
+    }
+
+    /** {@code uid:gid} of an image's numeric user ("59000:59000", "65534"); null for root or a user by name. */
+    static String numericUser(String user) {
+        if (user == null || !user.matches("[0-9]+(:[0-9]+)?")) {
+            return null;
+        }
+        return user.contains(":") ? user : user + ":" + user;
+    }
+
+    private void removeExporters(String nodeName) {
+        Map<String, String> labels = Labels.project(project);
+        labels.put(Labels.EXPORTER_OF, nodeName);
+        engine.containers(labels).forEach(c -> engine.remove(c.getId()));
+    }
+
+    @Override
+    public Optional<Exporters> exporters() {
+        return Optional.of(this::listExporters);
+    }
+
+    private List<Exporters.Exporter> listExporters() {
+        List<Exporters.Exporter> found = new ArrayList<>();
+        for (Container c : engine.containers(Labels.project(project))) {
+            String node = c.getLabels().get(Labels.EXPORTER_OF);
+            if (node == null) {
+                continue;
+            }
+            Endpoint dial = null;
+            // an exporter publishes one port, its metrics'
+            for (var p : c.getPorts() == null ? new com.github.dockerjava.api.model.ContainerPort[0] : c.getPorts()) {
+                if (p.getPublicPort() != null) {
+                    dial = new Endpoint(dialHost(p.getIp()), p.getPublicPort());
+                    break;
+                }
+            }
+            found.add(new Exporters.Exporter(c.getId(), node, NodeState.of(c.getState()), dial));
+        }
+        found.sort(Comparator.comparing(Exporters.Exporter::node));
+        return found;
     }
 
     /**
@@ -285,8 +350,10 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
         engine.stop(node.id());
     }
 
+    /** With its exporter. */
     @Override
     public void remove(Node node) {
+        removeExporters(node.name());
         engine.remove(node.id());
     }
 
@@ -433,8 +500,14 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
         return engine.networks(Labels.project(project)).stream().filter(n -> !Labels.isPartition(n.getLabels())).toList();
     }
 
+    /** Exporters whose node is gone too: they are on the network. */
     @Override
     public void removeSharedObjects() {
+        for (Container c : engine.containers(Labels.project(project))) {
+            if (c.getLabels().containsKey(Labels.EXPORTER_OF)) {
+                engine.remove(c.getId());
+            }
+        }
         for (Network n : engine.networks(Labels.project(project))) {
             engine.removeNetwork(n);
         }
