@@ -1,7 +1,9 @@
 package io.redisha.cli;
 
 import io.redisha.cluster.ClientAccess;
+import io.redisha.cluster.MetricsTargets;
 import io.redisha.report.ConnectReport;
+import io.redisha.report.MetricsReport;
 import io.redisha.topology.PasswordSources;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -17,9 +19,10 @@ import java.util.concurrent.Callable;
                 + "the Sentinel addresses it can dial, the master name, and the translation from the addresses "
                 + "Sentinel hands out to addresses it can dial; where the passwords are (never the passwords).",
                 "--output env prints REDISHA_SENTINELS, REDISHA_MASTER_NAME, REDISHA_ADDRESS_MAP... as KEY=value "
-                        + "lines. Exit 5 when no Sentinel is running."})
+                        + "lines. --output prometheus prints the exporters of metrics.enabled as a Prometheus "
+                        + "file_sd target list (JSON). Exit 5 when no Sentinel is running (prometheus: no exporter)."})
 public class ConnectCommand implements Callable<Integer> {
-    enum Format { text, json, env }
+    enum Format { text, json, env, prometheus }
 
     @Spec
     CommandSpec spec;
@@ -36,6 +39,11 @@ public class ConnectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Session session = Session.open(project, spec.commandLine().getErr())) {
             session.requireDeployed();
+            if (format == Format.prometheus) {
+                out.print(MetricsReport.fileSd(targets(session)));
+                out.flush();
+                return ExitCodes.OK;
+            }
             ClientAccess access = ClientAccess.of(session.cluster.refresh(), session.loaded.topology(),
                     PasswordSources.of(session.loaded), session.cluster.tls());
             if (access.sentinels().isEmpty()) {
@@ -45,11 +53,21 @@ public class ConnectCommand implements Callable<Integer> {
             out.print(switch (format) {
                 case json -> ConnectReport.json(access);
                 case env -> ConnectReport.env(access);
-                case text -> ConnectReport.text(access);
+                case text, prometheus -> ConnectReport.text(access);
             });
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private static MetricsTargets targets(Session session) {
+        MetricsTargets targets = MetricsTargets.of(session.loaded.topology().project(), session.cluster.backend(),
+                session.cluster.refresh().nodes());
+        if (targets.targets().isEmpty()) {
+            throw new UserException(ExitCodes.NOT_READY, "no exporter of project " + targets.project()
+                    + " is running (metrics.enabled: true in the topology, then redisha up)");
+        }
+        return targets;
     }
 
 }

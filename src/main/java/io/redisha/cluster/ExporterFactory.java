@@ -3,7 +3,8 @@ package io.redisha.cluster;
 import io.redisha.backend.ExporterSpec;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Service;
-import io.redisha.report.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisha.topology.Metrics;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
@@ -26,6 +27,8 @@ final class ExporterFactory {
     static final String CERT_PATH = DIR + "/tls/client.crt";
     static final String KEY_PATH = DIR + "/tls/client.key";
     static final String CA_PATH = DIR + "/tls/ca.crt";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Topology topology;
     private final Secrets secrets;
@@ -51,9 +54,7 @@ final class ExporterFactory {
         Map<String, byte[]> files = new LinkedHashMap<>();
         String password = service == Service.SENTINEL ? secrets.sentinelPassword() : secrets.redisPassword();
         if (password != null) {
-            Map<String, Object> passwords = new LinkedHashMap<>();
-            passwords.put(address, password);
-            files.put(PASSWORD_PATH, Json.write(passwords).getBytes(StandardCharsets.UTF_8));
+            files.put(PASSWORD_PATH, passwordFile(address, password));
             cmd.add("--redis.password-file=" + PASSWORD_PATH);
         }
         if (tls.enabled()) {
@@ -67,5 +68,14 @@ final class ExporterFactory {
             cmd.add("--tls-ca-cert-file=" + CA_PATH);
         }
         return new ExporterSpec(metrics.image(), cmd, files, Metrics.PORT);
+    }
+
+    /** The exporter's password file: a JSON object from the address it scrapes to the password. */
+    static byte[] passwordFile(String address, String password) {
+        try {
+            return JSON.writeValueAsString(Map.of(address, password)).getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the exporter's password file", e);
+        }
     }
 }
