@@ -55,17 +55,23 @@ class MetricsIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @RegisterExtension
+    final Deployment others = Deployment.none();
+
+    @RegisterExtension
     static final Deployment deployment = Deployment.of("it-metrics", TOPOLOGY)
             .withSecretFile("redis.pass", REDIS_PASSWORD).withSecretFile("sentinel.pass", SENTINEL_PASSWORD).up();
 
     /** The file_sd targets by node name: its address, and its labels. */
     private static Map<String, JsonNode> targets() throws Exception {
-        Cli.Result r = deployment.run("connect", "--output", "prometheus");
+        return targets(deployment.project(), deployment.run("connect", "--output", "prometheus"));
+    }
+
+    private static Map<String, JsonNode> targets(String project, Cli.Result r) throws Exception {
         assertEquals(0, r.exitCode(), r.toString());
         Map<String, JsonNode> byNode = new LinkedHashMap<>();
         for (JsonNode group : new ObjectMapper().readTree(r.out())) {
             assertEquals(1, group.get("targets").size(), group.toString());
-            assertEquals(deployment.project(), group.get("labels").get("redisha_project").asText(), group.toString());
+            assertEquals(project, group.get("labels").get("redisha_project").asText(), group.toString());
             byNode.put(group.get("labels").get("redisha_node").asText(), group);
         }
         return byNode;
@@ -102,9 +108,17 @@ class MetricsIT {
                 assertTrue(metrics.lines().anyMatch("redis_sentinel_masters 1"::equals), target + ":\n" + metrics);
                 assertTrue(metrics.lines().anyMatch(l -> l.startsWith("redis_sentinel_master_sentinels{") && l.endsWith(" 3")),
                         target + " counts the 3 Sentinels:\n" + metrics);
+                // what docs/prometheus/redisha-alerts.yml reads
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("redis_sentinel_master_status{") && l.contains("master_address=")
+                        && l.contains("master_status=\"ok\"") && l.endsWith(" 1")), target + ":\n" + metrics);
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("redis_sentinel_master_ckquorum_status{") && l.endsWith(" 1")),
+                        target + ":\n" + metrics);
+            } else if (target.get("labels").get("redisha_service").asText().equals("master")) {
+                assertEquals("master", role(metrics), target.toString());
             } else {
-                assertEquals(target.get("labels").get("redisha_service").asText().equals("master") ? "master" : "slave",
-                        role(metrics), target.toString());
+                assertEquals("slave", role(metrics), target.toString());
+                assertTrue(metrics.lines().anyMatch(l -> l.startsWith("redis_master_link_up{") && l.endsWith(" 1")),
+                        target + ":\n" + metrics);
             }
         }
         for (Container c : Engine.containers(deployment.project())) {
@@ -177,5 +191,24 @@ class MetricsIT {
         Cli.Result down = deployment.run("down");
         assertEquals(0, down.exitCode(), down.toString());
         assertEquals(List.of(), Engine.containers(deployment.project()).stream().map(c -> c.getNames()[0]).toList());
+    }
+
+    @Test
+    @Order(4)
+    void withMutualTlsTheExportersSpeakTlsWithTheirOwnCertificate() throws Exception {
+        Cli tls = others.create("it-metrics-tls", """
+                replicas: 1
+                sentinels: {count: 1, quorum: 1}
+                tls: {enabled: true, auth-clients: yes}
+                metrics: {enabled: true}
+                """);
+        Cli.Result up = tls.run("up");
+        assertEquals(0, up.exitCode(), up.toString());
+        Map<String, JsonNode> targets = targets(tls.project(), tls.run("connect", "--output", "prometheus"));
+        assertEquals(3, targets.size(), targets.toString());
+        for (JsonNode target : targets.values()) {
+            String metrics = scrape(target);
+            assertTrue(metrics.lines().anyMatch("redis_up 1"::equals), target + " scrapes its node over TLS:\n" + metrics);
+        }
     }
 }
