@@ -406,6 +406,16 @@ public final class Cluster implements AutoCloseable {
             throw new BackendException("image " + topology.image() + " (topology `image`) is not on the engine at "
                     + backend.describe() + "; run scripts/setup, or pull or load it");
         }
+        requireExporterImage();
+    }
+
+    /** With metrics, the exporters' image: checked before any node is made, so that none is made without its exporter. */
+    void requireExporterImage() {
+        String image = topology.metrics().image();
+        if (topology.metrics().enabled() && !backend.imageExists(image)) {
+            throw new BackendException("image " + image + " (metrics.image) is not on the engine at " + backend.describe()
+                    + "; run scripts/setup --images " + image + ", or pull or load it");
+        }
     }
 
     void buildSentinelImage() {

@@ -109,6 +109,7 @@ public final class Scaler {
                 + expected.replicas() + ", sentinels " + d.sentinels().size() + " -> " + expected.sentinels());
         List<Expected.Slot> missing = expected.missing(d);
         if (!missing.isEmpty()) {
+            cluster.requireExporterImage();
             if (missing.stream().anyMatch(s -> s.service() == Service.SENTINEL)
                     && !cluster.backend().imageExists(Naming.sentinelImage(d.project()))) {
                 cluster.buildSentinelImage();

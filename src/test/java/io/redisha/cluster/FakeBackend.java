@@ -43,6 +43,9 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private int nextIp = 2;
     private static final String FIXED_PREFIX = "10.9.1.";
+    /** The exporter each created node came with, by node name. */
+    final Map<String, io.redisha.backend.ExporterSpec> exporters = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Whether the network was created by the fake with fixed addresses (not by a test's {@link #add}). */
     private boolean fixedNetwork;
     private boolean network;
@@ -154,6 +157,9 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
         calls.add("create " + spec.name() + (spec.fresh() ? " (fresh)" : ""));
         synchronized (this) {
             files.put(spec.name(), spec.files());
+            if (spec.exporter() != null) {
+                exporters.put(spec.name(), spec.exporter());
+            }
             String address = spec.address() != null ? spec.address() : "10.9.0." + nextIp++;
             return add(spec.service(), spec.index(), NodeState.RUNNING, address).id();
         }
