@@ -3,7 +3,6 @@ package io.redisha.backend;
 import java.util.List;
 
 /** The Prometheus exporters that run beside the project's nodes ({@link ExporterSpec}). */
-@FunctionalInterface
 public interface Exporters {
 
     /**
@@ -15,4 +14,10 @@ public interface Exporters {
 
     /** Every exporter of the project, by the name of its node. */
     List<Exporter> list();
+
+    /**
+     * Replaces the exporter of a running node by one made from {@code spec} (new files: it reads its password
+     * file only when it starts), its port published on {@code bind}.
+     */
+    void replace(String nodeName, String bind, ExporterSpec spec);
 }

@@ -261,6 +261,14 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    /** The exporters read their password file when they start: after the metrics user's rotation, new ones. */
+    private void replaceExporters(List<Node> nodes) {
+        backend.exporters().ifPresent(exporters -> workers.runAll(nodes.stream().filter(Node::isRunning).<Runnable>map(n -> () -> {
+            progress.step("replacing the exporter of " + n.name() + " (password of " + Users.METRICS + ")");
+            exporters.replace(n.name(), topology.bind(), factory.exporter(n));
+        }).toList()));
+    }
+
     /** A network made for a deployment of which no node could be created is not left behind. */
     private void removeNetworkWithoutNodes(CompletableFuture<AddressPlan> network, RuntimeException failure) {
         try {
@@ -314,7 +322,12 @@ public final class Cluster implements AutoCloseable {
         ready = renewCertificates(expected, ready, deadline);
         List<Node> now = refresh().nodes();
         drift.fix(drift.look(now), progress);
+        boolean exportersRotated = topology.metrics().enabled() && topology.auth().hasUsers()
+                && rotation.look(now).users().contains(Users.METRICS);
         rotation.run(now, keepOldPasswords);
+        if (exportersRotated) {
+            replaceExporters(now);
+        }
         if (nothingToCreate && plan.isEmpty()) {
             // every node ran when the plan read its settings, and none differed: the roll would ask again
             return ready;

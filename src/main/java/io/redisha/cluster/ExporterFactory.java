@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.redisha.topology.Metrics;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
+import io.redisha.topology.Users;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.Map;
 /**
  * The redis_exporter beside a node ({@code metrics.enabled}): it scrapes its node by name on the
  * deployment's network, logs in from a password file (the exporter's {@code --redis.password-file},
- * a JSON map from the node's address to the password) and speaks TLS with its own client certificate
+ * a JSON map from the node's address to the password; with ACL users as {@link Users#METRICS}) and speaks TLS with its own client certificate
  * when the deployment does. Nothing secret is on its command line.
  */
 final class ExporterFactory {
@@ -52,7 +53,14 @@ final class ExporterFactory {
         // CONFIG GET * would hand the exporter every password in the node's configuration; INFO has the rest
         cmd.add("--config-command=-");
         Map<String, byte[]> files = new LinkedHashMap<>();
-        String password = service == Service.SENTINEL ? secrets.sentinelPassword() : secrets.redisPassword();
+        String password;
+        if (topology.auth().hasUsers()) {
+            // its own user, allowed what the exporter sends and nothing more (Users.METRICS)
+            cmd.add("--redis.user=" + Users.METRICS);
+            password = secrets.password(Users.METRICS);
+        } else {
+            password = service == Service.SENTINEL ? secrets.sentinelPassword() : secrets.redisPassword();
+        }
         if (password != null) {
             files.put(PASSWORD_PATH, passwordFile(address, password));
             cmd.add("--redis.password-file=" + PASSWORD_PATH);

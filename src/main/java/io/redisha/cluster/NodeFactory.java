@@ -98,6 +98,11 @@ final class NodeFactory {
         return spec(service, index, topology.image(), List.of(server.get().binary(), Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes(), address);
     }
 
+    /** The exporter of a node that runs, or null without metrics. */
+    io.redisha.backend.ExporterSpec exporter(Node node) {
+        return exporters.exporter(node.service(), node.name());
+    }
+
     /**
      * How a new node refers to a running master: by its address on the network when it has one (a name
      * can stop resolving while its container is down), else, or when the backend may move it to another
@@ -153,18 +158,17 @@ final class NodeFactory {
         List<String> lines = new ArrayList<>();
         lines.add("user default off resetpass -@all");
         for (User user : topology.auth().users().values()) {
-            boolean here = user.name().equals(Users.ADMIN) || Users.onSentinels(user.name()) == sentinel;
-            if (here) {
+            if (Users.on(user.name(), sentinel)) {
                 lines.add("user " + user.name() + " reset on #" + UserPasswords.hash(secrets.password(user.name())) + " "
-                        + rules(user));
+                        + rules(user, sentinel));
             }
         }
         return lines;
     }
 
     /** The rules a user is created with: the topology's, and what the server needs beyond the defaults. */
-    String rules(User user) {
-        return user.effectiveRules() + serverNeeds(user);
+    String rules(User user, boolean sentinel) {
+        return Users.rules(user, sentinel) + serverNeeds(user);
     }
 
     /** What the default rules of a component user lack on the topology's server (Valkey 9's Sentinel sends FAILOVER). */

@@ -85,8 +85,8 @@ final class NodeSettings {
     private String users(boolean sentinel) {
         StringBuilder text = new StringBuilder("users");
         topology.auth().users().values().stream()
-                .filter(u -> u.name().equals(Users.ADMIN) || Users.onSentinels(u.name()) == sentinel)
-                .forEach(u -> text.append('\n').append(u.name()).append(' ').append(u.effectiveRules()));
+                .filter(u -> Users.on(u.name(), sentinel))
+                .forEach(u -> text.append('\n').append(u.name()).append(' ').append(Users.rules(u, sentinel)));
         return text.toString();
     }
 

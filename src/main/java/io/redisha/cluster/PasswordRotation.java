@@ -86,7 +86,7 @@ final class PasswordRotation {
     private List<User> usersOf(Node node) {
         boolean sentinel = node.service() == Service.SENTINEL;
         return topology.auth().users().values().stream()
-                .filter(u -> !u.name().equals(Users.ADMIN) && Users.onSentinels(u.name()) == sentinel).toList();
+                .filter(u -> !u.name().equals(Users.ADMIN) && Users.on(u.name(), sentinel)).toList();
     }
 
     /** Asks every running node; a node that cannot be asked is left out (the readiness wait reports it). */

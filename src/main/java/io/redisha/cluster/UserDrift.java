@@ -17,7 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * Users changed by hand on a running node: one added, one removed, rules changed, {@code default} turned
@@ -35,10 +35,10 @@ final class UserDrift {
     private final Topology topology;
     private final Secrets secrets;
     private final RedisNodes redis;
-    private final Function<User, String> rules;
+    private final BiFunction<User, Boolean, String> rules;
 
-    /** @param rules the rules a user is created with on the topology's server */
-    UserDrift(Topology topology, Secrets secrets, RedisNodes redis, Function<User, String> rules) {
+    /** @param rules the rules a user is created with on the topology's server, on a Sentinel or not */
+    UserDrift(Topology topology, Secrets secrets, RedisNodes redis, BiFunction<User, Boolean, String> rules) {
         this.topology = topology;
         this.secrets = secrets;
         this.redis = redis;
@@ -49,7 +49,7 @@ final class UserDrift {
         boolean sentinel = node.service() == Service.SENTINEL;
         Map<String, User> users = new LinkedHashMap<>();
         topology.auth().users().values().stream()
-                .filter(u -> u.name().equals(Users.ADMIN) || Users.onSentinels(u.name()) == sentinel)
+                .filter(u -> Users.on(u.name(), sentinel))
                 .forEach(u -> users.put(u.name(), u));
         return users;
     }
@@ -74,7 +74,7 @@ final class UserDrift {
                 for (User user : expected.values()) {
                     if (!present.contains(user.name())) {
                         drifts.add(new Drift(node, user.name(), "removed by hand"));
-                    } else if (!sameRules(jedis, user)) {
+                    } else if (!sameRules(jedis, user, node.service() == Service.SENTINEL)) {
                         drifts.add(new Drift(node, user.name(), "rules or flags changed by hand"));
                     }
                 }
@@ -85,8 +85,8 @@ final class UserDrift {
         return drifts;
     }
 
-    private boolean sameRules(Jedis jedis, User user) {
-        jedis.aclSetUser(PROBE, words("reset on " + rules.apply(user)));
+    private boolean sameRules(Jedis jedis, User user, boolean sentinel) {
+        jedis.aclSetUser(PROBE, words("reset on " + rules.apply(user, sentinel)));
         try {
             AccessControlUser wanted = jedis.aclGetUser(PROBE);
             AccessControlUser live = jedis.aclGetUser(user.name());
@@ -114,7 +114,7 @@ final class UserDrift {
                     } else {
                         // the topology's password only: one kept from a rotation left half done goes too
                         jedis.aclSetUser(d.user(), words("reset on #" + UserPasswords.hash(secrets.password(d.user())) + " "
-                                + rules.apply(expected.get(d.user()))));
+                                + rules.apply(expected.get(d.user()), node.service() == Service.SENTINEL)));
                     }
                 }
                 if (node.service() == Service.SENTINEL) {

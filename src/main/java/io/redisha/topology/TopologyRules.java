@@ -129,9 +129,10 @@ final class TopologyRules {
             findings.add(new Finding("metrics.enabled", "not with platform: swarm yet: run the exporters yourself there (docs/metrics.md)",
                     Set.of("metrics.enabled", "platform")));
         }
-        if (t.auth().hasUsers()) {
-            findings.add(new Finding("metrics.enabled", "not with auth.users yet: use auth.password-* with metrics (docs/metrics.md)",
-                    Set.of("metrics.enabled", "auth.users")));
+        if (t.auth().hasUsers() && !t.auth().users().containsKey(Users.METRICS)) {
+            findings.add(new Finding("auth.users", "lacks " + Users.METRICS + ": with metrics.enabled the exporters log in as "
+                    + Users.METRICS + ", which needs a password-file or password-env (docs/metrics.md)",
+                    Set.of("auth.users", "metrics.enabled")));
         }
     }
 
@@ -273,6 +274,11 @@ final class TopologyRules {
             if (user.name().equals(Users.ADMIN)) {
                 findings.add(new Finding(rulesPath, "redisha's own user has every permission (" + Users.ADMIN_RULES
                         + "); remove rules"));
+                continue;
+            }
+            if (user.name().equals(Users.METRICS)) {
+                findings.add(new Finding(rulesPath, "the exporters' user has fixed rules, what redis_exporter sends"
+                        + " (docs/metrics.md); remove rules"));
                 continue;
             }
             List<String> words = AclRules.words(user.rules());

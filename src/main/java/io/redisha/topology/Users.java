@@ -21,6 +21,16 @@ public final class Users {
     public static final String DISCOVERY = "discovery";
 
     public static final List<String> COMPONENTS = List.of(ADMIN, REPLICATION, SENTINEL, SENTINEL_PEER, DISCOVERY);
+    /**
+     * The Prometheus exporters' login ({@code metrics.enabled}), on the Redis nodes and the Sentinels: required
+     * only with metrics, with fixed rules that differ by kind of node (what redis_exporter sends each).
+     */
+    public static final String METRICS = "metrics";
+    /** What redis_exporter sends a Redis node when CONFIG is not asked: its name, INFO ALL, the slow log, latency. */
+    public static final String METRICS_REDIS_RULES = "-@all +client|setname +info +slowlog|get +slowlog|len +latency|latest";
+    /** What it sends a Sentinel: its name, INFO ALL, and the masters, their Sentinels, replicas and quorum check. */
+    public static final String METRICS_SENTINEL_RULES = "-@all +client|setname +info +sentinel|masters +sentinel|ckquorum"
+            + " +sentinel|sentinels +sentinel|slaves";
 
     /** The channel Sentinels say hello on, through the Redis nodes and to each other. */
     public static final String HELLO_CHANNEL = "__sentinel__:hello";
@@ -45,7 +55,20 @@ public final class Users {
     }
 
     public static boolean isComponent(String name) {
-        return COMPONENTS.contains(name);
+        return COMPONENTS.contains(name) || name.equals(METRICS);
+    }
+
+    /** Whether the user exists on that kind of node: redisha's own and the exporters' are on both. */
+    public static boolean on(String name, boolean sentinel) {
+        return name.equals(ADMIN) || name.equals(METRICS) || onSentinels(name) == sentinel;
+    }
+
+    /** The rules in force for the user on that kind of node. */
+    public static String rules(User user, boolean sentinel) {
+        if (user.name().equals(METRICS)) {
+            return sentinel ? METRICS_SENTINEL_RULES : METRICS_REDIS_RULES;
+        }
+        return user.effectiveRules();
     }
 
     /** Whether the user exists on the Sentinels (else on the Redis nodes); redisha's own is on both. */

@@ -52,6 +52,20 @@ class ExporterFactoryTest {
     }
 
     @Test
+    void withUsersTheExporterLogsInAsTheMetricsUserOnEveryNode() throws Exception {
+        Topology t = topology("project: p\nauth:\n  users:\n    redisha: {password-env: A}\n    replication: {password-env: B}\n"
+                + "    sentinel: {password-env: C}\n    sentinel-peer: {password-env: D}\n    discovery: {password-env: E}\n"
+                + "    metrics: {password-env: F}\nmetrics: {enabled: true}\n");
+        Secrets secrets = new Secrets(null, null, Map.of("metrics", "m pw", "redisha", "r pw"));
+        ExporterFactory factory = new ExporterFactory(t, secrets, ClusterTls.none());
+        for (Service service : List.of(Service.MASTER, Service.SENTINEL)) {
+            ExporterSpec e = factory.exporter(service, "p-node-1");
+            assertTrue(e.cmd().contains("--redis.user=metrics"), e.cmd().toString());
+            assertTrue(new String(e.files().get("/etc/redis_exporter/password.json"), StandardCharsets.UTF_8).endsWith(":\"m pw\"}"));
+        }
+    }
+
+    @Test
     void withoutPasswordsTheExporterHasNoPasswordFile() throws Exception {
         ExporterSpec e = new ExporterFactory(topology("metrics: {enabled: true}\n"), Secrets.none(), ClusterTls.none())
                 .exporter(Service.MASTER, "p-master-1");

@@ -211,4 +211,48 @@ class MetricsIT {
             assertTrue(metrics.lines().anyMatch("redis_up 1"::equals), target + " scrapes its node over TLS:\n" + metrics);
         }
     }
+
+    @Test
+    @Order(5)
+    void withUsersTheExportersLogInAsTheirOwnUserAndAreRefusedNothing() throws Exception {
+        String body = """
+                replicas: 1
+                sentinels: {count: 1, quorum: 1}
+                metrics: {enabled: true}
+                auth:
+                  users:
+                """;
+        for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "metrics")) {
+            body += "    " + user + ": {password-file: " + user + ".pass}\n";
+        }
+        Cli acl = others.create("it-metrics-acl", body);
+        for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "metrics")) {
+            java.nio.file.Path file = acl.topology().resolveSibling(user + ".pass");
+            java.nio.file.Files.writeString(file, "pw of " + user);
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+        Cli.Result up = acl.run("up");
+        assertEquals(0, up.exitCode(), up.toString());
+        Map<String, JsonNode> targets = targets(acl.project(), acl.run("connect", "--output", "prometheus"));
+        assertEquals(3, targets.size(), targets.toString());
+        for (JsonNode target : targets.values()) {
+            String metrics = scrape(target);
+            scrape(target);
+            assertTrue(metrics.lines().anyMatch("redis_up 1"::equals), target + ":\n" + metrics);
+        }
+        assertTrue(scrape(targets.get(acl.project() + "-sentinel-1")).lines()
+                .anyMatch(l -> l.startsWith("redis_sentinel_master_ckquorum_status{") && l.endsWith(" 1")));
+        for (Container c : Engine.containers(acl.project())) {
+            String service = c.getLabels().get("io.redisha.service");
+            if (service == null) {
+                continue;
+            }
+            try (Jedis j = service.equals("sentinel") ? Probe.sentinel(c.getId()) : Probe.redis(c.getId())) {
+                j.auth("redisha", "pw of redisha");
+                List<String> refused = j.aclLog().stream().filter(e -> "metrics".equals(e.getUsername()))
+                        .map(e -> e.getContext() + " " + e.getObject()).toList();
+                assertEquals(List.of(), refused, c.getNames()[0] + " refused the exporter");
+            }
+        }
+    }
 }

@@ -48,4 +48,36 @@ class MetricsTopologyTest {
                         "not with platform: swarm yet: run the exporters yourself there (docs/metrics.md)")),
                 swarm.problems());
     }
+
+    private static final String USERS = """
+            auth:
+              users:
+                redisha: {password-env: A}
+                replication: {password-env: B}
+                sentinel: {password-env: C}
+                sentinel-peer: {password-env: D}
+                discovery: {password-env: E}
+            """;
+
+    @Test
+    void withUsersMetricsNeedTheExportersOwnUserWithItsFixedRules() {
+        TopologyException lacking = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+                USERS + "metrics: {enabled: true}\n", "t.yml"));
+        assertEquals(List.of("auth.users: lacks metrics: with metrics.enabled the exporters log in as metrics, which needs a"
+                + " password-file or password-env (docs/metrics.md)"), lacking.problems().stream().map(p -> p.path() + ": " + p.message()).toList());
+        TopologyException rules = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+                USERS + "    metrics: {password-env: F, rules: '+@all'}\nmetrics: {enabled: true}\n", "t.yml"));
+        assertEquals(List.of("auth.users.metrics.rules"), rules.problems().stream().map(Problem::path).toList());
+    }
+
+    @Test
+    void theExportersUserIsOnBothKindsOfNodeWithTheRulesRedisExporterNeedsThere() throws Exception {
+        Topology t = TopologyLoader.parse(USERS + "    metrics: {password-env: F}\nmetrics: {enabled: true}\n", "t.yml").topology();
+        User metrics = t.auth().users().get(Users.METRICS);
+        assertTrue(Users.isComponent(Users.METRICS));
+        assertTrue(Users.on(Users.METRICS, true) && Users.on(Users.METRICS, false));
+        assertEquals("-@all +client|setname +info +slowlog|get +slowlog|len +latency|latest", Users.rules(metrics, false));
+        assertEquals("-@all +client|setname +info +sentinel|masters +sentinel|ckquorum +sentinel|sentinels +sentinel|slaves",
+                Users.rules(metrics, true));
+    }
 }

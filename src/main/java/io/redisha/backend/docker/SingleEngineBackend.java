@@ -260,7 +260,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                 spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
         removeExporters(spec.name());
         if (spec.exporter() != null) {
-            createExporter(spec);
+            createExporter(spec.name(), spec.bind(), spec.exporter());
         }
         return id;
     }
@@ -269,17 +269,16 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
      * The node's exporter, on the project's network, its port published on the node's bind address, its
      * files owned by the image's user (the exporter runs as that user and reads them; nobody else may).
      */
-    private void createExporter(NodeSpec spec) {
-        ExporterSpec exporter = spec.exporter();
+    private void createExporter(String nodeName, String bind, ExporterSpec exporter) {
         Map<String, String> labels = Labels.project(project);
-        labels.put(Labels.EXPORTER_OF, spec.name());
+        labels.put(Labels.EXPORTER_OF, nodeName);
         ContainerConfig image = engine.imageConfig(exporter.image());
         if (image == null) {
             throw new BackendException("image " + exporter.image() + " (metrics.image) is not on the engine"
                     + " (run scripts/setup --images " + exporter.image() + ", or pull or load it)");
         }
-        engine.createAndStart(new DockerEngine.Create(ExporterSpec.name(spec.name()), exporter.image(), labels, null,
-                exporter.cmd(), network, List.of(), null, exporter.port(), spec.bind(), null, exporter.files(), null, null,
+        engine.createAndStart(new DockerEngine.Create(ExporterSpec.name(nodeName), exporter.image(), labels, null,
+                exporter.cmd(), network, List.of(), null, exporter.port(), bind, null, exporter.files(), null, null,
                 null, numericUser(image.getUser())));
     }
 
@@ -299,7 +298,18 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
 
     @Override
     public Optional<Exporters> exporters() {
-        return Optional.of(this::listExporters);
+        return Optional.of(new Exporters() {
+            @Override
+            public List<Exporter> list() {
+                return listExporters();
+            }
+
+            @Override
+            public void replace(String nodeName, String bind, ExporterSpec spec) {
+                removeExporters(nodeName);
+                createExporter(nodeName, bind, spec);
+            }
+        });
     }
 
     private List<Exporters.Exporter> listExporters() {
