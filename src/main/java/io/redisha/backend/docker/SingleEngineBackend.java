@@ -258,8 +258,8 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
         String id = engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
                 network, Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(),
                 spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
-        removeExporters(spec.name());
         if (spec.exporter() != null) {
+            removeExporters(spec.name()); // one left by a node removed outside redisha would hold the name
             createExporter(spec.name(), spec.bind(), spec.exporter());
         }
         return id;
