@@ -254,5 +254,15 @@ class MetricsIT {
                 assertEquals(List.of(), refused, c.getNames()[0] + " refused the exporter");
             }
         }
+
+        // a new password for metrics: rotated in place on the nodes, and the exporters given it
+        java.nio.file.Files.writeString(acl.topology().resolveSibling("metrics.pass"), "new pw of metrics");
+        Cli.Result rotated = acl.run("up");
+        assertEquals(0, rotated.exitCode(), rotated.toString());
+        assertTrue(rotated.err().contains("replacing the exporter of " + acl.project() + "-sentinel-1"), rotated.toString());
+        for (JsonNode target : targets(acl.project(), acl.run("connect", "--output", "prometheus")).values()) {
+            String metrics = scrape(target);
+            assertTrue(metrics.lines().anyMatch("redis_up 1"::equals), target + " logs in with the new password:\n" + metrics);
+        }
     }
 }
