@@ -10,6 +10,9 @@ import picocli.CommandLine.Option;
  * every engine call. Quiet by default.
  */
 public class LoggingMixin {
+    /** Each command's mixin sees the options: the start is told once. */
+    private static final java.util.concurrent.atomic.AtomicBoolean startLogged = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Option(names = {"-v", "--verbose"},
             description = "More diagnostics on stderr (-vv for the libraries too, -vvv with each engine call's time).")
     void setVerbose(boolean[] verbose) {
@@ -19,6 +22,12 @@ public class LoggingMixin {
         level("com.github.dockerjava", libraries);
         level("org.apache.hc", libraries);
         level("redis.clients", libraries);
+        if (verbose.length >= 1 && !startLogged.getAndSet(true)) {
+            // what the launcher and the JVM's start cost before redisha's own code ran
+            ProcessHandle.current().info().startInstant().ifPresent(started -> LoggerFactory.getLogger(LoggingMixin.class)
+                    .debug("process started {} ms before the options were read",
+                            java.time.Duration.between(started, java.time.Instant.now()).toMillis()));
+        }
     }
 
     private static void level(String name, Level level) {
