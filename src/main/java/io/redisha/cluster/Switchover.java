@@ -151,17 +151,16 @@ final class Switchover {
      * (then it has every write the master acknowledged). Looks every {@link #LOOK_EVERY}.
      */
     private void awaitCaughtUp(Node master, Node target, long slack, long deadline) {
-        Poll<Long> caughtUp;
-        try (Jedis m = redis.redis(master.nameAddress()); Jedis t = redis.redis(target.nameAddress())) {
-            caughtUp = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
-                ReplicationInfo mi = ReplicationInfo.parse(m.info("replication"));
-                ReplicationInfo ti = ReplicationInfo.parse(t.info("replication"));
+        Poll<Long> caughtUp = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
+            try {
+                ReplicationInfo mi = redis.replication(master.nameAddress());
+                ReplicationInfo ti = redis.replication(target.nameAddress());
                 return ti.linkUp() && ti.offset() + slack >= mi.offset() ? Poll.done(mi.offset())
                         : Poll.waiting(target.name() + " at offset " + ti.offset() + ", master at " + mi.offset());
-            });
-        } catch (JedisException e) {
-            throw new NotReadyException("cannot switch over: " + e.getMessage());
-        }
+            } catch (JedisException e) {
+                return Poll.waiting("cannot be asked: " + e.getMessage());
+            }
+        });
         if (!caughtUp.done()) {
             throw new NotReadyException("cannot switch over: " + caughtUp.missing());
         }
@@ -178,21 +177,21 @@ final class Switchover {
      * @throws NotReadyException when the Sentinel gave the failover up, or by the deadline
      */
     private void awaitPromoted(Node target, SentinelEvents events, long deadline) {
-        Poll<Void> promoted;
-        try (Jedis t = redis.redis(target.nameAddress())) {
-            promoted = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
-                Optional<SentinelEvent> abort = events.events().stream().filter(e -> e.type().startsWith("-failover-abort"))
-                        .findFirst();
-                if (abort.isPresent()) {
-                    throw new NotReadyException("the Sentinel gave the switchover up: " + abort.get().type() + " "
-                            + abort.get().message());
-                }
-                return ReplicationInfo.parse(t.info("replication")).isMaster() ? Poll.ok()
+        // a connection per look: the Sentinel's promotion ends with CLIENT KILL TYPE normal on the target
+        Poll<Void> promoted = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
+            Optional<SentinelEvent> abort = events.events().stream().filter(e -> e.type().startsWith("-failover-abort"))
+                    .findFirst();
+            if (abort.isPresent()) {
+                throw new NotReadyException("the Sentinel gave the switchover up: " + abort.get().type() + " "
+                        + abort.get().message());
+            }
+            try {
+                return redis.replication(target.nameAddress()).isMaster() ? Poll.ok()
                         : Poll.waiting(target.name() + " not promoted yet");
-            });
-        } catch (JedisException e) {
-            throw new NotReadyException("cannot follow the switchover: " + target.name() + ": " + e.getMessage());
-        }
+            } catch (JedisException e) {
+                return Poll.waiting(target.name() + " cannot be asked: " + e.getMessage());
+            }
+        });
         if (!promoted.done()) {
             throw new NotReadyException("cannot switch over: " + promoted.missing());
         }
