@@ -244,18 +244,16 @@ public final class Cluster implements AutoCloseable {
      * @throws ChangeRefusedException (nothing changed) when they cannot and downtime is not allowed
      */
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
+        requireImage();
+        requireUserRules(server());
         // a new deployment's network costs the engine four calls (Backend#ensureNetwork): they are made
-        // while the image is checked and the nodes are looked at, unless the port checks that come first
-        // could refuse the topology (nothing is created then); a refused image removes it again
+        // while the nodes are looked at, unless the checks that come first could refuse the topology
+        // (nothing is created then)
         if (!PortPreflight.cannotRefuse(backend, topology)) {
-            requireImage();
-            requireUserRules(server());
             return converge(timeout, allowDowntime);
         }
         CompletableFuture<AddressPlan> network = CompletableFuture.supplyAsync(this::addresses, workers.executor());
         try {
-            requireImage();
-            requireUserRules(server());
             return converge(timeout, allowDowntime);
         } catch (RuntimeException e) {
             removeNetworkWithoutNodes(network, e);
