@@ -29,6 +29,8 @@ import java.util.Optional;
 final class Switchover {
     /** How far behind the master's offset the target may be when the writes are paused. */
     static final long CLOSE_ENOUGH_BYTES = 64;
+    /** How long the pause waits for the target to come that close. */
+    private static final Duration NEARLY_WITHIN = Duration.ofSeconds(2);
     /** How often the offsets and the promotion are looked at while the writes wait. */
     private static final Duration LOOK_EVERY = Duration.ofMillis(10);
 
@@ -67,8 +69,12 @@ final class Switchover {
                     throw new NotReadyException("cannot follow the switchover: no subscription to " + missing);
                 }
                 long pauseMillis = Math.max(10_000L, 2L * failoverTimeoutMillis);
-                // the pause lasts from here to the promotion: it starts once the target is nearly there
-                awaitCaughtUp(master, target, CLOSE_ENOUGH_BYTES, deadline);
+                // the pause lasts from here to the promotion: it starts once the target is nearly there, or
+                // after a while all the same (writes faster than the link keep it further behind)
+                if (!nearlyCaughtUp(master, target, Math.min(deadline, Await.deadline(NEARLY_WITHIN)))) {
+                    progress.step(target.name() + " still more than " + CLOSE_ENOUGH_BYTES + " bytes behind "
+                            + master.name() + " after " + NEARLY_WITHIN.toMillis() + " ms; pausing all the same");
+                }
                 progress.step("pausing writes on " + master.name() + " (CLIENT PAUSE " + pauseMillis + " WRITE)");
                 long pausedAt = System.nanoTime();
                 try (Jedis jedis = redis.redis(master.nameAddress())) {
@@ -76,7 +82,7 @@ final class Switchover {
                 }
                 long writesDeadline = Math.min(deadline, pausedAt + pauseMillis * 1_000_000L / 2);
                 try {
-                    awaitCaughtUp(master, target, 0, writesDeadline);
+                    awaitCaughtUp(master, target, writesDeadline);
                     progress.step("SENTINEL FAILOVER " + redis.masterName() + " on " + sentinel.name());
                     try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
                         jedis.sentinelFailover(redis.masterName());
@@ -145,13 +151,23 @@ final class Switchover {
         return gaps.isEmpty() ? null : String.join(", ", gaps);
     }
 
-    /**
-     * Waits until the target is at most {@code slack} bytes behind the master's replication offset:
-     * within a few bytes before the pause (so that the pause is short), at it once the master is paused
-     * (then it has every write the master acknowledged). Looks every {@link #LOOK_EVERY}.
-     */
-    private void awaitCaughtUp(Node master, Node target, long slack, long deadline) {
-        Poll<Long> caughtUp = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
+    /** Waits until the target is at most {@link #CLOSE_ENOUGH_BYTES} behind the master; returns whether it got there. */
+    private boolean nearlyCaughtUp(Node master, Node target, long deadline) {
+        return offsets(master, target, CLOSE_ENOUGH_BYTES, deadline).done();
+    }
+
+    /** Waits until the target has every write the (paused) master acknowledged. */
+    private void awaitCaughtUp(Node master, Node target, long deadline) {
+        Poll<Long> caughtUp = offsets(master, target, 0, deadline);
+        if (!caughtUp.done()) {
+            throw new NotReadyException("cannot switch over: " + caughtUp.missing());
+        }
+        progress.step(target.name() + " caught up with " + master.name() + " at offset " + caughtUp.value());
+    }
+
+    /** Looks every {@link #LOOK_EVERY} until the target is at most {@code slack} bytes behind the master's offset. */
+    private Poll<Long> offsets(Node master, Node target, long slack, long deadline) {
+        return Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
             try {
                 ReplicationInfo mi = redis.replication(master.nameAddress());
                 ReplicationInfo ti = redis.replication(target.nameAddress());
@@ -161,12 +177,6 @@ final class Switchover {
                 return Poll.waiting("cannot be asked: " + e.getMessage());
             }
         });
-        if (!caughtUp.done()) {
-            throw new NotReadyException("cannot switch over: " + caughtUp.missing());
-        }
-        if (slack == 0) {
-            progress.step(target.name() + " caught up with " + master.name() + " at offset " + caughtUp.value());
-        }
     }
 
     /**
