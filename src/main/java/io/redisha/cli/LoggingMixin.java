@@ -5,13 +5,17 @@ import ch.qos.logback.classic.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * -v raises redisha's diagnostics to DEBUG; -vv also docker-java's and Jedis'; -vvv adds the time of
  * every engine call. Quiet by default.
  */
 public class LoggingMixin {
     /** Each command's mixin sees the options: the start is told once. */
-    private static final java.util.concurrent.atomic.AtomicBoolean startLogged = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean startLogged = new AtomicBoolean();
 
     @Option(names = {"-v", "--verbose"},
             description = "More diagnostics on stderr (-vv for the libraries too, -vvv with each engine call's time).")
@@ -26,7 +30,7 @@ public class LoggingMixin {
             // what the launcher and the JVM's start cost before redisha's own code ran
             ProcessHandle.current().info().startInstant().ifPresent(started -> LoggerFactory.getLogger(LoggingMixin.class)
                     .debug("process started {} ms before the options were read",
-                            java.time.Duration.between(started, java.time.Instant.now()).toMillis()));
+                            Duration.between(started, Instant.now()).toMillis()));
         }
     }
 
