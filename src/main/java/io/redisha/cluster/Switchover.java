@@ -98,8 +98,9 @@ final class Switchover {
                             + master.name());
                 }
                 // the Sentinel tells them too, then waits for their next INFO (once a second during a failover) to
-                // show the new master with the link up: told first, one INFO shows both, and +switch-master comes sooner
-                for (Node other : others) {
+                // show the new master with the link up: told first, one INFO shows both, and +switch-master comes
+                // sooner; no more at once than the Sentinels would resynchronise (parallel-syncs)
+                for (Node other : others.subList(0, Math.min(others.size(), settings.parallelSyncs()))) {
                     demote(other, target);
                 }
                 Optional<SentinelEvent> switched = events.await(SentinelEvent::isSwitchMaster, writesDeadline);
