@@ -26,6 +26,15 @@ public interface Backend extends AutoCloseable {
     /** Creates the node from the spec, puts its files in, and starts it; returns its id. */
     String create(NodeSpec spec);
 
+    /**
+     * As {@link #create(NodeSpec)}, starting the node only once {@code beforeStart} returns: an engine
+     * that can create a node without starting it prepares it meanwhile; by default it waits first.
+     */
+    default String create(NodeSpec spec, Runnable beforeStart) {
+        beforeStart.run();
+        return create(spec);
+    }
+
     void start(Node node);
 
     /** Graceful stop (SIGTERM, a short grace period). */

@@ -252,7 +252,7 @@ public final class Cluster implements AutoCloseable {
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
         requireImage();
         requireUserRules(server());
-        // a new deployment's network costs the engine three calls (Backend#ensureNetwork): they are made
+        // a new deployment's network costs the engine four calls (Backend#ensureNetwork): they are made
         // while the nodes are looked at, unless the checks that come first could refuse the topology
         // (nothing is created then)
         if (!PortPreflight.cannotRefuse(backend, topology)) {
@@ -558,9 +558,10 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Creates and starts the given nodes in parallel; a Sentinel once its image exists, and once the
-     * master's start has returned when the master is among them (a Sentinel that found no master for
-     * down-after-milliseconds would mark it down; replicas retry their link every second by themselves).
+     * Creates and starts the given nodes in parallel; a Sentinel once its image exists, and it starts
+     * once the master's start has returned when the master is among them (a Sentinel that found no
+     * master for down-after-milliseconds would mark it down; replicas retry their link every second by
+     * themselves); the engine creates it and copies its files in meanwhile.
      *
      * @param master the current master, or null for a fresh deployment
      * @param fresh  the nodes of a new deployment: nothing runs yet that one could overwrite or that
@@ -587,11 +588,15 @@ public final class Cluster implements AutoCloseable {
             tasks.add(() -> {
                 if (slot.service() == Service.SENTINEL) {
                     awaitImage(sentinelImage);
-                    awaitImage(masterStarted);
                 }
                 progress.step("creating " + spec.name());
                 try {
-                    backend.create(spec);
+                    if (slot.service() == Service.SENTINEL) {
+                        // created while the master is, started after it
+                        backend.create(spec, () -> awaitImage(masterStarted));
+                    } else {
+                        backend.create(spec);
+                    }
                 } catch (RuntimeException e) {
                     if (isMaster) {
                         masterStarted.completeExceptionally(e);

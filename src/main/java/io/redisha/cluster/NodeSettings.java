@@ -42,6 +42,11 @@ final class NodeSettings {
         this.secrets = secrets;
     }
 
+    /** How many replicas the Sentinels reconfigure at once after a failover ({@code sentinels.parallel-syncs}). */
+    int parallelSyncs() {
+        return topology.sentinels().parallelSyncs();
+    }
+
     /** What needs a new container, by field, as given in the topology. */
     Map<String, String> containerFields(Service service, int index) {
         Map<String, String> fields = new LinkedHashMap<>();

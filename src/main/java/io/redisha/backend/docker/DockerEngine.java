@@ -331,6 +331,14 @@ final class DockerEngine implements AutoCloseable {
 
     /** Creates the container, copies its files in and starts it; returns the container id. */
     String createAndStart(Create spec) {
+        return createAndStart(spec, () -> { });
+    }
+
+    /**
+     * Creates the container, copies its files in and starts it once {@code beforeStart} returns (what the
+     * node needs running first is awaited there, while the engine prepares this one); returns its id.
+     */
+    String createAndStart(Create spec, Runnable beforeStart) {
         return call("creating " + spec.name(), () -> {
             ExposedPort port = ExposedPort.tcp(spec.containerPort());
             Ports.Binding binding = spec.hostPort() == null
@@ -349,6 +357,7 @@ final class DockerEngine implements AutoCloseable {
                 hostConfig.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
             }
             String id;
+            long created = System.nanoTime();
             try {
                 var cmd = client.createContainerCmd(spec.image())
                         .withName(spec.name())
@@ -369,14 +378,22 @@ final class DockerEngine implements AutoCloseable {
             } catch (ConflictException e) {
                 throw new BackendException("a container named " + spec.name() + " already exists but is not labelled as redisha's; remove or rename it", e);
             }
+            log.trace("{}: container created: {} ms", spec.name(), (System.nanoTime() - created) / 1_000_000);
             if (!spec.files().isEmpty()) {
                 copyFiles(id, spec.files());
+            }
+            long waited = System.nanoTime();
+            beforeStart.run();
+            long started = System.nanoTime();
+            if (started - waited > 1_000_000) {
+                log.trace("{}: start held back until what it needs runs: {} ms", spec.name(), (started - waited) / 1_000_000);
             }
             try {
                 client.startContainerCmd(id).exec();
             } catch (RuntimeException e) {
                 throw new BackendException("starting " + spec.name() + " failed: " + rootMessage(e), e);
             }
+            log.trace("{}: container started: {} ms", spec.name(), (System.nanoTime() - started) / 1_000_000);
             log.debug("started {} ({})", spec.name(), id);
             return id;
         });

@@ -234,6 +234,12 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
 
     @Override
     public String create(NodeSpec spec) {
+        return create(spec, () -> { });
+    }
+
+    /** The container is created and its files copied in at once; it starts once {@code beforeStart} returns. */
+    @Override
+    public String create(NodeSpec spec, Runnable beforeStart) {
         Map<String, String> labels = Labels.node(project, spec.service(), spec.index(), spec.settings());
         if (spec.address() != null) {
             labels.put(Labels.ADDRESS, spec.address());
@@ -255,7 +261,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
         }
         return engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
                 network, Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(),
-                spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+                spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()), beforeStart);
     }
 
     /**
