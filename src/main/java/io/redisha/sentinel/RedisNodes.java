@@ -123,6 +123,11 @@ public final class RedisNodes implements Probe {
         return config(mapper, user, sentinelPassword, connectMillis, socketMillis, tls);
     }
 
+    /** A config that logs in as another ACL user, with the loopback mapper and these timeouts (0 = none). */
+    public JedisClientConfig userConfig(String user, String password, int connectMillis, int socketMillis) {
+        return config(mapper, user, password, connectMillis, socketMillis, tls);
+    }
+
     /** What to connect with when the deployment speaks TLS; null for plaintext. */
     public ClientTls tls() {
         return tls;
