@@ -67,6 +67,7 @@ public final class Cluster implements AutoCloseable {
     private final SinglePasswordRotation singleRotation;
     private final UserDrift drift;
     private volatile boolean keepOldPasswords;
+    private volatile boolean rotateCa;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this(backend, topology, context, progress, secrets, ClusterTls.none(), null);
@@ -251,6 +252,11 @@ public final class Cluster implements AutoCloseable {
         drift.look(running).forEach(u -> steps.add(new Plan.Step(Plan.Action.CHANGE, u.node().name(),
                 "user " + u.user() + " " + u.what() + ": set as the topology has it")));
         passwords.steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        if (rotateCa) {
+            steps.add(new Plan.Step(Plan.Action.CHANGE, "every node", tls.replacingCa()
+                    ? "replace the CA, step 2 of 2: a certificate from the new CA in place, then stop trusting the old one"
+                    : "replace the CA, step 1 of 2: a new CA, trusted beside the old one, in place"));
+        }
         return new Look(new Plan(plan.project(), steps, plan.refusal()), o);
     }
 
@@ -353,15 +359,55 @@ public final class Cluster implements AutoCloseable {
         return readyWait.await(expected, Await.deadline(timeout));
     }
 
-    /** Renews the certificates due for it, in place; waits until ready again when a Sentinel was restarted. */
+    /**
+     * Renews the certificates due for it and gives every node the CA file the topology's trust calls
+     * for, in place; with {@link #rotateCa}, also a step in replacing the CA. Waits until ready again
+     * when a Sentinel was restarted.
+     */
     private ClusterStatus renewCertificates(Expected expected, ClusterStatus ready, long deadline) {
-        if (!tls.issues()) {
+        if (!tls.enabled()) {
             return ready;
         }
         List<Node> nodes = refresh().nodes();
-        List<String> renewed = certificates.renewDue(nodes, deadline);
-        boolean restarted = nodes.stream().anyMatch(n -> n.service() == Service.SENTINEL && renewed.contains(n.name()));
+        List<String> changed = new ArrayList<>();
+        boolean finishing = rotateCa && tls.replacingCa();
+        if (rotateCa && !finishing) {
+            progress.step("replacing the CA, step 1 of 2: a new CA in " + tls.dir() + ", trusted beside the old one by"
+                    + " every node; the nodes keep their certificates");
+            tls.beginCaRotation(topology.project());
+        }
+        changed.addAll(certificates.converge(nodes, deadline, finishing));
+        if (finishing && tls.keepsCa()) {
+            progress.step("replacing the CA, step 2 of 2: every node has a certificate from the new CA; the old one"
+                    + " is no longer trusted");
+            tls.retireOldCas();
+            changed.addAll(certificates.converge(refresh().nodes(), deadline, false));
+        }
+        if (rotateCa && !finishing) {
+            progress.step("the CA file " + tls.files().caCertificate() + " now holds both CAs: have every client trust"
+                    + " it (and take the new client certificate beside it), then run `redisha up --rotate-ca` again");
+        }
+        boolean restarted = nodes.stream().anyMatch(n -> n.service() == Service.SENTINEL && changed.contains(n.name()));
         return restarted ? readyWait.await(expected, deadline) : ready;
+    }
+
+    /**
+     * With TLS and the CA redisha keeps (or the user's, for the second step): {@code up} takes the next
+     * step in replacing the CA. Refused (nothing changed) where it cannot be done in place.
+     */
+    public void rotateCa(boolean rotate) {
+        if (rotate) {
+            String refusal = !tls.enabled() ? "TLS is off (tls.enabled)"
+                    : !backend.replacesFiles() ? "replacing the CA in place is not supported on Swarm yet"
+                    : !tls.issues() ? "the nodes serve your own certificate (tls.cert-file): renewing it and its CA is yours"
+                    : !tls.keepsCa() && !tls.replacingCa() ? "tls.ca-cert-file holds one CA: put the new CA first in it,"
+                            + " the old one after, and the new CA's key in tls.ca-key-file, then run up --rotate-ca"
+                    : null;
+            if (refusal != null) {
+                throw new ChangeRefusedException("--rotate-ca: " + refusal + "; nothing was changed");
+            }
+        }
+        this.rotateCa = rotate;
     }
 
     /**
@@ -640,6 +686,11 @@ public final class Cluster implements AutoCloseable {
         }
         if (!tls.enabled()) {
             return status;
+        }
+        if (tls.replacingCa()) {
+            status = status.withWarning("the CA file " + tls.files().caCertificate() + " holds " + tls.trusted().size()
+                    + " CAs: a CA is being replaced" + (tls.issues() ? "; once every client trusts the new one, `redisha up"
+                    + " --rotate-ca` gives the nodes certificates from it" + (tls.keepsCa() ? " and retires the old" : "") : ""));
         }
         return status.withCertificate(Certificates.soonest(certificates.served(observer.deployment().nodes()),
                 tls.settings().renewWithinDays(), Instant.now()));

@@ -127,6 +127,9 @@ class AclUsersIT {
         try (Jedis s = sentinel(sentinel)) {
             s.auth("discovery", password("discovery", "1"));
             assertEquals(2, s.sentinelGetMasterAddrByName("mymaster").size());
+            // what redis-py finds the master and the replicas with
+            assertEquals(1, s.sentinelMasters().size());
+            assertEquals(2, s.sentinelSlaves("mymaster").size());
             assertNoPerm(() -> s.sentinelSet("mymaster", Map.of("quorum", "1")));
             assertNoPerm(() -> s.sentinelFailover("mymaster"));
         }

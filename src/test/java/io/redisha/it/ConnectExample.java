@@ -85,7 +85,10 @@ public final class ConnectExample {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(Path.of(tls.get("caCertificate").asText()))) {
-            trusted.setCertificateEntry("ca", x509.generateCertificate(in));
+            int i = 0; // every CA of the file: two while the deployment's CA is being replaced
+            for (Certificate ca : x509.generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + i++, ca);
+            }
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
