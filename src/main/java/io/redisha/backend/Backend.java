@@ -64,6 +64,23 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * The file at {@code path} inside a running node (its configuration, which may hold a password: kept in
+     * memory only); empty when this backend cannot read a node's files.
+     */
+    default Optional<byte[]> readFile(Node node, String path) {
+        return Optional.empty();
+    }
+
+    /**
+     * Gives a running Redis node's restart protection the Sentinels' password this backend was opened with
+     * (after that password was rotated in place); false when the node has no such copy or this backend
+     * cannot replace it.
+     */
+    default boolean renewProtectionPassword(Node node) {
+        return false;
+    }
+
+    /**
      * Reads the node's log into {@code onLine}, one line at a time and in order, on a thread of the
      * backend's: the last {@code tail} lines (all of them when negative), then, when {@code follow},
      * each new line as the node writes it until the returned stream is closed or the node stops.

@@ -34,12 +34,15 @@ final class Session implements AutoCloseable {
     final LoadedTopology loaded;
     final Backend backend;
     final Cluster cluster;
+    /** The passwords the topology names (files, variables), for a command that logs in as a user of its own choosing. */
+    final Secrets secrets;
     private final ProjectLock lock;
 
-    private Session(LoadedTopology loaded, Backend backend, Cluster cluster, ProjectLock lock) {
+    private Session(LoadedTopology loaded, Backend backend, Cluster cluster, Secrets secrets, ProjectLock lock) {
         this.loaded = loaded;
         this.backend = backend;
         this.cluster = cluster;
+        this.secrets = secrets;
         this.lock = lock;
     }
 
@@ -85,7 +88,7 @@ final class Session implements AutoCloseable {
             lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
             Cluster cluster = new Cluster(backend, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
                     secrets, tls);
-            return new Session(loaded, backend, cluster, lock);
+            return new Session(loaded, backend, cluster, secrets, lock);
         } catch (RuntimeException e) {
             if (lock != null) {
                 lock.close();

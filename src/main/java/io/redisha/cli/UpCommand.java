@@ -55,7 +55,7 @@ public class UpCommand implements Callable<Integer> {
     }
 
     @Option(names = "--keep-old-passwords",
-            description = "When a user's password changed (auth.users), add the new one beside the old and switch "
+            description = "When a password changed (auth.users, or the one password of auth.password-*), add the new one beside the old and switch "
                     + "redisha's components to it, but keep accepting the old one until up runs without this option, "
                     + "so that applications can switch first.")
     boolean keepOldPasswords;

@@ -64,6 +64,7 @@ public final class Cluster implements AutoCloseable {
     private final Certificates certificates;
     private final NodeSettings settings;
     private final PasswordRotation rotation;
+    private final SinglePasswordRotation singleRotation;
     private final UserDrift drift;
     private volatile boolean keepOldPasswords;
     private volatile boolean rotateCa;
@@ -99,15 +100,16 @@ public final class Cluster implements AutoCloseable {
                 : new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
                         secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
-        this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls);
+        this.settings = new NodeSettings(topology, secrets, backend.replacesFiles());
+        this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls, settings);
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
         this.rotation = new PasswordRotation(topology, secrets, redis, progress);
+        this.singleRotation = new SinglePasswordRotation(topology, secrets, redis, backend, progress);
         this.drift = new UserDrift(topology, secrets, redis, factory::rules);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
-        this.settings = new NodeSettings(topology, secrets);
         this.planner = new Planner(topology, settings);
         this.roll = new Roll(backend, observer, redis, settings, resets, readyWait,
                 this::replaceInSlot, progress, topology.sentinels().failoverTimeoutMillis());
@@ -194,7 +196,26 @@ public final class Cluster implements AutoCloseable {
      */
     public Plan plan() {
         requireImage();
-        return look().plan();
+        List<Node> running = refresh().nodes().stream().filter(Node::isRunning).toList();
+        Map<String, String> rotation = passwordsRotateInPlace(running) ? singleRotation.look(running).steps() : Map.of();
+        Plan plan = look().plan();
+        if (rotation.isEmpty()) {
+            return plan;
+        }
+        List<Plan.Step> steps = new ArrayList<>();
+        rotation.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        steps.addAll(plan.steps());
+        return new Plan(plan.project(), steps, plan.refusal());
+    }
+
+    /**
+     * Whether the single-password mode's passwords of these nodes may be rotated in place: no node
+     * differs by more than their values (a password added or removed, users declared or dropped, which
+     * {@link Planner} refuses to roll).
+     */
+    private boolean passwordsRotateInPlace(List<Node> running) {
+        return !topology.auth().hasUsers() && backend.replacesFiles()
+                && running.stream().noneMatch(n -> settings.differences(n).contains(NodeSettings.AUTH));
     }
 
     /** A plan and the observation it was worked out from. */
@@ -283,6 +304,11 @@ public final class Cluster implements AutoCloseable {
     }
 
     private ClusterStatus converge(Duration timeout, boolean allowDowntime) {
+        // redisha logs in with these passwords itself: the nodes take the new ones before anything asks them
+        List<Node> present = refresh().nodes().stream().filter(Node::isRunning).toList();
+        if (passwordsRotateInPlace(present)) {
+            singleRotation.run(present, keepOldPasswords);
+        }
         Look look = look();
         Plan plan = look.plan();
         if (plan.refusal() != null && !allowDowntime) {
@@ -658,7 +684,8 @@ public final class Cluster implements AutoCloseable {
     /** The deployment as {@code status} shows it: with TLS, also the certificate that expires first (a handshake with every node). */
     public ClusterStatus status() {
         ClusterStatus status = observer.status(Expected.of(topology));
-        String rotating = rotation.halfDoneWarning(observer.deployment().nodes());
+        String rotating = topology.auth().hasUsers() ? rotation.halfDoneWarning(observer.deployment().nodes())
+                : singleRotation.halfDoneWarning(observer.deployment().nodes());
         if (rotating != null) {
             status = status.withWarning(rotating);
         }

@@ -324,6 +324,23 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     }
 
     @Override
+    public Optional<byte[]> readFile(Node node, String path) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        engine.copyOut(node.id(), path, out, copied -> { });
+        return Optional.of(out.toByteArray());
+    }
+
+    @Override
+    public boolean renewProtectionPassword(Node node) {
+        if (protection == null || protection.sentinelPassword() == null || protection.authUser() != null
+                || !node.service().isRedis()) {
+            return false;
+        }
+        engine.replaceFiles(node.id(), Map.of(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8)));
+        return true;
+    }
+
+    @Override
     public List<String> logs(Node node, int lines) {
         return engine.tailLogs(node.id(), lines);
     }
