@@ -264,6 +264,12 @@ class AuthPersistenceIT {
             for (int i = 0; i < 200; i++) {
                 m.set("key:" + i, "value:" + i);
             }
+            // appendfsync everysec may answer a write before it is in the file, when an fsync is still
+            // running (Redis postpones the write for up to 2 s): what a SIGKILL keeps is what was written
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!m.info("persistence").contains("aof_buffer_length:0\r") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
         }
         Engine.client().killContainerCmd(masterId).withSignal("SIGKILL").exec();
         Engine.client().startContainerCmd(masterId).exec();
