@@ -3,13 +3,13 @@ package io.redisha.backend;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
  * What a backend offers whose engine can move a node's files in and out and run a program over a
  * file: the copy of a snapshot out of a node, its check in a throw-away container, and its load
- * into a node. One engine; a Swarm would read the file through the engine of the host that runs the
- * node.
+ * into a node. On a Swarm the file is read through the engine of the host that runs the node.
  */
 public interface Snapshots {
 
@@ -43,4 +43,12 @@ public interface Snapshots {
      * master to follow (the node was the master and is to stay so, with this data).
      */
     void restartWith(Node node, String path, Path file);
+
+    /**
+     * Why {@link #restartWith} cannot load a snapshot into a node of this backend, for a refusal made
+     * before anything changes; empty when it can.
+     */
+    default Optional<String> restartRefusal() {
+        return Optional.empty();
+    }
 }
