@@ -260,6 +260,40 @@ class SwarmIT {
 
     @Test
     @Order(6)
+    void aBackupIsReadThroughTheEngineOfTheReplicasHostAndARestoreIsRefusedBeforeAnythingChanges() throws Exception {
+        int master = masterHost();
+        assertTrue(master > 0);
+        long keys;
+        try (Jedis m = redisOn(master)) {
+            for (int i = 0; i < 100; i++) {
+                m.set("backup-" + i, "v" + i);
+            }
+            assertEquals(2, m.waitReplicas(2, 5000));
+            keys = m.dbSize();
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("redisha-swarm-bk");
+        Cli.Result backup = cli.run("backup", "--to", dir + "/", "--require-replica", "--output", "json");
+        assertEquals(0, backup.exitCode(), backup.toString());
+        JsonNode manifest = new ObjectMapper().readTree(backup.out()).get("manifest");
+        assertEquals("replica", manifest.get("sourceRole").asText(), manifest.toString());
+        assertEquals(keys, manifest.get("keys").asLong(), "keys the server's check read from the copied file");
+        java.nio.file.Path file = dir.resolve(manifest.get("file").asText());
+        assertEquals(manifest.get("size").asLong(), java.nio.file.Files.size(file));
+        assertEquals("REDIS0010", new String(java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 9),
+                StandardCharsets.US_ASCII));
+
+        Cli.Result restore = cli.run("restore", file.toString(), "--force");
+        assertEquals(6, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("not supported on Docker Swarm") && restore.err().contains("nothing was changed"),
+                restore.toString());
+        assertEquals(master, masterHost(), "the master was not restarted");
+        try (Jedis m = redisOn(master)) {
+            assertEquals(keys, m.dbSize());
+        }
+    }
+
+    @Test
+    @Order(7)
     void downRemovesOnlyTheProjectsObjects() throws Exception {
         Cli.Result down = cli.run("down");
         assertEquals(0, down.exitCode(), down.toString());
