@@ -186,8 +186,8 @@ public final class Restore {
             if (aof) {
                 // a server with appendonly yes loads its append-only file and ignores the snapshot
                 progress.step("turning the append-only file of " + master.name() + " off while it loads the snapshot");
-                appendOnly(master, false);
                 appendOnlyOff = true;
+                appendOnly(master, false);
             }
             progress.step("restarting " + master.name() + " with " + plan.file().getFileName());
             snapshots.restartWith(master, path, plan.file());
