@@ -281,6 +281,17 @@ class SwarmIT {
         assertEquals(manifest.get("size").asLong(), java.nio.file.Files.size(file));
         assertEquals("REDIS0010", new String(java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 9),
                 StandardCharsets.US_ASCII));
+        // without persistence the snapshot made for the backup is removed from the replica, on its host
+        int found = 0;
+        for (int h = 1; h <= 3; h++) {
+            String id = lab("docker", Integer.toString(h), "ps", "-q", "--filter",
+                    "label=com.docker.swarm.service.name=" + manifest.get("source").asText()).strip();
+            if (!id.isEmpty()) {
+                found++;
+                lab("docker", Integer.toString(h), "exec", id, "sh", "-c", "test ! -e /data/dump.rdb");
+            }
+        }
+        assertEquals(1, found, "the replica's task runs on one host");
 
         Cli.Result restore = cli.run("restore", file.toString(), "--force");
         assertEquals(6, restore.exitCode(), restore.toString());
