@@ -3,7 +3,6 @@ package io.redisha.backend;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.LongConsumer;
 
 /**
@@ -40,15 +39,8 @@ public interface Snapshots {
     /**
      * Stops the node, puts {@code file} at {@code path} inside it and starts it again at once, as the
      * first start of a new deployment does: without asking the Sentinels or the other nodes which
-     * master to follow (the node was the master and is to stay so, with this data).
+     * master to follow (the node was the master and is to stay so, with this data). Where addresses move
+     * ({@link Backend#addressesMove()}) it may come back with a new one.
      */
     void restartWith(Node node, String path, Path file);
-
-    /**
-     * Why {@link #restartWith} cannot load a snapshot into a node of this backend, for a refusal made
-     * before anything changes; empty when it can.
-     */
-    default Optional<String> restartRefusal() {
-        return Optional.empty();
-    }
 }

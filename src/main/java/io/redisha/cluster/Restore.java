@@ -102,9 +102,6 @@ public final class Restore {
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file + " failed: " + e.getMessage(), e);
         }
-        Backups.snapshots(cluster).restartRefusal().ifPresent(why -> {
-            throw new BackupException(BackupException.Kind.REFUSED, why + "; nothing was changed");
-        });
         progress.step("checking " + file.getFileName() + " with " + RdbCheck.program(cluster.server()) + " of "
                 + cluster.server().image());
         RdbCheck check = RdbCheck.run(Backups.snapshots(cluster), cluster.server(), file);
@@ -192,6 +189,9 @@ public final class Restore {
             progress.step("restarting " + master.name() + " with " + plan.file().getFileName());
             snapshots.restartWith(master, path, plan.file());
             awaitLoaded(master, Await.deadline(timeout));
+            if (cluster.backend().addressesMove()) {
+                followNewAddress(master, sentinels);
+            }
             if (aof) {
                 rewriteAppendOnly(master, Await.deadline(timeout));
                 appendOnlyOff = false;
@@ -249,6 +249,52 @@ public final class Restore {
             } catch (JedisException e) {
                 throw new BackupException(BackupException.Kind.REFUSED, "could not set down-after-milliseconds on "
                         + s.name() + ": " + e.getMessage() + " (redisha up sets it back)", e);
+            }
+        }
+    }
+
+    /**
+     * The restarted master came back with a new address (a new Swarm task), which no Sentinel or replica
+     * knows: each Sentinel forgets the old one and monitors the new one, with the topology's settings
+     * (and the hour's wait while the restore lasts), and each replica follows it. The Sentinels find
+     * the replicas and each other again within seconds (the master's INFO, their hello messages).
+     */
+    private void followNewAddress(Node master, List<Node> sentinels) {
+        Node now = cluster.refresh().named(master.name()).orElseThrow();
+        String ip = now.networkIp();
+        if (ip == null) {
+            throw new NotReadyException(master.name() + " has no address on the network after its restart");
+        }
+        String name = cluster.redis().masterName();
+        int port = master.service().port();
+        Map<String, String> settings = new LinkedHashMap<>(cluster.settings().sentinelRuntime());
+        settings.remove("quorum");
+        settings.put("down-after-milliseconds", LOADING_DOWN_AFTER);
+        settings.putAll(cluster.settings().sentinelAuth());
+        for (Node s : sentinels) {
+            try (Jedis jedis = cluster.redis().sentinel(cluster.refresh().named(s.name()).orElseThrow().nameAddress())) {
+                if (ip.equals(jedis.sentinelMaster(name).get("ip"))) {
+                    continue;
+                }
+                progress.step(s.name() + ": monitoring " + master.name() + " at its new address " + ip);
+                jedis.sentinelRemove(name);
+                jedis.sentinelMonitor(name, ip, port, cluster.topology().sentinels().quorum());
+                jedis.sentinelSet(name, settings);
+            } catch (JedisException e) {
+                throw new NotReadyException("could not tell " + s.name() + " the new address of " + master.name() + ": "
+                        + e.getMessage());
+            }
+        }
+        for (Node r : cluster.refresh().redisNodes()) {
+            if (r.name().equals(master.name()) || !r.isRunning()) {
+                continue;
+            }
+            try (Jedis jedis = cluster.redis().redis(r.nameAddress())) {
+                jedis.replicaof(ip, port);
+                jedis.configRewrite();
+            } catch (JedisException e) {
+                throw new NotReadyException("could not point " + r.name() + " at " + master.name() + "'s new address: "
+                        + e.getMessage());
             }
         }
     }

@@ -260,7 +260,7 @@ class SwarmIT {
 
     @Test
     @Order(6)
-    void aBackupIsReadThroughTheEngineOfTheReplicasHostAndARestoreIsRefusedBeforeAnythingChanges() throws Exception {
+    void aBackupIsReadThroughTheReplicasHostAndRestoredOnTheMastersHostAfterAFlushall() throws Exception {
         int master = masterHost();
         assertTrue(master > 0);
         long keys;
@@ -293,13 +293,44 @@ class SwarmIT {
         }
         assertEquals(1, found, "the replica's task runs on one host");
 
-        Cli.Result restore = cli.run("restore", file.toString(), "--force");
-        assertEquals(6, restore.exitCode(), restore.toString());
-        assertTrue(restore.err().contains("not supported on Docker Swarm") && restore.err().contains("nothing was changed"),
-                restore.toString());
-        assertEquals(master, masterHost(), "the master was not restarted");
+        Map<String, String> before = new HashMap<>();
         try (Jedis m = redisOn(master)) {
-            assertEquals(keys, m.dbSize());
+            for (String k : m.keys("*")) {
+                before.put(k, m.get(k));
+            }
+            m.flushAll();
+            assertEquals(2, m.waitReplicas(2, 5000));
+        }
+        Cli.Result restore = cli.run("restore", file.toString(), "--timeout", "120");
+        assertEquals(0, restore.exitCode(), restore.toString());
+        assertEquals(master, masterHost(), "the master is restored on its own host");
+        for (int h = 1; h <= 3; h++) {
+            try (Jedis j = redisOn(h)) {
+                assertEquals(keys, j.dbSize(), "keys on host " + h);
+                for (Map.Entry<String, String> e : before.entrySet()) {
+                    assertEquals(e.getValue(), j.get(e.getKey()), e.getKey() + " on host " + h);
+                }
+            }
+        }
+        // the restarted master is a new task with a new address: every Sentinel and replica follows it
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (int h = 1; h <= 3; h++) {
+            try (Jedis sentinel = new Jedis("127.0.0.1", 26379 + 100 * h, 2000)) {
+                Map<String, String> m = sentinel.sentinelMaster("mymaster");
+                assertEquals("5000", m.get("down-after-milliseconds"), "host " + h + "'s Sentinel: the topology's down-after");
+                assertEquals("2", m.get("num-slaves"), "host " + h + "'s Sentinel knows both replicas: " + m);
+                named.add(m.get("ip"));
+            }
+        }
+        assertEquals(1, named.size(), "the Sentinels name one master: " + named);
+        for (int h = 1; h <= 3; h++) {
+            if (h != master) {
+                try (Jedis j = redisOn(h)) {
+                    String replication = j.info("replication");
+                    assertTrue(replication.contains("master_host:" + named.iterator().next() + "\r\n")
+                            && replication.contains("master_link_status:up"), "host " + h + ": " + replication);
+                }
+            }
         }
     }
 

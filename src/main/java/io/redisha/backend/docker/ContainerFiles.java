@@ -3,6 +3,7 @@ package io.redisha.backend.docker;
 import io.redisha.backend.BackendException;
 
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -29,6 +30,11 @@ public final class ContainerFiles implements AutoCloseable {
     /** Copies the file at {@code path} in the container to {@code out}; returns its size. */
     public long copyOut(String containerId, String path, OutputStream out, LongConsumer copied) {
         return engine.copyOut(containerId, path, out, copied);
+    }
+
+    /** Copies a file of this machine into the container (running or not) as {@code path}, mode 600. */
+    public void copyIn(String containerId, String path, Path file) {
+        engine.copyIn(containerId, path, file);
     }
 
     /** Removes a file from a running container; a file that is not there is no error. */

@@ -193,10 +193,10 @@ public final class SwarmBackend implements Backend, Hosts {
         return manager.runOnce(image, program, args);
     }
 
-    /** Read through the engine of each node's host (swarm.engines), checked on the manager's; not loaded back (yet). */
+    /** Read and put in place through the engine of each node's host (swarm.engines), checked on the manager's. */
     @Override
     public Optional<Snapshots> snapshots() {
-        return Optional.of(new SwarmSnapshots(api, manager.snapshots().orElseThrow(), options.engines()));
+        return Optional.of(new SwarmSnapshots(api, lifecycle, manager.snapshots().orElseThrow(), options.engines()));
     }
 
     // ---- what the nodes share, and their volumes ---------------------------------------------
