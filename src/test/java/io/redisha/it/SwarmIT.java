@@ -303,6 +303,7 @@ class SwarmIT {
         }
         Cli.Result restore = cli.run("restore", file.toString(), "--timeout", "120");
         assertEquals(0, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("at its new address"), "the master's new task has a new address:\n" + restore);
         assertEquals(master, masterHost(), "the master is restored on its own host");
         for (int h = 1; h <= 3; h++) {
             try (Jedis j = redisOn(h)) {
