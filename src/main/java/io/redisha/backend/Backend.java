@@ -156,7 +156,7 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Snapshot files copied out of and into nodes, and checked; empty when the backend cannot (Swarm, for now). */
+    /** Snapshot files copied out of and into nodes, and checked; empty when the backend cannot. */
     default Optional<Snapshots> snapshots() {
         return Optional.empty();
     }

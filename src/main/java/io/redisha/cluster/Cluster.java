@@ -128,6 +128,11 @@ public final class Cluster implements AutoCloseable {
         return backend;
     }
 
+    /** What the nodes are made of, for a restore that tells the Sentinels a master's new address. */
+    NodeSettings settings() {
+        return settings;
+    }
+
     public RedisNodes redis() {
         return redis;
     }

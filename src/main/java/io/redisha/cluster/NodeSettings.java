@@ -218,6 +218,18 @@ final class NodeSettings {
         return service == Service.REPLICA ? topology.replicas().priority(index) : 100;
     }
 
+    /** How a Sentinel logs in to the Redis nodes, by SENTINEL SET name: auth-user and auth-pass, auth-pass, or nothing. */
+    Map<String, String> sentinelAuth() {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (topology.auth().hasUsers()) {
+            values.put("auth-user", Users.SENTINEL);
+            values.put("auth-pass", secrets.password(Users.SENTINEL));
+        } else if (secrets.redisPassword() != null) {
+            values.put("auth-pass", secrets.redisPassword());
+        }
+        return values;
+    }
+
     /** The run-time settings of a Sentinel for the monitored master, by SENTINEL SET name, as SENTINEL MASTER reports them. */
     Map<String, String> sentinelRuntime() {
         Map<String, String> values = new LinkedHashMap<>();

@@ -81,6 +81,11 @@ final class DockerEngine implements AutoCloseable {
         return new DockerEngine(DockerClients.connect(null, "start it (scripts/setup does on Debian) or set DOCKER_HOST"));
     }
 
+    /** Connects to the engine at {@code dockerHost} (one host of a Swarm), with the environment's other settings. */
+    static DockerEngine connect(String dockerHost, String hint) {
+        return new DockerEngine(DockerClients.connect(dockerHost, hint));
+    }
+
     private synchronized DockerClient streamingClient() {
         if (streamingClient == null) {
             streamingClient = connection.streaming();
