@@ -26,6 +26,15 @@ public interface Backend extends AutoCloseable {
     /** Creates the node from the spec, puts its files in, and starts it; returns its id. */
     String create(NodeSpec spec);
 
+    /**
+     * As {@link #create(NodeSpec)}, starting the node only once {@code beforeStart} returns: an engine
+     * that can create a node without starting it prepares it meanwhile; by default it waits first.
+     */
+    default String create(NodeSpec spec, Runnable beforeStart) {
+        beforeStart.run();
+        return create(spec);
+    }
+
     void start(Node node);
 
     /** Graceful stop (SIGTERM, a short grace period). */
@@ -51,6 +60,23 @@ public interface Backend extends AutoCloseable {
 
     /** Whether {@link #replaceFiles} works here. */
     default boolean replacesFiles() {
+        return false;
+    }
+
+    /**
+     * The file at {@code path} inside a running node (its configuration, which may hold a password: kept in
+     * memory only); empty when this backend cannot read a node's files.
+     */
+    default Optional<byte[]> readFile(Node node, String path) {
+        return Optional.empty();
+    }
+
+    /**
+     * Gives a running Redis node's restart protection the Sentinels' password this backend was opened with
+     * (after that password was rotated in place); false when the node has no such copy or this backend
+     * cannot replace it.
+     */
+    default boolean renewProtectionPassword(Node node) {
         return false;
     }
 
@@ -130,7 +156,7 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** Snapshot files copied out of and into nodes, and checked; empty when the backend cannot (Swarm, for now). */
+    /** Snapshot files copied out of and into nodes, and checked; empty when the backend cannot. */
     default Optional<Snapshots> snapshots() {
         return Optional.empty();
     }

@@ -8,8 +8,7 @@ import java.util.function.LongConsumer;
 /**
  * What a backend offers whose engine can move a node's files in and out and run a program over a
  * file: the copy of a snapshot out of a node, its check in a throw-away container, and its load
- * into a node. One engine; a Swarm would read the file through the engine of the host that runs the
- * node.
+ * into a node. On a Swarm the file is read through the engine of the host that runs the node.
  */
 public interface Snapshots {
 
@@ -40,7 +39,8 @@ public interface Snapshots {
     /**
      * Stops the node, puts {@code file} at {@code path} inside it and starts it again at once, as the
      * first start of a new deployment does: without asking the Sentinels or the other nodes which
-     * master to follow (the node was the master and is to stay so, with this data).
+     * master to follow (the node was the master and is to stay so, with this data). Where addresses move
+     * ({@link Backend#addressesMove()}) it may come back with a new one.
      */
     void restartWith(Node node, String path, Path file);
 }

@@ -19,6 +19,11 @@ import java.util.Map;
  * Sentinel's password stays in a file of the node.
  */
 public final class StartScript {
+    /** The program's {@code $0} in a node's command, which its options follow. */
+    public static final String PROGRAM_NAME = "redisha-start";
+    /** The option naming the first-start marker. */
+    public static final String FIRST_START = "--first-start";
+
     /** The program, as run by {@code sh -c}. */
     public static final String TEXT = ShellScript.load("start-node.sh");
 
@@ -62,7 +67,7 @@ public final class StartScript {
      */
     public static List<String> command(String project, Map<String, byte[]> files, int sentinels, String masterName,
                                        Duration holdBack, String passwordFile, String authUser, String firstStart) {
-        List<String> command = new ArrayList<>(List.of("sh", "-c", TEXT, "redisha-start"));
+        List<String> command = new ArrayList<>(List.of("sh", "-c", TEXT, PROGRAM_NAME));
         files.keySet().stream().filter(f -> f.endsWith(".conf")).sorted().findFirst()
                 .ifPresent(config -> command.addAll(List.of("--config", config)));
         command.addAll(List.of("--sentinels", String.join(" ", sentinelNames(project, sentinels)),
@@ -78,7 +83,7 @@ public final class StartScript {
             command.addAll(List.of("--auth-user", authUser));
         }
         if (firstStart != null) {
-            command.addAll(List.of("--first-start", firstStart));
+            command.addAll(List.of(FIRST_START, firstStart));
         }
         command.add("--");
         return command;

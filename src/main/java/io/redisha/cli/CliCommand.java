@@ -21,14 +21,15 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "cli", mixinStandardHelpOptions = true, modelTransformer = CliCommand.WordsAfterTheNode.class,
-        customSynopsis = {"redisha cli [-hVv] [--raw] [-f=FILE] [-o=FORMAT] [--timeout=SECONDS]",
+        customSynopsis = {"redisha cli [-hVv] [--raw] [-f=FILE] [-o=FORMAT] [--timeout=SECONDS] [--user=NAME]",
                 "                   [NODE] [COMMAND [ARG...]]"},
         description = {"Run one Redis or Sentinel command on a node and print the reply as redis-cli does; with no "
                 + "COMMAND, on a terminal, an interactive prompt (quit or Ctrl-D to leave).",
                 "NODE is master (the node the Sentinels name master now; the default), master-1, replica-2, "
                         + "sentinel-3 or a container name; a SENTINEL command without NODE goes to a running Sentinel. "
-                        + "Connections go through redisha's address translation, with the topology's password, "
-                        + "which is never printed. redisha's options come before NODE: every word after it is "
+                        + "Connections go through redisha's address translation, with the topology's password "
+                        + "(with auth.users: as the redisha user, or the --user one), which is never printed. "
+                        + "redisha's options come before NODE: every word after it is "
                         + "the command's."})
 public class CliCommand implements Callable<Integer> {
     @Spec
@@ -44,6 +45,10 @@ public class CliCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "0",
             description = "Longest wait for a reply, 0 for no limit as redis-cli (default: ${DEFAULT-VALUE}).")
     int timeoutSeconds;
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "Log in as this user of auth.users, with the password of its password-file or password-env "
+                    + "(to see what an application or a component may do); without it, as redisha.")
+    String user;
     @Parameters(paramLabel = "NODE COMMAND ARG", arity = "0..*",
             description = "The node (optional), then the command and its arguments.")
     List<String> words = new ArrayList<>();
@@ -57,7 +62,9 @@ public class CliCommand implements Callable<Integer> {
         try (Session session = Session.open(project, spec.commandLine().getErr())) {
             session.requireDeployed();
             CliArguments args = CliArguments.parse(words, session.loaded.topology().project());
-            try (NodeConnection node = new NodeConnection(session, args.node(), args.forSentinel(), timeoutSeconds * 1000)) {
+            NodeConnection.Login login = user == null ? null : login(session);
+            try (NodeConnection node = new NodeConnection(session, args.node(), args.forSentinel(), timeoutSeconds * 1000,
+                    login)) {
                 if (args.command().isEmpty()) {
                     return prompt(node, out);
                 }
@@ -76,6 +83,19 @@ public class CliCommand implements Callable<Integer> {
                         + (args.node() == null ? "the node" : args.node()) + " lost: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** The --user to log in as, with its password from the topology's file or variable. */
+    private NodeConnection.Login login(Session session) {
+        var users = session.loaded.topology().auth().users();
+        if (users.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--user: the topology declares no auth.users");
+        }
+        if (!users.containsKey(user)) {
+            throw new ParameterException(spec.commandLine(), "--user: " + user + " is not a user of auth.users ("
+                    + String.join(", ", users.keySet()) + ")");
+        }
+        return new NodeConnection.Login(user, session.secrets.password(user));
     }
 
     private int prompt(NodeConnection node, PrintWriter out) {

@@ -24,8 +24,17 @@ final class NodeConnection implements AutoCloseable {
     private final String name;
     private final boolean sentinelByDefault;
     private final int replyMillis;
+    private final Login login;
     private Node node;
     private CommandConnection connection;
+
+    /** Another ACL user than redisha's to log in as, with its password (never printed). */
+    record Login(String user, String password) {
+        @Override
+        public String toString() {
+            return "Login[user=" + user + "]";
+        }
+    }
 
     /**
      * @param name              the node's name, or null for the current master (or a Sentinel)
@@ -33,6 +42,12 @@ final class NodeConnection implements AutoCloseable {
      * @param replyMillis       longest wait for a reply, 0 for no limit
      */
     NodeConnection(Session session, String name, boolean sentinelByDefault, int replyMillis) {
+        this(session, name, sentinelByDefault, replyMillis, null);
+    }
+
+    /** @param login the user to log in as, or null for redisha's own login */
+    NodeConnection(Session session, String name, boolean sentinelByDefault, int replyMillis, Login login) {
+        this.login = login;
         this.session = session;
         this.name = name;
         this.sentinelByDefault = sentinelByDefault;
@@ -86,7 +101,8 @@ final class NodeConnection implements AutoCloseable {
             throw new UserException(ExitCodes.COMMAND_FAILED, node.name() + " is " + node.state().label());
         }
         RedisNodes redis = session.cluster.redis();
-        JedisClientConfig config = node.service() == Service.SENTINEL
+        JedisClientConfig config = login != null ? redis.userConfig(login.user(), login.password(), CONNECT_MILLIS, CONNECT_MILLIS)
+                : node.service() == Service.SENTINEL
                 ? redis.sentinelConfig(CONNECT_MILLIS, CONNECT_MILLIS) : redis.redisConfig(CONNECT_MILLIS, CONNECT_MILLIS);
         try {
             // a paused node accepts the connection but never answers AUTH: that wait is bounded

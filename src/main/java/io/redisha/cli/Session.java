@@ -19,6 +19,9 @@ import io.redisha.topology.Users;
 import io.redisha.topology.TopologyException;
 import io.redisha.topology.TopologyLoader;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.PrintWriter;
 import java.time.Duration;
 
@@ -27,15 +30,19 @@ import java.time.Duration;
  * orchestrator. The one place that chooses the backend.
  */
 final class Session implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
     final LoadedTopology loaded;
     final Backend backend;
     final Cluster cluster;
+    /** The passwords the topology names (files, variables), for a command that logs in as a user of its own choosing. */
+    final Secrets secrets;
     private final ProjectLock lock;
 
-    private Session(LoadedTopology loaded, Backend backend, Cluster cluster, ProjectLock lock) {
+    private Session(LoadedTopology loaded, Backend backend, Cluster cluster, Secrets secrets, ProjectLock lock) {
         this.loaded = loaded;
         this.backend = backend;
         this.cluster = cluster;
+        this.secrets = secrets;
         this.lock = lock;
     }
 
@@ -58,6 +65,7 @@ final class Session implements AutoCloseable {
     }
 
     private static Session open(LoadedTopology loaded, PrintWriter err, String lockFor) {
+        long start = System.nanoTime();
         Secrets secrets;
         try {
             secrets = TopologyLoader.secrets(loaded, System.getenv());
@@ -70,14 +78,17 @@ final class Session implements AutoCloseable {
         } catch (TlsException e) {
             throw new UserException(ExitCodes.INVALID_TOPOLOGY, e.getMessage(), e);
         }
+        long connecting = System.nanoTime();
         Backend backend = connect(loaded.topology(), secrets);
+        log.debug("secrets and TLS material read in {} ms; then the engine client ready (connected and pinged) in {} ms",
+                (connecting - start) / 1_000_000, (System.nanoTime() - connecting) / 1_000_000);
         ProjectLock lock = null;
         try {
             // commands that change the project run from this machine: a lock file here serialises them
             lock = lockFor == null ? null : ProjectLock.acquire(loaded.topology().project(), lockFor, Duration.ZERO);
             Cluster cluster = new Cluster(backend, loaded.topology(), SentinelContext.locate(loaded.file()), progress(err),
                     secrets, tls);
-            return new Session(loaded, backend, cluster, lock);
+            return new Session(loaded, backend, cluster, secrets, lock);
         } catch (RuntimeException e) {
             if (lock != null) {
                 lock.close();

@@ -55,10 +55,16 @@ public class UpCommand implements Callable<Integer> {
     }
 
     @Option(names = "--keep-old-passwords",
-            description = "When a user's password changed (auth.users), add the new one beside the old and switch "
+            description = "When a password changed (auth.users, or the one password of auth.password-*), add the new one beside the old and switch "
                     + "redisha's components to it, but keep accepting the old one until up runs without this option, "
                     + "so that applications can switch first.")
     boolean keepOldPasswords;
+
+    @Option(names = "--rotate-ca",
+            description = "Replace the CA of a TLS deployment in place, in two runs: the first makes a new CA that every "
+                    + "node trusts beside the old one (clients then take the new CA file), the second gives every node a "
+                    + "certificate from the new CA and stops trusting the old one.")
+    boolean rotateCa;
 
     @Override
     public Integer call() {
@@ -69,6 +75,7 @@ public class UpCommand implements Callable<Integer> {
         }
         if (dryRun) {
             try (Session session = Session.open(project, err)) {
+                session.cluster.rotateCa(rotateCa);
                 Plan plan = session.cluster.plan();
                 out.print(output.json() ? PlanReport.json(plan) : PlanReport.text(plan, allowDowntime));
                 out.flush();
@@ -78,6 +85,7 @@ public class UpCommand implements Callable<Integer> {
         try (Session session = Session.openExclusive(project, err, "up")) {
             Restore.CheckedFile backup = fromBackup == null ? null : newFromBackup(session);
             session.cluster.keepOldPasswords(keepOldPasswords);
+            session.cluster.rotateCa(rotateCa);
             ClusterStatus status = session.cluster.up(Duration.ofSeconds(timeoutSeconds), allowDowntime);
             if (backup != null) {
                 Restore restore = new Restore(session.cluster);

@@ -3,21 +3,26 @@ package io.redisha.cluster;
 import io.redisha.backend.Backend;
 import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
+import io.redisha.backend.Snapshots;
 import io.redisha.sentinel.RedisNodes;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisException;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -86,9 +91,9 @@ final class Certificates {
     }
 
     /** The ids of the running nodes whose certificate expires within {@code tls.renew-within-days}. */
-    java.util.Set<String> due(List<Node> nodes) {
+    Set<String> due(List<Node> nodes) {
         Instant due = Instant.now().plus(Duration.ofDays(tls.settings().renewWithinDays()));
-        java.util.Set<String> ids = new java.util.HashSet<>();
+        Set<String> ids = new HashSet<>();
         served(nodes).forEach((n, c) -> {
             if (c.getNotAfter().toInstant().isBefore(due)) {
                 ids.add(n.id());
@@ -98,45 +103,107 @@ final class Certificates {
     }
 
     /**
-     * Renews, in place, the certificates that expire within {@code tls.renew-within-days}: Redis
-     * servers at once, then the Sentinels one at a time, each back and answering before the next.
+     * Renews, in place, the certificates that expire within {@code tls.renew-within-days} (and with
+     * {@code reissueAll}, every one the current CA did not issue), and gives every node the CA file the
+     * topology's trust calls for. Trust first, everywhere, then certificates: a node never serves a
+     * certificate another node does not trust yet. Redis servers at once, the Sentinels one at a time,
+     * each back and answering before the next.
      *
-     * @return the names of the nodes renewed
+     * @return the names of the nodes changed
+     * @throws ChangeRefusedException (nothing changed) when the new trust would leave a node's certificate untrusted
      */
-    List<String> renewDue(List<Node> nodes, long deadline) {
-        if (!tls.issues() || !backend.replacesFiles()) {
+    List<String> converge(List<Node> nodes, long deadline, boolean reissueAll) {
+        if (!tls.enabled() || !backend.replacesFiles()) {
             // where files cannot be replaced in place (Swarm), the plan replaces the nodes due (NodeSettings#certificatesDue)
             return List.of();
         }
-        java.util.Set<String> due = due(nodes);
-        List<Node> redisDue = nodes.stream().filter(n -> due.contains(n.id()) && n.service().isRedis()).toList();
-        List<Node> sentinelsDue = nodes.stream().filter(n -> due.contains(n.id()) && !n.service().isRedis()).toList();
-        List<String> renewed = new ArrayList<>();
-        if (!redisDue.isEmpty()) {
-            progress.step("renewing the certificates of " + names(redisDue) + " in place (they expire within "
-                    + tls.settings().renewWithinDays() + " days)");
-            List<CompletableFuture<Void>> running = redisDue.stream()
-                    .map(n -> CompletableFuture.runAsync(() -> renewRedis(n), executor)).toList();
-            running.forEach(CompletableFuture::join);
-            redisDue.forEach(n -> renewed.add(n.name()));
+        List<Node> running = nodes.stream().filter(Node::isRunning).toList();
+        Map<Node, X509Certificate> served = served(running);
+        Set<String> untrusting = untrusting(running);
+        if (!untrusting.isEmpty()) {
+            for (Node n : running) {
+                X509Certificate c = served.get(n);
+                if (c == null || !tls.chainsToTrusted(c)) {
+                    throw new ChangeRefusedException(n.name() + " serves a certificate from a CA that the CA file no longer"
+                            + " holds (or did not answer a TLS handshake): keep that CA in the file until `redisha up"
+                            + " --rotate-ca` has given every node a certificate from the new one; nothing was changed");
+                }
+            }
         }
-        for (Node s : sentinelsDue) {
-            progress.step("renewing the certificate of " + s.name() + ": restarting it with the new one (a Sentinel"
-                    + " loads certificates only when it starts; the others stay up)");
-            backend.stop(s);
-            backend.startWith(s, files(s));
-            refresh.run();
-            awaitAnswering(s, deadline);
-            renewed.add(s.name());
+        Instant dueBefore = Instant.now().plus(Duration.ofDays(tls.settings().renewWithinDays()));
+        Set<String> reissue = new HashSet<>();
+        if (tls.issues()) {
+            served.forEach((n, c) -> {
+                if (c.getNotAfter().toInstant().isBefore(dueBefore) || (reissueAll && !tls.issuedByCurrentCa(c))) {
+                    reissue.add(n.id());
+                }
+            });
         }
-        return renewed;
+        List<String> changed = new ArrayList<>();
+        if (!untrusting.isEmpty()) {
+            progress.step("giving " + names(running, untrusting) + " the CA file the topology trusts now ("
+                    + tls.trusted().size() + (tls.trusted().size() == 1 ? " CA)" : " CAs)"));
+            changed.addAll(apply(running, untrusting, true, deadline));
+        }
+        if (!reissue.isEmpty()) {
+            progress.step("new certificates for " + names(running, reissue) + " in place, from "
+                    + tls.caCertificate().getSubjectX500Principal().getName()
+                    + (reissueAll ? "" : " (they expire within " + tls.settings().renewWithinDays() + " days)"));
+            changed.addAll(apply(running, reissue, false, deadline));
+        }
+        return changed.stream().distinct().toList();
     }
 
-    private void renewRedis(Node n) {
-        backend.replaceFiles(n, files(n));
+    /** The running nodes whose CA file is not the one the topology's trust calls for, by id. */
+    private Set<String> untrusting(List<Node> running) {
+        Snapshots files = backend.snapshots().orElse(null);
+        if (files == null) {
+            return Set.of();
+        }
+        byte[] wanted = tls.trustedPem();
+        Map<Node, CompletableFuture<Boolean>> differs = new LinkedHashMap<>();
+        for (Node n : running) {
+            differs.put(n, CompletableFuture.supplyAsync(() -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                files.copyOut(n, Naming.TLS_CA_PATH, out, copied -> { });
+                return !Arrays.equals(out.toByteArray(), wanted);
+            }, executor));
+        }
+        Set<String> ids = new HashSet<>();
+        differs.forEach((n, f) -> {
+            if (f.join()) {
+                ids.add(n.id());
+            }
+        });
+        return ids;
+    }
+
+    /** The CA file ({@code trust}) or a new certificate for the chosen nodes: Redis servers at once, then Sentinels one by one. */
+    private List<String> apply(List<Node> running, Set<String> ids, boolean trust, long deadline) {
+        List<Node> chosen = running.stream().filter(n -> ids.contains(n.id())).toList();
+        List<CompletableFuture<Void>> redisRuns = chosen.stream().filter(n -> n.service().isRedis())
+                .map(n -> CompletableFuture.runAsync(() -> replaceRedis(n, trust), executor)).toList();
+        redisRuns.forEach(CompletableFuture::join);
+        for (Node s : chosen.stream().filter(n -> !n.service().isRedis()).toList()) {
+            progress.step("restarting " + s.name() + " with its new " + (trust ? "CA file" : "certificate")
+                    + " (a Sentinel loads them only when it starts; the others stay up)");
+            backend.stop(s);
+            backend.startWith(s, trust ? Map.of(Naming.TLS_CA_PATH, tls.trustedPem()) : files(s));
+            refresh.run();
+            awaitAnswering(s, deadline);
+        }
+        return chosen.stream().map(Node::name).toList();
+    }
+
+    private void replaceRedis(Node n, boolean trust) {
+        backend.replaceFiles(n, trust ? Map.of(Naming.TLS_CA_PATH, tls.trustedPem()) : files(n));
         try (Jedis jedis = redis.redis(n.nameAddress())) {
-            // the same paths: the server reads the files again and serves the new certificate to new connections
-            jedis.configSet("tls-cert-file", Naming.TLS_CERT_PATH, "tls-key-file", Naming.TLS_KEY_PATH);
+            // the same paths: the server reads the files again; new connections get (and are checked against) them
+            if (trust) {
+                jedis.configSet("tls-ca-cert-file", Naming.TLS_CA_PATH);
+            } else {
+                jedis.configSet("tls-cert-file", Naming.TLS_CERT_PATH, "tls-key-file", Naming.TLS_KEY_PATH);
+            }
         }
     }
 
@@ -164,7 +231,7 @@ final class Certificates {
         }
     }
 
-    private static String names(List<Node> nodes) {
-        return String.join(", ", nodes.stream().map(Node::name).toList());
+    private static String names(List<Node> nodes, Set<String> ids) {
+        return String.join(", ", nodes.stream().filter(n -> ids.contains(n.id())).map(Node::name).toList());
     }
 }

@@ -64,8 +64,10 @@ public final class Cluster implements AutoCloseable {
     private final Certificates certificates;
     private final NodeSettings settings;
     private final PasswordRotation rotation;
+    private final SinglePasswordRotation singleRotation;
     private final UserDrift drift;
     private volatile boolean keepOldPasswords;
+    private volatile boolean rotateCa;
 
     public Cluster(Backend backend, Topology topology, SentinelContext context, Progress progress, Secrets secrets) {
         this(backend, topology, context, progress, secrets, ClusterTls.none(), null);
@@ -98,15 +100,16 @@ public final class Cluster implements AutoCloseable {
                 : new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
                         secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
-        this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls);
+        this.settings = new NodeSettings(topology, secrets, backend.replacesFiles());
+        this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls, settings);
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
         this.rotation = new PasswordRotation(topology, secrets, redis, progress);
+        this.singleRotation = new SinglePasswordRotation(topology, secrets, redis, backend, progress);
         this.drift = new UserDrift(topology, secrets, redis, factory::rules);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
-        this.settings = new NodeSettings(topology, secrets);
         this.planner = new Planner(topology, settings);
         this.roll = new Roll(backend, observer, redis, settings, resets, readyWait,
                 this::replaceInSlot, progress, topology.sentinels().failoverTimeoutMillis());
@@ -123,6 +126,11 @@ public final class Cluster implements AutoCloseable {
 
     public Backend backend() {
         return backend;
+    }
+
+    /** What the nodes are made of, for a restore that tells the Sentinels a master's new address. */
+    NodeSettings settings() {
+        return settings;
     }
 
     public RedisNodes redis() {
@@ -193,7 +201,26 @@ public final class Cluster implements AutoCloseable {
      */
     public Plan plan() {
         requireImage();
-        return look().plan();
+        List<Node> running = refresh().nodes().stream().filter(Node::isRunning).toList();
+        Map<String, String> rotation = passwordsRotateInPlace(running) ? singleRotation.look(running).steps() : Map.of();
+        Plan plan = look().plan();
+        if (rotation.isEmpty()) {
+            return plan;
+        }
+        List<Plan.Step> steps = new ArrayList<>();
+        rotation.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        steps.addAll(plan.steps());
+        return new Plan(plan.project(), steps, plan.refusal());
+    }
+
+    /**
+     * Whether the single-password mode's passwords of these nodes may be rotated in place: no node
+     * differs by more than their values (a password added or removed, users declared or dropped, which
+     * {@link Planner} refuses to roll).
+     */
+    private boolean passwordsRotateInPlace(List<Node> running) {
+        return !topology.auth().hasUsers() && backend.replacesFiles()
+                && running.stream().noneMatch(n -> settings.differences(n).contains(NodeSettings.AUTH));
     }
 
     /** A plan and the observation it was worked out from. */
@@ -230,6 +257,11 @@ public final class Cluster implements AutoCloseable {
         drift.look(running).forEach(u -> steps.add(new Plan.Step(Plan.Action.CHANGE, u.node().name(),
                 "user " + u.user() + " " + u.what() + ": set as the topology has it")));
         passwords.steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        if (rotateCa) {
+            steps.add(new Plan.Step(Plan.Action.CHANGE, "every node", tls.replacingCa()
+                    ? "replace the CA, step 2 of 2: a certificate from the new CA in place, then stop trusting the old one"
+                    : "replace the CA, step 1 of 2: a new CA, trusted beside the old one, in place"));
+        }
         return new Look(new Plan(plan.project(), steps, plan.refusal()), o);
     }
 
@@ -246,7 +278,7 @@ public final class Cluster implements AutoCloseable {
     public ClusterStatus up(Duration timeout, boolean allowDowntime) {
         requireImage();
         requireUserRules(server());
-        // a new deployment's network costs the engine three calls (Backend#ensureNetwork): they are made
+        // a new deployment's network costs the engine four calls (Backend#ensureNetwork): they are made
         // while the nodes are looked at, unless the checks that come first could refuse the topology
         // (nothing is created then)
         if (!PortPreflight.cannotRefuse(backend, topology)) {
@@ -261,10 +293,10 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
-    /** The exporters read their password file when they start: after the metrics user's rotation, new ones. */
+    /** The exporters read their password file when they start: after a rotation of the password they log in with, new ones. */
     private void replaceExporters(List<Node> nodes) {
         backend.exporters().ifPresent(exporters -> workers.runAll(nodes.stream().filter(Node::isRunning).<Runnable>map(n -> () -> {
-            progress.step("replacing the exporter of " + n.name() + " (password of " + Users.METRICS + ")");
+            progress.step("replacing the exporter of " + n.name() + " (a new password)");
             exporters.replace(n.name(), topology.bind(), factory.exporter(n));
         }).toList()));
     }
@@ -285,6 +317,11 @@ public final class Cluster implements AutoCloseable {
     }
 
     private ClusterStatus converge(Duration timeout, boolean allowDowntime) {
+        // redisha logs in with these passwords itself: the nodes take the new ones before anything asks them
+        List<Node> present = refresh().nodes().stream().filter(Node::isRunning).toList();
+        if (passwordsRotateInPlace(present) && singleRotation.run(present, keepOldPasswords) && topology.metrics().enabled()) {
+            replaceExporters(present);
+        }
         Look look = look();
         Plan plan = look.plan();
         if (plan.refusal() != null && !allowDowntime) {
@@ -340,15 +377,55 @@ public final class Cluster implements AutoCloseable {
         return readyWait.await(expected, Await.deadline(timeout));
     }
 
-    /** Renews the certificates due for it, in place; waits until ready again when a Sentinel was restarted. */
+    /**
+     * Renews the certificates due for it and gives every node the CA file the topology's trust calls
+     * for, in place; with {@link #rotateCa}, also a step in replacing the CA. Waits until ready again
+     * when a Sentinel was restarted.
+     */
     private ClusterStatus renewCertificates(Expected expected, ClusterStatus ready, long deadline) {
-        if (!tls.issues()) {
+        if (!tls.enabled()) {
             return ready;
         }
         List<Node> nodes = refresh().nodes();
-        List<String> renewed = certificates.renewDue(nodes, deadline);
-        boolean restarted = nodes.stream().anyMatch(n -> n.service() == Service.SENTINEL && renewed.contains(n.name()));
+        List<String> changed = new ArrayList<>();
+        boolean finishing = rotateCa && tls.replacingCa();
+        if (rotateCa && !finishing) {
+            progress.step("replacing the CA, step 1 of 2: a new CA in " + tls.dir() + ", trusted beside the old one by"
+                    + " every node; the nodes keep their certificates");
+            tls.beginCaRotation(topology.project());
+        }
+        changed.addAll(certificates.converge(nodes, deadline, finishing));
+        if (finishing && tls.keepsCa()) {
+            progress.step("replacing the CA, step 2 of 2: every node has a certificate from the new CA; the old one"
+                    + " is no longer trusted");
+            tls.retireOldCas();
+            changed.addAll(certificates.converge(refresh().nodes(), deadline, false));
+        }
+        if (rotateCa && !finishing) {
+            progress.step("the CA file " + tls.files().caCertificate() + " now holds both CAs: have every client trust"
+                    + " it (and take the new client certificate beside it), then run `redisha up --rotate-ca` again");
+        }
+        boolean restarted = nodes.stream().anyMatch(n -> n.service() == Service.SENTINEL && changed.contains(n.name()));
         return restarted ? readyWait.await(expected, deadline) : ready;
+    }
+
+    /**
+     * With TLS and the CA redisha keeps (or the user's, for the second step): {@code up} takes the next
+     * step in replacing the CA. Refused (nothing changed) where it cannot be done in place.
+     */
+    public void rotateCa(boolean rotate) {
+        if (rotate) {
+            String refusal = !tls.enabled() ? "TLS is off (tls.enabled)"
+                    : !backend.replacesFiles() ? "replacing the CA in place is not supported on Swarm yet"
+                    : !tls.issues() ? "the nodes serve your own certificate (tls.cert-file): renewing it and its CA is yours"
+                    : !tls.keepsCa() && !tls.replacingCa() ? "tls.ca-cert-file holds one CA: put the new CA first in it,"
+                            + " the old one after, and the new CA's key in tls.ca-key-file, then run up --rotate-ca"
+                    : null;
+            if (refusal != null) {
+                throw new ChangeRefusedException("--rotate-ca: " + refusal + "; nothing was changed");
+            }
+        }
+        this.rotateCa = rotate;
     }
 
     /**
@@ -535,9 +612,10 @@ public final class Cluster implements AutoCloseable {
     }
 
     /**
-     * Creates and starts the given nodes in parallel; a Sentinel once its image exists, and once the
-     * master's start has returned when the master is among them (a Sentinel that found no master for
-     * down-after-milliseconds would mark it down; replicas retry their link every second by themselves).
+     * Creates and starts the given nodes in parallel; a Sentinel once its image exists, and it starts
+     * once the master's start has returned when the master is among them (a Sentinel that found no
+     * master for down-after-milliseconds would mark it down; replicas retry their link every second by
+     * themselves); the engine creates it and copies its files in meanwhile.
      *
      * @param master the current master, or null for a fresh deployment
      * @param fresh  the nodes of a new deployment: nothing runs yet that one could overwrite or that
@@ -564,11 +642,15 @@ public final class Cluster implements AutoCloseable {
             tasks.add(() -> {
                 if (slot.service() == Service.SENTINEL) {
                     awaitImage(sentinelImage);
-                    awaitImage(masterStarted);
                 }
                 progress.step("creating " + spec.name());
                 try {
-                    backend.create(spec);
+                    if (slot.service() == Service.SENTINEL) {
+                        // created while the master is, started after it
+                        backend.create(spec, () -> awaitImage(masterStarted));
+                    } else {
+                        backend.create(spec);
+                    }
                 } catch (RuntimeException e) {
                     if (isMaster) {
                         masterStarted.completeExceptionally(e);
@@ -630,12 +712,18 @@ public final class Cluster implements AutoCloseable {
     /** The deployment as {@code status} shows it: with TLS, also the certificate that expires first (a handshake with every node). */
     public ClusterStatus status() {
         ClusterStatus status = observer.status(Expected.of(topology));
-        String rotating = rotation.halfDoneWarning(observer.deployment().nodes());
+        String rotating = topology.auth().hasUsers() ? rotation.halfDoneWarning(observer.deployment().nodes())
+                : singleRotation.halfDoneWarning(observer.deployment().nodes());
         if (rotating != null) {
             status = status.withWarning(rotating);
         }
         if (!tls.enabled()) {
             return status;
+        }
+        if (tls.replacingCa()) {
+            status = status.withWarning("the CA file " + tls.files().caCertificate() + " holds " + tls.trusted().size()
+                    + " CAs: a CA is being replaced" + (tls.issues() ? "; once every client trusts the new one, `redisha up"
+                    + " --rotate-ca` gives the nodes certificates from it" + (tls.keepsCa() ? " and retires the old" : "") : ""));
         }
         return status.withCertificate(Certificates.soonest(certificates.served(observer.deployment().nodes()),
                 tls.settings().renewWithinDays(), Instant.now()));

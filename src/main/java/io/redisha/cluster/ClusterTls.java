@@ -29,14 +29,17 @@ import java.util.Map;
  * argument or a log line: keys reach the nodes as files copied in, readable by their owner only.
  */
 public final class ClusterTls {
-    private static final ClusterTls NONE = new ClusterTls(null, null, null, null, null, null, null, List.of());
+    private static final ClusterTls NONE = new ClusterTls(null, null, null, null, List.of(), null, null, List.of());
     private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
 
     private final Tls tls;
     private final Path dir;
-    private final CertificateAuthority ca;
+    /** The CA node certificates are issued from; it changes when {@link #beginCaRotation} makes a new one. */
+    private volatile CertificateAuthority ca;
     private final Issued own;
-    private final X509Certificate caCertificate;
+    private volatile X509Certificate caCertificate;
+    /** Every CA the nodes trust (the CA file's certificates, the issuing one first): two while a CA is replaced. */
+    private volatile List<X509Certificate> trusted;
     private final ClientTls client;
     /** The CA certificate's file, the client certificate's and its key's. */
     private final ClientFiles files;
@@ -47,7 +50,7 @@ public final class ClusterTls {
     public record ClientFiles(Path caCertificate, Path clientCertificate, Path clientKey) {
     }
 
-    private ClusterTls(Tls tls, Path dir, CertificateAuthority ca, Issued own, X509Certificate caCertificate,
+    private ClusterTls(Tls tls, Path dir, CertificateAuthority ca, Issued own, List<X509Certificate> trusted,
                        ClientTls client, ClientFiles files, List<String> dialed) {
         this.files = files;
         this.dialed = dialed;
@@ -55,7 +58,8 @@ public final class ClusterTls {
         this.dir = dir;
         this.ca = ca;
         this.own = own;
-        this.caCertificate = caCertificate;
+        this.trusted = List.copyOf(trusted);
+        this.caCertificate = trusted.isEmpty() ? null : trusted.get(0);
         this.client = client;
     }
 
@@ -78,7 +82,6 @@ public final class ClusterTls {
         Path dir = TopologyLoader.resolve(loaded, tls.dir()).resolve(loaded.topology().project());
         CertificateAuthority ca = null;
         Issued own = null;
-        X509Certificate caCertificate;
         Path caFile = dir.resolve("ca.crt");
         Path clientCert = dir.resolve("client.crt");
         Path clientKey = dir.resolve("client.key");
@@ -87,19 +90,18 @@ public final class ClusterTls {
             clientCert = existing(loaded, tls.certFile(), "tls.cert-file");
             clientKey = existing(loaded, tls.keyFile(), "tls.key-file");
             own = Pem.load(clientCert, clientKey);
-            caCertificate = Pem.readCertificates(caFile).get(0);
         } else if (tls.ownCa()) {
             caFile = existing(loaded, tls.caCertFile(), "tls.ca-cert-file");
             ca = CertificateAuthority.load(caFile, existing(loaded, tls.caKeyFile(), "tls.ca-key-file"));
-            caCertificate = ca.certificate();
         } else {
             ca = CertificateAuthority.openOrCreate(dir, loaded.topology().project());
-            caCertificate = ca.certificate();
         }
+        // every CA of the file: while one CA replaces another, both are trusted
+        List<X509Certificate> trusted = Pem.readCertificates(caFile);
         Issued clientCertificate = own != null ? own : clientCertificate(dir, ca, tls);
         boolean showsCertificate = tls.authClients() != Tls.AuthClients.NO;
-        return new ClusterTls(tls, dir, ca, own, caCertificate,
-                ClientTls.of(List.of(caCertificate), showsCertificate ? clientCertificate : null),
+        return new ClusterTls(tls, dir, ca, own, trusted,
+                ClientTls.of(trusted, showsCertificate ? clientCertificate : null),
                 new ClientFiles(caFile, showsCertificate ? clientCert : null, showsCertificate ? clientKey : null),
                 dialed(loaded.topology().platform()));
     }
@@ -132,7 +134,8 @@ public final class ClusterTls {
         Path key = dir.resolve("client.key");
         if (Files.isRegularFile(cert) && Files.isRegularFile(key)) {
             Issued existing = Pem.load(cert, key);
-            if (existing.notAfter().isAfter(Instant.now().plus(Duration.ofDays(tls.renewWithinDays())))) {
+            if (ca.signed(existing.certificate())
+                    && existing.notAfter().isAfter(Instant.now().plus(Duration.ofDays(tls.renewWithinDays())))) {
                 return existing;
             }
         }
@@ -202,8 +205,59 @@ public final class ClusterTls {
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put(Naming.TLS_CERT_PATH, cert.certificatePem().getBytes(StandardCharsets.UTF_8));
         files.put(Naming.TLS_KEY_PATH, cert.privateKeyPem().getBytes(StandardCharsets.UTF_8));
-        files.put(Naming.TLS_CA_PATH, Pem.certificate(caCertificate).getBytes(StandardCharsets.UTF_8));
+        files.put(Naming.TLS_CA_PATH, trustedPem());
         return files;
+    }
+
+    /** The CA file every node has: each trusted CA's certificate, the issuing one first. */
+    byte[] trustedPem() {
+        StringBuilder pem = new StringBuilder();
+        trusted.forEach(c -> pem.append(Pem.certificate(c)));
+        return pem.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Every CA the nodes are to trust, the issuing one first. */
+    public List<X509Certificate> trusted() {
+        return trusted;
+    }
+
+    /** Whether one of the trusted CAs signed the certificate. */
+    boolean chainsToTrusted(X509Certificate served) {
+        return trusted.stream().anyMatch(c -> CertificateAuthority.signedBy(served, c));
+    }
+
+    /** Whether the CA that issues node certificates now signed this one. */
+    boolean issuedByCurrentCa(X509Certificate served) {
+        return ca != null && ca.signed(served);
+    }
+
+    /** Whether redisha makes and keeps the CA itself (in {@code tls.dir}), rather than the user bringing it. */
+    public boolean keepsCa() {
+        return ca != null && !tls.ownCa();
+    }
+
+    /** Whether the nodes trust more than one CA: a new CA is replacing an old one. */
+    public boolean replacingCa() {
+        return trusted.size() > 1;
+    }
+
+    /**
+     * Makes a new CA in {@code tls.dir}, trusted beside the old ones (the CA file holds both, the new
+     * first), and a new client certificate from it; node certificates stay as they are.
+     */
+    void beginCaRotation(String project) {
+        CertificateAuthority made = CertificateAuthority.rotate(dir, project);
+        List<X509Certificate> all = Pem.readCertificates(dir.resolve(CertificateAuthority.CERTIFICATE_FILE));
+        ca = made;
+        caCertificate = made.certificate();
+        trusted = List.copyOf(all);
+        clientCertificate(dir, made, tls);
+    }
+
+    /** The CA file keeps only the CA that issues certificates now: the others are no longer trusted. */
+    void retireOldCas() {
+        Pem.writePublic(dir.resolve(CertificateAuthority.CERTIFICATE_FILE), Pem.certificate(ca.certificate()));
+        trusted = List.of(ca.certificate());
     }
 
     private Issued issue(String name, List<String> dnsNames, List<String> addresses) {

@@ -49,12 +49,18 @@ final class NodeFactory {
     }
 
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server, ClusterTls tls) {
+        this(topology, secrets, context, server, tls, new NodeSettings(topology, secrets));
+    }
+
+    /** @param settings what the nodes record of their settings (see {@link NodeSettings}) */
+    NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server, ClusterTls tls,
+                NodeSettings settings) {
         this.tls = tls;
         this.topology = topology;
         this.secrets = secrets;
         this.server = server;
         this.context = context;
-        this.settings = new NodeSettings(topology, secrets);
+        this.settings = settings;
         this.exporters = new ExporterFactory(topology, secrets, tls);
     }
 

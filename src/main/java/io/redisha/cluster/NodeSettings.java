@@ -36,12 +36,28 @@ final class NodeSettings {
 
     private final Topology topology;
     private final Secrets secrets;
+    /**
+     * Whether a changed password of the single-password mode is rotated in place ({@link SinglePasswordRotation}):
+     * then the nodes record only whether each password is set; else (a backend that cannot read or replace a
+     * running node's files) the passwords themselves, hashed, and a changed one makes new containers.
+     */
+    private final boolean passwordsInPlace;
     /** Nodes (by id) whose certificate is due for renewal where it cannot be renewed in place: replaced instead. */
     private volatile java.util.Set<String> certificatesDue = java.util.Set.of();
 
     NodeSettings(Topology topology, Secrets secrets) {
+        this(topology, secrets, true);
+    }
+
+    NodeSettings(Topology topology, Secrets secrets, boolean passwordsInPlace) {
         this.topology = topology;
         this.secrets = secrets;
+        this.passwordsInPlace = passwordsInPlace;
+    }
+
+    /** How many replicas the Sentinels reconfigure at once after a failover ({@code sentinels.parallel-syncs}). */
+    int parallelSyncs() {
+        return topology.sentinels().parallelSyncs();
     }
 
     /** What needs a new container, by field, as given in the topology. */
@@ -54,7 +70,7 @@ final class NodeSettings {
             if (topology.auth().hasUsers()) {
                 fields.put(USERS, users(true));
             } else {
-                fields.put(AUTH, "redis " + secrets.redisPassword() + " sentinel " + secrets.sentinelPassword());
+                fields.put(AUTH, auth(true, passwordsInPlace));
             }
         } else {
             fields.put("memory", String.valueOf(topology.resources().memoryBytes()));
@@ -63,7 +79,7 @@ final class NodeSettings {
             if (topology.auth().hasUsers()) {
                 fields.put(USERS, users(false));
             } else {
-                fields.put(AUTH, "redis " + secrets.redisPassword());
+                fields.put(AUTH, auth(false, passwordsInPlace));
             }
         }
         if (topology.metrics().enabled()) {
@@ -76,6 +92,48 @@ final class NodeSettings {
             fields.put("tls-auth-clients", topology.tls().authClients().word());
         }
         return fields;
+    }
+
+    /**
+     * The single-password mode's passwords of a node: whether each is set ({@code presence}), or, where they
+     * are not rotated in place, the passwords themselves (as every node recorded them before they were
+     * rotated in place). Without a password both read "null", so such nodes compare equal either way.
+     */
+    private String auth(boolean sentinel, boolean presence) {
+        String redis = presence ? set(secrets.redisPassword()) : secrets.redisPassword();
+        String text = "redis " + redis;
+        if (sentinel) {
+            text += " sentinel " + (presence ? set(secrets.sentinelPassword()) : secrets.sentinelPassword());
+        }
+        return text;
+    }
+
+    private static String set(String password) {
+        return password == null ? null : "set";
+    }
+
+    /**
+     * Whether a node's recorded passwords differ from the topology's by more than their values: a password
+     * added or removed. A node that recorded the passwords themselves (and not only whether they were
+     * set) is taken to have the same ones set: its passwords are rotated in place.
+     */
+    private boolean authPresenceDiffers(Service service, String recorded) {
+        boolean sentinel = service == Service.SENTINEL;
+        if (hash(AUTH, auth(sentinel, true)).equals(recorded) || hash(AUTH, auth(sentinel, false)).equals(recorded)) {
+            return false;
+        }
+        List<String> presences = new ArrayList<>();
+        for (String redis : new String[] {null, "set"}) {
+            if (!sentinel) {
+                presences.add("redis " + redis);
+                continue;
+            }
+            for (String own : new String[] {null, "set"}) {
+                presences.add("redis " + redis + " sentinel " + own);
+            }
+        }
+        // one of the presence forms, and not the topology's: a password was added or removed
+        return presences.stream().anyMatch(p -> hash(AUTH, p).equals(recorded));
     }
 
     /**
@@ -129,8 +187,14 @@ final class NodeSettings {
         if (was.containsKey(AUTH) != now.containsKey(AUTH)) {
             // from one password to users or back: nodes of one kind cannot log in to nodes of the other
             reasons.add(AUTH);
+        } else if (now.containsKey(AUTH) && (passwordsInPlace ? authPresenceDiffers(node.service(), was.get(AUTH))
+                : !hash(AUTH, now.get(AUTH)).equals(was.get(AUTH)))) {
+            reasons.add(AUTH);
         }
         now.forEach((field, value) -> {
+            if (field.equals(AUTH)) {
+                return; // compared above
+            }
             if (!hash(field, value).equals(was.get(field))) {
                 if (!field.equals("image")) {
                     reasons.add(field);
@@ -161,6 +225,18 @@ final class NodeSettings {
 
     int replicaPriority(Service service, int index) {
         return service == Service.REPLICA ? topology.replicas().priority(index) : 100;
+    }
+
+    /** How a Sentinel logs in to the Redis nodes, by SENTINEL SET name: auth-user and auth-pass, auth-pass, or nothing. */
+    Map<String, String> sentinelAuth() {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (topology.auth().hasUsers()) {
+            values.put("auth-user", Users.SENTINEL);
+            values.put("auth-pass", secrets.password(Users.SENTINEL));
+        } else if (secrets.redisPassword() != null) {
+            values.put("auth-pass", secrets.redisPassword());
+        }
+        return values;
     }
 
     /** The run-time settings of a Sentinel for the monitored master, by SENTINEL SET name, as SENTINEL MASTER reports them. */

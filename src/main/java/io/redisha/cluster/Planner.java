@@ -93,6 +93,10 @@ final class Planner {
      */
     private static String allAtOnce(Map<Node, List<String>> outdated) {
         for (var e : outdated.entrySet()) {
+            if (e.getValue().contains(NodeSettings.AUTH) && e.getValue().contains(NodeSettings.USERS)) {
+                return "auth.users was added to a deployment with one password (or removed from one), and nodes"
+                        + " with users cannot log in to nodes with the default user's password (docs/users.md)";
+            }
             if (e.getValue().contains("auth")) {
                 return "the passwords (auth) changed, and nodes with the new one cannot talk to nodes with the old one";
             }

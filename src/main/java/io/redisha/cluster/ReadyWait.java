@@ -5,10 +5,14 @@ import io.redisha.backend.Node;
 import io.redisha.backend.NodeState;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -16,6 +20,7 @@ import java.util.Optional;
  * stops, and resets Sentinels that keep stale entries (one at a time) when that is safe.
  */
 final class ReadyWait {
+    private static final Logger log = LoggerFactory.getLogger(ReadyWait.class);
     /**
      * How often readiness is looked at: each look asks the engine and every node once, and a fresh
      * deployment becomes ready within a second or two, so the usual 250 ms would be a large share.
@@ -43,6 +48,7 @@ final class ReadyWait {
         long start = System.nanoTime();
         ClusterStatus[] last = new ClusterStatus[1];
         ClusterStatus[] given = {first};
+        Conditions conditions = new Conditions(start);
         Poll<ClusterStatus> ready = Await.reporting(summary -> progress.step("waiting: " + summary)).every(LOOK_EVERY)
                 .until(deadline, () -> {
             ClusterStatus status = given[0] != null ? given[0] : observer.status(expected);
@@ -50,6 +56,7 @@ final class ReadyWait {
             if (!status.ready() && resetStaleSentinels(status, expected, deadline)) {
                 status = observer.status(expected);
             }
+            conditions.look(status.notReady());
             if (status.ready()) {
                 return Poll.done(status);
             }
@@ -67,6 +74,7 @@ final class ReadyWait {
             throw notReady("not ready after " + waited + " s: " + String.join("; ", last[0].notReady()),
                     culprit(last[0]).orElse(null));
         }
+        conditions.ready();
         progress.step("ready: master " + ready.value().master() + ", " + expected.replicas() + " replicas, "
                 + expected.sentinels() + " sentinels");
         return ready.value();
@@ -98,6 +106,58 @@ final class ReadyWait {
         }
         resets.reset(expected, stale, deadline);
         return true;
+    }
+
+    /**
+     * When each condition of readiness was first found holding (a debug line each), counted from the
+     * start of the wait: which one held last is what the wait was for. A condition is a reason for not
+     * being ready with its figures left out ("sentinel-2 knows N live of N other sentinels").
+     */
+    private static final class Conditions {
+        private final long start;
+        private final Map<String, Long> open = new LinkedHashMap<>();
+        private int looks;
+        private String last;
+        private long lastHeld;
+
+        Conditions(long start) {
+            this.start = start;
+        }
+
+        void look(List<String> notReady) {
+            if (!log.isDebugEnabled()) {
+                return;
+            }
+            looks++;
+            long now = millis();
+            Map<String, String> current = new LinkedHashMap<>();
+            notReady.forEach(reason -> current.put(condition(reason), reason));
+            open.entrySet().removeIf(e -> {
+                if (current.containsKey(e.getKey())) {
+                    return false;
+                }
+                log.debug("readiness: holds at +{} ms (not yet at +{} ms): {}", now, e.getValue(), e.getKey());
+                last = e.getKey();
+                lastHeld = now;
+                return true;
+            });
+            current.keySet().forEach(c -> open.putIfAbsent(c, now));
+        }
+
+        void ready() {
+            if (log.isDebugEnabled()) {
+                log.debug("readiness: ready at +{} ms after {} looks; {}", millis(), looks,
+                        last == null ? "ready at the first look" : "the last to hold (at +" + lastHeld + " ms): " + last);
+            }
+        }
+
+        private long millis() {
+            return (System.nanoTime() - start) / 1_000_000;
+        }
+
+        static String condition(String reason) {
+            return reason.replaceAll("(?<= )\\d+(?=[ ,)]|$)", "N");
+        }
     }
 
     /** A NotReadyException with the last log lines of the node at fault. */

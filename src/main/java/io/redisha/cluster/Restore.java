@@ -2,6 +2,7 @@ package io.redisha.cluster;
 
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import io.redisha.backend.Endpoint;
 import io.redisha.backend.Node;
 import io.redisha.backend.Snapshots;
 import io.redisha.topology.Persistence;
@@ -32,6 +33,9 @@ import java.util.Optional;
  * old data set until they have copied the new one whole (a full resynchronisation: the restarted master
  * has a new replication history), then load it; none serves half of it. The deployment must then be
  * ready, and every node hold the file's keys.
+ *
+ * <p>With an append-only file the master is restarted with it turned off (a server that has one loads
+ * it and ignores the snapshot), then it is turned on again and written anew from the loaded data.
  */
 public final class Restore {
     /** How long the Sentinels wait before they call the master down while it loads. */
@@ -97,10 +101,6 @@ public final class Restore {
                     file + " is not an RDB file (no REDIS header); nothing was changed"));
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + file + " failed: " + e.getMessage(), e);
-        }
-        if (cluster.topology().persistence() == Persistence.AOF) {
-            throw new BackupException(BackupException.Kind.REFUSED, "restore into a deployment with persistence: aof "
-                    + "is not supported (the master would load its append-only file); nothing was changed");
         }
         progress.step("checking " + file.getFileName() + " with " + RdbCheck.program(cluster.server()) + " of "
                 + cluster.server().image());
@@ -176,16 +176,34 @@ public final class Restore {
         String path = dataFile(master);
         List<Node> sentinels = cluster.deployment().sentinels().stream().filter(Node::isRunning).toList();
         String downAfter = String.valueOf(cluster.topology().sentinels().downAfterMillis());
+        boolean aof = cluster.topology().persistence() == Persistence.AOF;
+        boolean appendOnlyOff = false;
         try {
             setDownAfter(sentinels, LOADING_DOWN_AFTER);
+            if (aof) {
+                // a server with appendonly yes loads its append-only file and ignores the snapshot
+                progress.step("turning the append-only file of " + master.name() + " off while it loads the snapshot");
+                appendOnlyOff = true;
+                appendOnly(master, false);
+            }
             progress.step("restarting " + master.name() + " with " + plan.file().getFileName());
             snapshots.restartWith(master, path, plan.file());
             awaitLoaded(master, Await.deadline(timeout));
+            if (cluster.backend().addressesMove()) {
+                followNewAddress(master, sentinels);
+            }
+            if (aof) {
+                rewriteAppendOnly(master, Await.deadline(timeout));
+                appendOnlyOff = false;
+            }
             if (cluster.topology().persistence() == Persistence.OFF) {
                 // without persistence a later restart must not bring this snapshot back
                 snapshots.removeFile(cluster.refresh().named(plan.master()).orElseThrow(), path);
             }
         } finally {
+            if (appendOnlyOff) {
+                appendOnlyBack(master);
+            }
             setDownAfter(sentinels, downAfter);
         }
         progress.step("waiting for the replicas to copy the restored data");
@@ -232,6 +250,103 @@ public final class Restore {
                 throw new BackupException(BackupException.Kind.REFUSED, "could not set down-after-milliseconds on "
                         + s.name() + ": " + e.getMessage() + " (redisha up sets it back)", e);
             }
+        }
+    }
+
+    /**
+     * The restarted master came back with a new address (a new Swarm task), which no Sentinel or replica
+     * knows: each Sentinel forgets the old one and monitors the new one, with the topology's settings
+     * (and the hour's wait while the restore lasts), and each replica follows it. The Sentinels find
+     * the replicas and each other again within seconds (the master's INFO, their hello messages).
+     */
+    private void followNewAddress(Node master, List<Node> sentinels) {
+        Node now = cluster.refresh().named(master.name()).orElseThrow();
+        String ip = now.networkIp();
+        if (ip == null) {
+            throw new NotReadyException(master.name() + " has no address on the network after its restart");
+        }
+        String name = cluster.redis().masterName();
+        int port = master.service().port();
+        Map<String, String> settings = new LinkedHashMap<>(cluster.settings().sentinelRuntime());
+        settings.remove("quorum");
+        settings.put("down-after-milliseconds", LOADING_DOWN_AFTER);
+        settings.putAll(cluster.settings().sentinelAuth());
+        for (Node s : sentinels) {
+            try (Jedis jedis = cluster.redis().sentinel(cluster.refresh().named(s.name()).orElseThrow().nameAddress())) {
+                if (ip.equals(jedis.sentinelMaster(name).get("ip"))) {
+                    continue;
+                }
+                progress.step(s.name() + ": monitoring " + master.name() + " at its new address " + ip);
+                jedis.sentinelRemove(name);
+                jedis.sentinelMonitor(name, ip, port, cluster.topology().sentinels().quorum());
+                jedis.sentinelSet(name, settings);
+            } catch (JedisException e) {
+                throw new NotReadyException("could not tell " + s.name() + " the new address of " + master.name() + ": "
+                        + e.getMessage());
+            }
+        }
+        for (Node r : cluster.refresh().redisNodes()) {
+            if (r.name().equals(master.name()) || !r.isRunning()) {
+                continue;
+            }
+            try (Jedis jedis = cluster.redis().redis(r.nameAddress())) {
+                jedis.replicaof(ip, port);
+                jedis.configRewrite();
+            } catch (JedisException e) {
+                throw new NotReadyException("could not point " + r.name() + " at " + master.name() + "'s new address: "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /** CONFIG SET appendonly, written to the node's configuration file (CONFIG REWRITE) so that a restart keeps it. */
+    private void appendOnly(Node node, boolean on) {
+        try (Jedis jedis = cluster.redis().redis(cluster.refresh().named(node.name()).orElseThrow().nameAddress())) {
+            jedis.configSet("appendonly", on ? "yes" : "no");
+            jedis.configRewrite();
+        } catch (JedisException e) {
+            throw new BackupException(BackupException.Kind.REFUSED, "could not turn the append-only file of " + node.name()
+                    + (on ? " on: " : " off: ") + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Turns the append-only file on again over the loaded data: the server writes a new one from its
+     * memory (a rewrite), which replaces the old file's history; waits for it, then writes the setting.
+     */
+    private void rewriteAppendOnly(Node master, long deadline) {
+        progress.step("writing the append-only file of " + master.name() + " from the restored data");
+        Endpoint address = cluster.refresh().named(master.name()).orElseThrow().nameAddress();
+        try (Jedis jedis = cluster.redis().redis(address)) {
+            jedis.configSet("appendonly", "yes");
+            Poll<Void> written = Await.quietly().until(deadline, () -> {
+                Map<String, String> info = Info.fields(jedis.info("persistence"));
+                return Poll.unless("1".equals(info.get("aof_rewrite_in_progress"))
+                        || "1".equals(info.get("aof_rewrite_scheduled")) || !"1".equals(info.get("aof_enabled"))
+                        ? "the append-only file of " + master.name() + " being written" : null);
+            });
+            if (!written.done()) {
+                throw new NotReadyException(written.missing() + " for too long");
+            }
+            String status = Info.fields(jedis.info("persistence")).get("aof_last_bgrewrite_status");
+            if (!"ok".equals(status)) {
+                throw new NotReadyException("writing the append-only file of " + master.name() + " failed "
+                        + "(aof_last_bgrewrite_status:" + status + "); see redisha logs");
+            }
+            jedis.configRewrite();
+        } catch (JedisException e) {
+            throw new NotReadyException("could not turn the append-only file of " + master.name() + " on again: "
+                    + e.getMessage());
+        }
+    }
+
+    /** After a failed restore: the append-only file on again if the master answers, else said how to. */
+    private void appendOnlyBack(Node master) {
+        try {
+            appendOnly(master, true);
+        } catch (RuntimeException e) {
+            progress.step("warning: " + master.name() + " runs with appendonly no (" + e.getMessage()
+                    + "); redisha cli master CONFIG SET appendonly yes, then CONFIG REWRITE, turns it on again");
         }
     }
 

@@ -11,6 +11,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.exceptions.JedisException;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,20 @@ import java.util.Optional;
 /**
  * Moves the master role to a chosen replica through Sentinel, so that no acknowledged write is lost:
  * the other replicas are made unpromotable (replica-priority 0) until a Sentinel has seen it; the
- * master stops acknowledging writes ({@code CLIENT PAUSE WRITE}); the chosen replica catches up to
- * the master's offset; {@code SENTINEL FAILOVER}; the switch is confirmed by {@code +switch-master};
- * the old master is made a replica of the new one before its writes resume, so a write it still
- * receives is refused, never acknowledged and then dropped. The priorities are restored afterwards.
+ * master stops acknowledging writes ({@code CLIENT PAUSE WRITE}) once the chosen replica is within a
+ * few bytes of its offset; the replica catches up to the master's offset; {@code SENTINEL FAILOVER};
+ * as soon as the replica answers as a master, the old master is made its replica and its writes
+ * resume (a write it still receives is refused, never acknowledged and then dropped); the switch is
+ * confirmed by {@code +switch-master}. The priorities are restored afterwards.
  */
 final class Switchover {
+    /** How far behind the master's offset the target may be when the writes are paused. */
+    static final long CLOSE_ENOUGH_BYTES = 64;
+    /** How long the pause waits for the target to come that close. */
+    private static final Duration NEARLY_WITHIN = Duration.ofSeconds(2);
+    /** How often the offsets and the promotion are looked at while the writes wait. */
+    private static final Duration LOOK_EVERY = Duration.ofMillis(10);
+
     private final RedisNodes redis;
     private final RuntimeSettings runtime;
     private final NodeSettings settings;
@@ -60,13 +69,19 @@ final class Switchover {
                     throw new NotReadyException("cannot follow the switchover: no subscription to " + missing);
                 }
                 long pauseMillis = Math.max(10_000L, 2L * failoverTimeoutMillis);
+                // the pause lasts from here to the promotion: it starts once the target is nearly there, or
+                // after a while all the same (writes faster than the link keep it further behind)
+                if (!nearlyCaughtUp(master, target, Math.min(deadline, Await.deadline(NEARLY_WITHIN)))) {
+                    progress.step(target.name() + " still more than " + CLOSE_ENOUGH_BYTES + " bytes behind "
+                            + master.name() + " after " + NEARLY_WITHIN.toMillis() + " ms; pausing all the same");
+                }
                 progress.step("pausing writes on " + master.name() + " (CLIENT PAUSE " + pauseMillis + " WRITE)");
                 long pausedAt = System.nanoTime();
                 try (Jedis jedis = redis.redis(master.nameAddress())) {
                     jedis.clientPause(pauseMillis, ClientPauseMode.WRITE);
                 }
+                long writesDeadline = Math.min(deadline, pausedAt + pauseMillis * 1_000_000L / 2);
                 try {
-                    long writesDeadline = Math.min(deadline, pausedAt + pauseMillis * 1_000_000L / 2);
                     awaitCaughtUp(master, target, writesDeadline);
                     progress.step("SENTINEL FAILOVER " + redis.masterName() + " on " + sentinel.name());
                     try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
@@ -74,18 +89,26 @@ final class Switchover {
                     } catch (JedisException e) {
                         throw new NotReadyException("SENTINEL FAILOVER on " + sentinel.name() + " failed: " + e.getMessage());
                     }
-                    Optional<SentinelEvent> switched = events.await(SentinelEvent::isSwitchMaster, writesDeadline);
-                    if (switched.isEmpty()) {
-                        throw new NotReadyException("no +switch-master from " + sentinel.name() + " within "
-                                + (writesDeadline - pausedAt) / 1_000_000 + " ms of pausing the writes");
-                    }
-                    progress.step(sentinel.name() + ": " + switched.get().type() + " " + switched.get().message());
+                    awaitPromoted(target, events, writesDeadline);
+                    // refused from now on by the old master, so none is acknowledged there and then dropped
                     demote(master, target);
                 } finally {
                     unpause(master);
                     progress.step("writes paused for " + (System.nanoTime() - pausedAt) / 1_000_000 + " ms on "
                             + master.name());
                 }
+                // the Sentinel tells them too, then waits for their next INFO (once a second during a failover) to
+                // show the new master with the link up: told first, one INFO shows both, and +switch-master comes
+                // sooner; no more at once than the Sentinels would resynchronise (parallel-syncs)
+                for (Node other : others.subList(0, Math.min(others.size(), settings.parallelSyncs()))) {
+                    demote(other, target);
+                }
+                Optional<SentinelEvent> switched = events.await(SentinelEvent::isSwitchMaster, writesDeadline);
+                if (switched.isEmpty()) {
+                    throw new NotReadyException("no +switch-master from " + sentinel.name() + " within "
+                            + (writesDeadline - pausedAt) / 1_000_000 + " ms of pausing the writes");
+                }
+                progress.step(sentinel.name() + ": " + switched.get().type() + " " + switched.get().message());
             }
         } finally {
             for (Node other : others) {
@@ -129,21 +152,64 @@ final class Switchover {
         return gaps.isEmpty() ? null : String.join(", ", gaps);
     }
 
+    /** Waits until the target is at most {@link #CLOSE_ENOUGH_BYTES} behind the master; returns whether it got there. */
+    private boolean nearlyCaughtUp(Node master, Node target, long deadline) {
+        return offsets(master, target, CLOSE_ENOUGH_BYTES, deadline).done();
+    }
+
     /** Waits until the target has every write the (paused) master acknowledged. */
     private void awaitCaughtUp(Node master, Node target, long deadline) {
-        Poll<Long> caughtUp = Await.quietly().until(deadline, () -> {
-            ReplicationInfo m = redis.replication(master.nameAddress());
-            ReplicationInfo t = redis.replication(target.nameAddress());
-            return t.linkUp() && t.offset() >= m.offset() ? Poll.done(m.offset())
-                    : Poll.waiting(target.name() + " at offset " + t.offset() + ", master at " + m.offset());
-        });
+        Poll<Long> caughtUp = offsets(master, target, 0, deadline);
         if (!caughtUp.done()) {
             throw new NotReadyException("cannot switch over: " + caughtUp.missing());
         }
         progress.step(target.name() + " caught up with " + master.name() + " at offset " + caughtUp.value());
     }
 
-    /** Makes the old master a replica of the new one now, rather than when a Sentinel gets to it. */
+    /** Looks every {@link #LOOK_EVERY} until the target is at most {@code slack} bytes behind the master's offset. */
+    private Poll<Long> offsets(Node master, Node target, long slack, long deadline) {
+        return Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
+            try {
+                ReplicationInfo mi = redis.replication(master.nameAddress());
+                ReplicationInfo ti = redis.replication(target.nameAddress());
+                return ti.linkUp() && ti.offset() + slack >= mi.offset() ? Poll.done(mi.offset())
+                        : Poll.waiting(target.name() + " at offset " + ti.offset() + ", master at " + mi.offset());
+            } catch (JedisException e) {
+                return Poll.waiting("cannot be asked: " + e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Waits until the target answers as a master (the Sentinel told it REPLICAOF NO ONE), looking every
+     * {@link #LOOK_EVERY} rather than waiting for the Sentinel's own next look at it (once a second), so
+     * that the writes resume as soon as the old master can be made its replica.
+     *
+     * @throws NotReadyException when the Sentinel gave the failover up, or by the deadline
+     */
+    private void awaitPromoted(Node target, SentinelEvents events, long deadline) {
+        // a connection per look: the Sentinel's promotion ends with CLIENT KILL TYPE normal on the target
+        Poll<Void> promoted = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
+            Optional<SentinelEvent> abort = events.events().stream().filter(e -> e.type().startsWith("-failover-abort"))
+                    .findFirst();
+            if (abort.isPresent()) {
+                throw new NotReadyException("the Sentinel gave the switchover up: " + abort.get().type() + " "
+                        + abort.get().message());
+            }
+            try {
+                return redis.replication(target.nameAddress()).isMaster() ? Poll.ok()
+                        : Poll.waiting(target.name() + " not promoted yet");
+            } catch (JedisException e) {
+                return Poll.waiting(target.name() + " cannot be asked: " + e.getMessage());
+            }
+        });
+        if (!promoted.done()) {
+            throw new NotReadyException("cannot switch over: " + promoted.missing());
+        }
+        progress.step(target.name() + " promoted");
+    }
+
+    /** Makes a node (the old master, another replica) a replica of the new master now, rather than when a Sentinel gets to it. */
     private void demote(Node master, Node target) {
         try (Jedis jedis = redis.redis(master.nameAddress())) {
             jedis.replicaof(target.networkIp() != null ? target.networkIp() : target.name(), target.service().port());

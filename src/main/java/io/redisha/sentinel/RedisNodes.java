@@ -28,6 +28,7 @@ public final class RedisNodes implements Probe {
     private final String sentinelPassword;
     private final ClientTls tls;
     private final String user;
+    private final int timeoutMillis;
 
     public RedisNodes(AddressMapper mapper, String masterName, String redisPassword, String sentinelPassword,
                       int timeoutMillis) {
@@ -47,6 +48,7 @@ public final class RedisNodes implements Probe {
     public RedisNodes(AddressMapper mapper, String masterName, String user, String redisPassword, String sentinelPassword,
                       int timeoutMillis, ClientTls tls) {
         this.user = user;
+        this.timeoutMillis = timeoutMillis;
         this.tls = tls;
         this.masterName = masterName;
         this.mapper = mapper;
@@ -121,6 +123,11 @@ public final class RedisNodes implements Probe {
         return config(mapper, user, sentinelPassword, connectMillis, socketMillis, tls);
     }
 
+    /** A config that logs in as another ACL user, with the loopback mapper and these timeouts (0 = none). */
+    public JedisClientConfig userConfig(String user, String password, int connectMillis, int socketMillis) {
+        return config(mapper, user, password, connectMillis, socketMillis, tls);
+    }
+
     /** What to connect with when the deployment speaks TLS; null for plaintext. */
     public ClientTls tls() {
         return tls;
@@ -137,6 +144,11 @@ public final class RedisNodes implements Probe {
 
     public Jedis sentinel(Endpoint networkAddress) {
         return new Jedis(hostAndPort(networkAddress), sentinelConfig);
+    }
+
+    /** A connection to a Redis server or a Sentinel as the {@code default} user with another password (a former one). */
+    public Jedis withPassword(Endpoint networkAddress, String password) {
+        return new Jedis(hostAndPort(networkAddress), config(mapper, null, password, timeoutMillis, timeoutMillis, tls));
     }
 
     public static HostAndPort hostAndPort(Endpoint address) {

@@ -62,4 +62,46 @@ public final class Template {
         }
         return out.append('"').toString();
     }
+
+    /**
+     * A configuration argument as Redis reads it (the reverse of {@link #quote}, and of what Redis and
+     * Sentinel write when they rewrite their files): double-quoted with {@code \\xHH}, {@code \\n},
+     * {@code \\r}, {@code \\t}, {@code \\b}, {@code \\a} and backslash escapes, single-quoted, or bare.
+     */
+    public static String unquote(String argument) {
+        String v = argument.strip();
+        if (v.length() < 2 || (v.charAt(0) != '"' && v.charAt(0) != '\'')) {
+            return v;
+        }
+        char q = v.charAt(0);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] bytes = v.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 1; i < bytes.length - 1; i++) {
+            int c = bytes[i];
+            if (c == '\\' && i + 1 < bytes.length - 1) {
+                int n = bytes[++i];
+                if (q == '"' && n == 'x' && i + 2 < bytes.length - 1) {
+                    c = Integer.parseInt(new String(bytes, i + 1, 2, java.nio.charset.StandardCharsets.US_ASCII), 16);
+                    i += 2;
+                } else if (q == '"') {
+                    c = switch (n) {
+                        case 'n' -> '\n';
+                        case 'r' -> '\r';
+                        case 't' -> '\t';
+                        case 'b' -> '\b';
+                        case 'a' -> 7;
+                        default -> n;
+                    };
+                } else {
+                    c = n == '\'' ? '\'' : '\\';
+                    if (n != '\'') {
+                        out.write(c);
+                        c = n;
+                    }
+                }
+            }
+            out.write(c);
+        }
+        return out.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

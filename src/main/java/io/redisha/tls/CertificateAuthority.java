@@ -55,6 +55,8 @@ import java.util.Set;
 public final class CertificateAuthority {
     public static final String CERTIFICATE_FILE = "ca.crt";
     public static final String KEY_FILE = "ca.key";
+    /** Where a new CA's key waits while {@link #rotate} rewrites {@code ca.crt}. */
+    static final String NEXT_KEY_FILE = "ca.key.next";
 
     static final Duration CA_VALIDITY = Duration.ofDays(3653);
     /** Leaves start a little in the past: a node whose clock runs behind still accepts them. */
@@ -85,6 +87,7 @@ public final class CertificateAuthority {
         boolean hasCert = Files.exists(certFile);
         boolean hasKey = Files.exists(keyFile);
         if (hasCert && hasKey) {
+            finishRotation(certFile, keyFile, dir.resolve(NEXT_KEY_FILE));
             return load(certFile, keyFile);
         }
         if (hasCert || hasKey) {
@@ -93,8 +96,71 @@ public final class CertificateAuthority {
                     + "; restore it, or remove both to create a new CA");
         }
         createDirectory(dir);
+        CertificateAuthority made = fresh("redisha " + project + " CA");
+        Pem.writePrivate(keyFile, Pem.privateKey(made.key));
+        try {
+            Pem.writePublic(certFile, made.certificatePem());
+        } catch (TlsException e) {
+            // no lone key left behind: the next attempt starts afresh
+            deleteQuietly(keyFile, e);
+            throw e;
+        }
+        return made;
+    }
+
+    /**
+     * Replaces the CA kept in {@code dir} by a new one, still trusting the old: {@code ca.key} becomes
+     * the new CA's key and {@code ca.crt} holds the new CA's certificate first, then every certificate
+     * it held before. The new CA's name carries the time, so that no two of the project's CAs share one.
+     *
+     * @return the new CA
+     */
+    public static CertificateAuthority rotate(Path dir, String project) {
+        Path certFile = dir.resolve(CERTIFICATE_FILE);
+        Path keyFile = dir.resolve(KEY_FILE);
+        openOrCreate(dir, project);
+        List<X509Certificate> trusted = Pem.readCertificates(certFile);
+        CertificateAuthority made = fresh("redisha " + project + " CA "
+                + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        StringBuilder bundle = new StringBuilder(made.certificatePem());
+        trusted.forEach(c -> bundle.append(Pem.certificate(c)));
+        // the new key beside the old until ca.crt names the new CA: a run that stops in between leaves
+        // either the old CA whole or both files of the new one (openOrCreate finishes the move)
+        Path next = dir.resolve(NEXT_KEY_FILE);
+        Pem.writePrivate(next, Pem.privateKey(made.key));
+        Pem.writePublic(certFile, bundle.toString());
+        moveKey(next, keyFile);
+        return made;
+    }
+
+    /** A rotation that stopped between writing the new key and putting it in place is finished, or forgotten. */
+    private static void finishRotation(Path certFile, Path keyFile, Path next) {
+        if (!Files.exists(next)) {
+            return;
+        }
+        X509Certificate first = Pem.readCertificates(certFile).get(0);
+        try {
+            Pem.checkMatch(first, certFile, Pem.readPrivateKey(next), next);
+        } catch (TlsException e) {
+            // ca.crt was not rewritten: the old CA stands, and the new key was never used
+            deleteQuietly(next, e);
+            return;
+        }
+        moveKey(next, keyFile);
+    }
+
+    private static void moveKey(Path from, Path to) {
+        try {
+            Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new TlsException("cannot move " + from + " to " + to + ": " + Pem.oneLine(e), e);
+        }
+    }
+
+    /** A new self-signed EC P-256 CA valid 10 years, held in memory only. */
+    private static CertificateAuthority fresh(String commonName) {
         KeyPair pair = ecKeyPair();
-        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, "redisha " + project + " CA").build();
+        X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, commonName).build();
         Instant now = Instant.now();
         X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
                 Date.from(now.minus(CLOCK_SKEW)), Date.from(now.plus(CA_VALIDITY)), name, pair.getPublic());
@@ -103,15 +169,22 @@ public final class CertificateAuthority {
         extension(builder, Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
         extension(builder, Extension.subjectKeyIdentifier, false, utils.createSubjectKeyIdentifier(pair.getPublic()));
         X509Certificate certificate = sign(builder, "SHA256withECDSA", pair.getPrivate());
-        Pem.writePrivate(keyFile, Pem.privateKey(pair.getPrivate()));
-        try {
-            Pem.writePublic(certFile, Pem.certificate(certificate));
-        } catch (TlsException e) {
-            // no lone key left behind: the next attempt starts afresh
-            deleteQuietly(keyFile, e);
-            throw e;
-        }
         return new CertificateAuthority(certificate, pair.getPrivate(), "SHA256withECDSA");
+    }
+
+    /** Whether this CA signed the certificate (checked with its key, not by names). */
+    public boolean signed(X509Certificate issued) {
+        return signedBy(issued, certificate);
+    }
+
+    /** Whether {@code issuer}'s key signed {@code issued}. */
+    public static boolean signedBy(X509Certificate issued, X509Certificate issuer) {
+        try {
+            issued.verify(issuer.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
     }
 
     /** The user's own CA: PEM certificate (the first in the file) and its unencrypted key. */

@@ -43,8 +43,8 @@ public final class Users {
                     + " +client|setname +client|kill +script|kill",
             SENTINEL_PEER, "-@all &" + HELLO_CHANNEL + " +client|setname +ping +publish +sentinel|is-master-down-by-addr",
             DISCOVERY, "-@all +auth +client|getname +client|id +client|setname +command +hello +ping +role"
-                    + " +sentinel|get-master-addr-by-name +sentinel|master +sentinel|myid +sentinel|replicas"
-                    + " +sentinel|sentinels");
+                    + " +sentinel|get-master-addr-by-name +sentinel|master +sentinel|masters +sentinel|myid"
+                    + " +sentinel|replicas +sentinel|slaves +sentinel|sentinels");
 
     private Users() {
     }

@@ -125,10 +125,10 @@ replicate() {
   rm -f "$config.redisha-tmp"
 }
 
-# The Redis password (masterauth of the configuration file, as redisha quotes it: \" \\ and \xHH
+# The Redis password (masterauth of the configuration file, primaryauth once Valkey rewrote it; as redisha quotes it: \" \\ and \xHH
 # escapes), for asking the other Redis nodes.
 redis_password() {
-  awk 'tolower($1) == "masterauth" {
+  awk 'tolower($1) == "masterauth" || tolower($1) == "primaryauth" {
          v = $0; sub(/^[ \t]*[^ \t]+[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v)
          if (substr(v, 1, 1) != "\"") { printf "%s", v; exit }
          hex = "0123456789abcdef"; out = ""

@@ -340,6 +340,14 @@ class StartScriptTest {
     }
 
     @Test
+    void theRedisPasswordIsFoundUnderTheNameValkeyRewritesItTo() throws Exception {
+        masterLostWithReplicasHoldingTheData();
+        Run run = run(List.of(NO_SENTINEL), Duration.ofSeconds(20), "s3cret-pw",
+                "port 6379\nrequirepass \"valkey-pw\"\nprimaryauth \"valkey-pw\"\n");
+        assertTrue(run.cliCalls().contains("auth=valkey-pw -h 10.0.9.3 -p 6379 INFO"), run.cliCalls());
+    }
+
+    @Test
     void withAnAclUserTheScriptLogsInAsItOnTheSentinelsAndTheOtherNodesWithThePasswordOfItsFile() throws Exception {
         masterLostWithReplicasHoldingTheData();
         authUser = "redisha";

@@ -204,7 +204,7 @@ class PlannerTest {
                 "the Sentinels hold no application user");
         Plan toUsers = new Planner(users, first).plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(),
                 List.of(REDIS_7), REDIS_7);
-        assertTrue(toUsers.refusal().startsWith("the passwords (auth) changed"), toUsers.refusal());
+        assertTrue(toUsers.refusal().startsWith("auth.users was added to a deployment with one password"), toUsers.refusal());
     }
 
     @Test
@@ -222,6 +222,53 @@ class PlannerTest {
         assertTrue(sentinel.contains("sentinel sentinel-user sentinel-peer"), sentinel.toString());
         assertTrue(sentinel.contains("sentinel auth-user mymaster sentinel"), sentinel.toString());
         assertTrue(sentinel.stream().noneMatch(l -> l.startsWith("user app")), "applications log in to the Redis nodes only");
+    }
+
+    /** Nodes recorded with these passwords, as a backend that rotates them in place (or not) records them. */
+    private static Deployment withPasswords(Secrets secrets, boolean inPlace) {
+        NodeSettings recorded = new NodeSettings(V7, secrets, inPlace);
+        List<Node> nodes = deployment(V7, 2, 3).nodes().stream().map(n -> new Node(n.id(), n.name(), n.service(),
+                n.index(), n.state(), n.networkIp(), n.dial(), n.image(), n.host(), recorded.recorded(n.service(), n.index())))
+                .toList();
+        return new Deployment("redisha", "redisha-net", nodes);
+    }
+
+    @Test
+    void changedPasswordsAreRotatedInPlaceWhileAnAddedOrRemovedOneIsRefused() {
+        Secrets old = new Secrets("old", "sentinel-old");
+        Secrets rotated = new Secrets("new", "sentinel-new");
+        for (Deployment d : List.of(withPasswords(old, true), withPasswords(old, false))) {
+            Plan plan = new Planner(V7, new NodeSettings(V7, rotated, true))
+                    .plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7), REDIS_7);
+            assertNull(plan.refusal());
+            assertTrue(plan.steps().isEmpty(), described(plan).toString());
+        }
+        assertNotEquals(new NodeSettings(V7, rotated, true).recorded(Service.SENTINEL, 1),
+                new NodeSettings(V7, new Secrets("new", null), true).recorded(Service.SENTINEL, 1));
+        Deployment d = withPasswords(old, true);
+        for (Secrets changed : List.of(new Secrets("new", null), Secrets.none())) {
+            Plan plan = new Planner(V7, new NodeSettings(V7, changed, true))
+                    .plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7), REDIS_7);
+            assertTrue(plan.refusal().startsWith("the passwords (auth) changed"), plan.refusal());
+        }
+        Deployment notInPlace = withPasswords(old, false);
+        Plan plan = new Planner(V7, new NodeSettings(V7, rotated, false))
+                .plan(notInPlace, notInPlace.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7), REDIS_7);
+        assertTrue(plan.refusal().startsWith("the passwords (auth) changed"), plan.refusal());
+    }
+
+    @Test
+    void theFormerPasswordsAreReadFromANodesConfigurationAsRedisWritesThem() {
+        String config = """
+                port 6379
+                requirepass "s3cret \\"redis\\" pa$$ \\\\ word"
+                masterauth plain
+                primaryauth "x\\x41y"
+                sentinel auth-pass mymaster "a b"
+                sentinel sentinel-pass 'it\\'s'
+                """;
+        assertEquals(List.of("s3cret \"redis\" pa$$ \\ word", "plain", "xAy", "a b", "it's"),
+                SinglePasswordRotation.candidates(config));
     }
 
     @Test

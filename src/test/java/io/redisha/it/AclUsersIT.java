@@ -127,8 +127,27 @@ class AclUsersIT {
         try (Jedis s = sentinel(sentinel)) {
             s.auth("discovery", password("discovery", "1"));
             assertEquals(2, s.sentinelGetMasterAddrByName("mymaster").size());
+            // what redis-py finds the master and the replicas with
+            assertEquals(1, s.sentinelMasters().size());
+            assertEquals(2, s.sentinelSlaves("mymaster").size());
             assertNoPerm(() -> s.sentinelSet("mymaster", Map.of("quorum", "1")));
             assertNoPerm(() -> s.sentinelFailover("mymaster"));
+        }
+        // redisha cli --user: as an application user, with the password of its file
+        Cli.Result asApp = deployment.runFileFirst("cli", "--user", "app", "master", "SET", "app:cli", "v");
+        assertEquals(0, asApp.exitCode(), asApp::toString);
+        Cli.Result denied = deployment.runFileFirst("cli", "--user", "app", "master", "GET", "other:1");
+        assertEquals(10, denied.exitCode(), denied::toString);
+        assertTrue(denied.out().contains("NOPERM"), denied::toString);
+        Cli.Result discovery = deployment.runFileFirst("cli", "--user", "discovery", "SENTINEL", "SET", "mymaster", "quorum", "1");
+        assertTrue(discovery.out().contains("NOPERM"), discovery::toString);
+        // the users example of docs/users.md: app on the Redis nodes, discovery on the Sentinels
+        Path connect = deployment.topology().resolveSibling("connect.json");
+        Files.writeString(connect, deployment.run("connect", "--output", "json").out());
+        try (JedisSentineled client = ConnectExample.connectAsUsers(connect)) {
+            assertEquals("OK", client.set("app:example", "v"));
+            assertEquals("v", client.get("app:example"));
+            assertNoPerm(() -> client.get("other:1"));
         }
         // no password in a label, an environment variable, a command line or anything else inspect shows
         ObjectMapper json = new ObjectMapper().disable(com.fasterxml.jackson.databind.SerializationFeature.FAIL_ON_EMPTY_BEANS);

@@ -1,5 +1,6 @@
 package io.redisha.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.model.Container;
 import org.junit.jupiter.api.Test;
@@ -7,16 +8,30 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultRedisCredentials;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.RedisCredentials;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Production knobs on the real engine: authentication, persistence, limits, priorities. */
-@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 7, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class AuthPersistenceIT {
     /** Spaces, quotes and a backslash: it must survive the config files' quoting intact. */
@@ -110,6 +125,125 @@ class AuthPersistenceIT {
         return lines;
     }
 
+    /**
+     * The Redis and the Sentinel password changed in their files: up gives the nodes the new ones beside the
+     * old (--keep-old-passwords), the writer switches, up removes the old ones; no command fails, no
+     * failover happens, no container is replaced.
+     */
+    @Test
+    void changedPasswordsRotateUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
+        Cli cli = deployments.create("it-rotate", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        secretFile(cli, "redis.pass", "redis pw 1");
+        secretFile(cli, "sentinel.pass", "sentinel pw 1");
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+
+        JsonNode connect = new ObjectMapper().readTree(cli.run("connect", "--output", "json").out());
+        Map<HostAndPort, HostAndPort> table = new HashMap<>();
+        connect.get("addressMap").fields().forEachRemaining(e ->
+                table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));
+        HostAndPortMapper mapper = address -> table.getOrDefault(address, address);
+        Set<HostAndPort> sentinels = new HashSet<>();
+        connect.get("sentinels").forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
+        AtomicReference<String> generation = new AtomicReference<>("1");
+        JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "redis pw " + generation.get()))
+                .build();
+        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "sentinel pw " + generation.get()))
+                .build();
+
+        List<String> ids = Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList();
+        String sentinelId = Engine.container(cli.project(), "sentinel", 1).getId();
+        String epoch = configEpoch(sentinelId, "sentinel pw 1");
+        AtomicLong writes = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        long rotationMillis;
+        Cli.Result dryRun;
+        Cli.Result keep;
+        Cli.Result finish;
+        try (JedisSentineled client = new JedisSentineled("mymaster", masterConfig, sentinels, sentinelConfig)) {
+            Thread writer = new Thread(() -> {
+                long next = System.nanoTime();
+                while (!stop.get()) {
+                    long n = writes.incrementAndGet();
+                    try {
+                        client.set("w:" + n, Long.toString(n));
+                    } catch (RuntimeException e) {
+                        failed.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
+                    }
+                    next += 20_000_000L; // 50 writes/s
+                    long sleep = next - System.nanoTime();
+                    if (sleep > 0) {
+                        try {
+                            TimeUnit.NANOSECONDS.sleep(sleep);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                }
+            }, "rotation-writer");
+            writer.start();
+            Thread.sleep(1000);
+            long start = System.nanoTime();
+            secretFile(cli, "redis.pass", "redis pw 2");
+            secretFile(cli, "sentinel.pass", "sentinel pw 2");
+            dryRun = cli.run("up", "--dry-run");
+            assertEquals(0, dryRun.exitCode(), dryRun::toString);
+            assertTrue(dryRun.out().contains("Redis password: the new one added beside the old"), dryRun::toString);
+            assertTrue(dryRun.out().contains("Sentinel password: the new one added beside the old"), dryRun::toString);
+            keep = cli.run("up", "--keep-old-passwords");
+            assertEquals(0, keep.exitCode(), keep::toString);
+            Cli.Result half = cli.run("status");
+            assertTrue(half.out().contains("password rotation half done"), half::toString);
+            generation.set("2");
+            finish = cli.run("up");
+            assertEquals(0, finish.exitCode(), finish::toString);
+            rotationMillis = (System.nanoTime() - start) / 1_000_000;
+            assertFalse(cli.run("status").out().contains("password rotation half done"));
+            Thread.sleep(1000);
+            stop.set(true);
+            writer.join(5000);
+        }
+        System.out.printf("rotation of the Redis and the Sentinel password: %d writes at 50/s, %d failed, %d ms from the"
+                + " new files to the old passwords removed%n", writes.get(), failed.get(), rotationMillis);
+        assertEquals(0, failed.get(), () -> "failed writes, the first: " + firstFailure.get());
+        assertEquals(ids, Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList(),
+                "no container may be replaced");
+        assertEquals(epoch, configEpoch(sentinelId, "sentinel pw 2"), "no failover may happen");
+        for (Cli.Result r : List.of(up, dryRun, keep, finish)) {
+            assertFalse((r.out() + r.err()).contains(" pw "), "output shows a password: " + r);
+        }
+        for (Container c : Engine.containers(cli.project())) {
+            boolean sentinel = "sentinel".equals(c.getLabels().get("io.redisha.service"));
+            int port = sentinel ? 26379 : 6379;
+            String kind = sentinel ? "sentinel" : "redis";
+            try (Jedis j = new Jedis("127.0.0.1", Engine.hostPort(c.getId(), port), 3000)) {
+                assertThrows(JedisAccessControlException.class, () -> j.auth(kind + " pw 1"),
+                        "the old password on " + c.getNames()[0]);
+                assertEquals("OK", j.auth(kind + " pw 2"));
+            }
+        }
+        // a replica restarted after the rotation links with the new password its file now holds
+        Container replica = Engine.container(cli.project(), "replica", 2);
+        Engine.client().restartContainerCmd(replica.getId()).withTimeout(5).exec();
+        Cli.Result ready = cli.run("up");
+        assertEquals(0, ready.exitCode(), ready::toString);
+        try (Jedis j = authed(replica.getId(), 6379, "redis pw 2")) {
+            assertEquals("up", Probe.info(j).get("master_link_status"));
+        }
+    }
+
+    /** The Sentinel's view of the master's config epoch: it changes with every failover. */
+    private static String configEpoch(String sentinelId, String password) {
+        try (Jedis s = authed(sentinelId, 26379, password)) {
+            return s.sentinelMaster("mymaster").get("config-epoch");
+        }
+    }
+
     @Test
     void aMissingPasswordVariableIsOneLineAndCreatesNothing() throws Exception {
         Cli cli = deployments.create("it-noenv", "auth:\n  password-env: REDISHA_IT_SURELY_UNSET_VARIABLE\n");
@@ -129,6 +263,12 @@ class AuthPersistenceIT {
         try (Jedis m = Probe.redis(masterId)) {
             for (int i = 0; i < 200; i++) {
                 m.set("key:" + i, "value:" + i);
+            }
+            // appendfsync everysec may answer a write before it is in the file, when an fsync is still
+            // running (Redis postpones the write for up to 2 s): what a SIGKILL keeps is what was written
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!m.info("persistence").contains("aof_buffer_length:0\r") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
             }
         }
         Engine.client().killContainerCmd(masterId).withSignal("SIGKILL").exec();

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
+import io.redisha.tls.ClientTls;
+import io.redisha.tls.Pem;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -12,6 +14,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.params.XAddParams;
@@ -35,8 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * backup and restore on a real engine: a snapshot taken on a replica, checked and described by its
  * manifest; the data of a FLUSHALL brought back on every node; the files a restore refuses before
- * anything changes; retention. Three deployments shared by the tests: Redis 7 without persistence,
- * Redis 8 with rdb (whose backup Redis 7 cannot read), Valkey 8.
+ * anything changes; retention. Four deployments shared by the tests: Redis 7 without persistence,
+ * Redis 8 with rdb (whose backup Redis 7 cannot read), Valkey 8, and Redis 7 with ACL users, TLS and
+ * an append-only file.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
@@ -51,6 +56,39 @@ class BackupRestoreIT {
     static final Deployment redis8 = Deployment.of("bk8", "image: redis:8\npersistence: rdb\nreplicas: 1\n").up();
     @RegisterExtension
     static final Deployment valkey = Deployment.of("bkvk", "image: valkey/valkey:8\nreplicas: 1\n").up();
+
+    /** ACL users, TLS on every connection and an append-only file: the restore turns it off, loads, writes it anew. */
+    @RegisterExtension
+    static final Deployment secured = withUserPasswords(Deployment.of("bksec", """
+            image: redis:7
+            persistence: aof
+            auth:
+              users:
+                redisha: {password-file: redisha.pass}
+                replication: {password-file: replication.pass}
+                sentinel: {password-file: sentinel.pass}
+                sentinel-peer: {password-file: sentinel-peer.pass}
+                discovery: {password-file: discovery.pass}
+            tls:
+              enabled: true
+            """)).up();
+
+    private static Deployment withUserPasswords(Deployment d) {
+        for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery")) {
+            d.withSecretFile(user + ".pass", "bk " + user + " pw");
+        }
+        return d;
+    }
+
+    /** A node of the secured deployment, as redisha reaches it: over TLS with its client certificate, as user redisha. */
+    private static Jedis securedRedis(Container c) {
+        Path tls = secured.topology().getParent().resolve("tls").resolve(secured.project());
+        ClientTls client = ClientTls.of(Pem.readCertificates(tls.resolve("ca.crt")),
+                Pem.load(tls.resolve("client.crt"), tls.resolve("client.key")));
+        return new Jedis(new HostAndPort("127.0.0.1", Engine.hostPort(c.getId(), 6379)), DefaultJedisClientConfig.builder()
+                .ssl(true).sslSocketFactory(client.socketFactory()).sslParameters(client.parameters())
+                .user("redisha").password("bk redisha pw").connectionTimeoutMillis(3000).socketTimeoutMillis(5000).build());
+    }
 
     private static Path dir;
     /** The first backup of the Redis 7 deployment, and what each key's DUMP was then. */
@@ -68,25 +106,29 @@ class BackupRestoreIT {
     /** 1000 keys of every common type, a tenth of the strings with a time to live. */
     private static void writeKeys(String masterId) {
         try (Jedis m = Probe.redis(masterId)) {
-            for (int i = 0; i < 600; i++) {
-                if (i % 10 == 0) {
-                    m.setex("s:" + i, 3600, "v" + i);
-                } else {
-                    m.set("s:" + i, "v" + i);
-                }
-            }
-            for (int i = 0; i < 100; i++) {
-                m.hset("h:" + i, Map.of("a", "1", "b", String.valueOf(i)));
-                m.rpush("l:" + i, "x", "y", String.valueOf(i));
-                m.sadd("t:" + i, "p", "q", String.valueOf(i));
-            }
-            for (int i = 0; i < 50; i++) {
-                m.zadd("z:" + i, Map.of("a", 1.0, "b", (double) i));
-                m.xadd("x:" + i, XAddParams.xAddParams().id(StreamEntryID.NEW_ENTRY), Map.of("f", String.valueOf(i)));
-            }
-            assertEquals(KEYS, m.dbSize());
-            assertTrue(m.waitReplicas(1, 5000) >= 1, "a replica acknowledged the keys");
+            writeKeys(m);
         }
+    }
+
+    private static void writeKeys(Jedis m) {
+        for (int i = 0; i < 600; i++) {
+            if (i % 10 == 0) {
+                m.setex("s:" + i, 3600, "v" + i);
+            } else {
+                m.set("s:" + i, "v" + i);
+            }
+        }
+        for (int i = 0; i < 100; i++) {
+            m.hset("h:" + i, Map.of("a", "1", "b", String.valueOf(i)));
+            m.rpush("l:" + i, "x", "y", String.valueOf(i));
+            m.sadd("t:" + i, "p", "q", String.valueOf(i));
+        }
+        for (int i = 0; i < 50; i++) {
+            m.zadd("z:" + i, Map.of("a", 1.0, "b", (double) i));
+            m.xadd("x:" + i, XAddParams.xAddParams().id(StreamEntryID.NEW_ENTRY), Map.of("f", String.valueOf(i)));
+        }
+        assertEquals(KEYS, m.dbSize());
+        assertTrue(m.waitReplicas(1, 5000) >= 1, "a replica acknowledged the keys");
     }
 
     private static JsonNode backupJson(Deployment d, String... extra) throws Exception {
@@ -324,6 +366,44 @@ class BackupRestoreIT {
                     assertEquals(before, values(j), node.getNames()[0]);
                 }
             }
+        }
+    }
+
+    @Test
+    @Order(8)
+    void withUsersTlsAndAnAppendOnlyFileEveryKeyComesBackOnEveryNodeAndInTheNewAppendOnlyFile() throws Exception {
+        List<Container> redisNodes = Engine.containers(secured.project()).stream()
+                .filter(c -> !"sentinel".equals(c.getLabels().get("io.redisha.service"))).toList();
+        assertEquals(3, redisNodes.size());
+        Container master = Engine.container(secured.project(), "master", 1);
+        Map<String, Object> before;
+        try (Jedis m = securedRedis(master)) {
+            writeKeys(m);
+            before = values(m);
+        }
+        JsonNode manifest = backupJson(secured, "--require-replica").get("manifest");
+        assertEquals(KEYS, manifest.get("keys").asLong(), manifest::toString);
+        try (Jedis m = securedRedis(master)) {
+            m.flushAll();
+            assertEquals(2, m.waitReplicas(2, 5000));
+        }
+        Path file = dir.resolve(manifest.get("file").asText());
+        Cli.Result restored = secured.run("restore", file.toString());
+        assertEquals(0, restored.exitCode(), restored::toString);
+        for (Container node : redisNodes) {
+            try (Jedis j = securedRedis(node)) {
+                assertEquals(before, values(j), node.getNames()[0]);
+                assertEquals("yes", j.configGet("appendonly").get("appendonly"), node.getNames()[0]);
+            }
+        }
+        try (Jedis m = securedRedis(master)) {
+            Map<String, String> persistence = new TreeMap<>();
+            m.info("persistence").lines().filter(l -> l.contains(":"))
+                    .forEach(l -> persistence.put(l.substring(0, l.indexOf(':')), l.substring(l.indexOf(':') + 1).strip()));
+            assertEquals("1", persistence.get("aof_enabled"), persistence::toString);
+            // the append-only file was written anew from the restored data, not left empty or old
+            assertTrue(Long.parseLong(persistence.get("aof_base_size")) > 5000, persistence::toString);
+            assertTrue(restored.err().contains("append-only file"), restored::toString);
         }
     }
 }

@@ -3,10 +3,12 @@ package io.redisha.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.DefaultRedisCredentials;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.HostAndPortMapper;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisSentineled;
+import redis.clients.jedis.RedisCredentials;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -15,6 +17,7 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyFactory;
@@ -28,11 +31,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
- * The Java examples of docs/connecting.md and docs/tls.md, word for word between the markers:
- * EverydayCommandsIT and TlsIT run them across a failover, and ReadmeExampleTest holds the pages to them.
+ * The Java examples of docs/connecting.md, docs/tls.md and docs/users.md, word for word between the markers:
+ * EverydayCommandsIT and TlsIT run them across a failover, AclUsersIT the users one, and ReadmeExampleTest
+ * holds the pages to them.
  */
 public final class ConnectExample {
     private ConnectExample() {
@@ -80,7 +85,10 @@ public final class ConnectExample {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
         trusted.load(null, null);
         try (InputStream in = Files.newInputStream(Path.of(tls.get("caCertificate").asText()))) {
-            trusted.setCertificateEntry("ca", x509.generateCertificate(in));
+            int i = 0; // every CA of the file: two while the deployment's CA is being replaced
+            for (Certificate ca : x509.generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + i++, ca);
+            }
         }
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         trust.init(trusted);
@@ -108,4 +116,38 @@ public final class ConnectExample {
         return connect(c, config -> config.ssl(true).sslSocketFactory(context.getSocketFactory()).sslParameters(checkName));
     }
     // docs tls example end
+
+    // docs users example begin
+    /**
+     * The same client with ACL users: the application user on the Redis nodes, the discovery user on the
+     * Sentinels. Each password is read from its file again at every new connection, so a rotated password
+     * is picked up without a restart.
+     */
+    static JedisSentineled connectAsUsers(Path connectJson) throws IOException {
+        JsonNode c = new ObjectMapper().readTree(Files.readString(connectJson));
+        Map<HostAndPort, HostAndPort> table = new HashMap<>();
+        c.get("addressMap").fields().forEachRemaining(e ->
+                table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));
+        HostAndPortMapper mapper = address -> table.getOrDefault(address, address);
+        Set<HostAndPort> sentinels = new HashSet<>();
+        c.get("sentinels").forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
+
+        JedisClientConfig master = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .credentialsProvider(user(c.get("redisPassword"))).build();      // e.g. app
+        JedisClientConfig sentinel = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .credentialsProvider(user(c.get("sentinelPassword"))).build();   // discovery
+        return new JedisSentineled(c.get("masterName").asText(), master, sentinels, sentinel);
+    }
+
+    /** {"user": "app", "file": "/path"}: that user, with the password its file (or variable) holds now. */
+    static Supplier<RedisCredentials> user(JsonNode source) {
+        return () -> {
+            try {
+                return new DefaultRedisCredentials(source.get("user").asText(), password(source));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
+    }
+    // docs users example end
 }

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The Java examples of docs/connecting.md and docs/tls.md are the code EverydayCommandsIT and TlsIT run
- * across a failover (ConnectExample).
+ * The Java examples of docs/connecting.md, docs/tls.md and docs/users.md are the code EverydayCommandsIT,
+ * TlsIT and AclUsersIT run (ConnectExample).
  */
 class ReadmeExampleTest {
     @Test
@@ -21,6 +21,11 @@ class ReadmeExampleTest {
     @Test
     void theTlsPageShowsTheTestedTlsExampleWordForWord() throws Exception {
         assertPageShows("docs/tls.md", "docs tls example");
+    }
+
+    @Test
+    void theUsersPageShowsTheTestedUsersExampleWordForWord() throws Exception {
+        assertPageShows("docs/users.md", "docs users example");
     }
 
     private static void assertPageShows(String pagePath, String marker) throws Exception {

@@ -260,6 +260,85 @@ class SwarmIT {
 
     @Test
     @Order(6)
+    void aBackupIsReadThroughTheReplicasHostAndRestoredOnTheMastersHostAfterAFlushall() throws Exception {
+        int master = masterHost();
+        assertTrue(master > 0);
+        long keys;
+        try (Jedis m = redisOn(master)) {
+            m.flushAll(); // the earlier tests' keys, some with a time to live, would make the counts move
+            for (int i = 0; i < 100; i++) {
+                m.set("backup-" + i, "v" + i);
+            }
+            assertEquals(2, m.waitReplicas(2, 5000));
+            keys = m.dbSize();
+            assertEquals(100, keys);
+        }
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("redisha-swarm-bk");
+        Cli.Result backup = cli.run("backup", "--to", dir + "/", "--require-replica", "--output", "json");
+        assertEquals(0, backup.exitCode(), backup.toString());
+        JsonNode manifest = new ObjectMapper().readTree(backup.out()).get("manifest");
+        assertEquals("replica", manifest.get("sourceRole").asText(), manifest.toString());
+        assertEquals(keys, manifest.get("keys").asLong(), "keys the server's check read from the copied file");
+        java.nio.file.Path file = dir.resolve(manifest.get("file").asText());
+        assertEquals(manifest.get("size").asLong(), java.nio.file.Files.size(file));
+        assertEquals("REDIS0010", new String(java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(file), 9),
+                StandardCharsets.US_ASCII));
+        // without persistence the snapshot made for the backup is removed from the replica, on its host
+        int found = 0;
+        for (int h = 1; h <= 3; h++) {
+            String id = lab("docker", Integer.toString(h), "ps", "-q", "--filter",
+                    "label=com.docker.swarm.service.name=" + manifest.get("source").asText()).strip();
+            if (!id.isEmpty()) {
+                found++;
+                lab("docker", Integer.toString(h), "exec", id, "sh", "-c", "test ! -e /data/dump.rdb");
+            }
+        }
+        assertEquals(1, found, "the replica's task runs on one host");
+
+        Map<String, String> before = new HashMap<>();
+        try (Jedis m = redisOn(master)) {
+            for (String k : m.keys("*")) {
+                before.put(k, m.get(k));
+            }
+            m.flushAll();
+            assertEquals(2, m.waitReplicas(2, 5000));
+        }
+        Cli.Result restore = cli.run("restore", file.toString(), "--timeout", "120");
+        assertEquals(0, restore.exitCode(), restore.toString());
+        assertTrue(restore.err().contains("at its new address"), "the master's new task has a new address:\n" + restore);
+        assertEquals(master, masterHost(), "the master is restored on its own host");
+        for (int h = 1; h <= 3; h++) {
+            try (Jedis j = redisOn(h)) {
+                assertEquals(keys, j.dbSize(), "keys on host " + h);
+                for (Map.Entry<String, String> e : before.entrySet()) {
+                    assertEquals(e.getValue(), j.get(e.getKey()), e.getKey() + " on host " + h);
+                }
+            }
+        }
+        // the restarted master is a new task with a new address: every Sentinel and replica follows it
+        java.util.Set<String> named = new java.util.HashSet<>();
+        for (int h = 1; h <= 3; h++) {
+            try (Jedis sentinel = new Jedis("127.0.0.1", 26379 + 100 * h, 2000)) {
+                Map<String, String> m = sentinel.sentinelMaster("mymaster");
+                assertEquals("5000", m.get("down-after-milliseconds"), "host " + h + "'s Sentinel: the topology's down-after");
+                assertEquals("2", m.get("num-slaves"), "host " + h + "'s Sentinel knows both replicas: " + m);
+                named.add(m.get("ip"));
+            }
+        }
+        assertEquals(1, named.size(), "the Sentinels name one master: " + named);
+        for (int h = 1; h <= 3; h++) {
+            if (h != master) {
+                try (Jedis j = redisOn(h)) {
+                    String replication = j.info("replication");
+                    assertTrue(replication.contains("master_host:" + named.iterator().next() + "\r\n")
+                            && replication.contains("master_link_status:up"), "host " + h + ": " + replication);
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(7)
     void downRemovesOnlyTheProjectsObjects() throws Exception {
         Cli.Result down = cli.run("down");
         assertEquals(0, down.exitCode(), down.toString());

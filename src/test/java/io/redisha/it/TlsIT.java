@@ -240,14 +240,85 @@ class TlsIT {
         Files.writeString(file, connect.out());
         String topology = Files.readString(deployment.topology());
         Files.writeString(deployment.topology(), topology + "  validity-days: 3650\n  renew-within-days: 400\n");
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicInteger acknowledged = new AtomicInteger();
-        List<String> failures = new ArrayList<>();
-        try (JedisSentineled redis = ConnectExample.connectTls(file)) {
-            Thread writer = new Thread(() -> {
+        try (Writer writer = new Writer(file, "renew:")) {
+            Cli.Result up = deployment.run("up");
+            assertEquals(0, up.exitCode(), up::toString);
+            assertTrue(up.err().contains("new certificates for"), up::toString);
+            writer.assertNoneFailed("the renewal");
+        }
+        assertEquals(idsBefore, all().stream().map(Container::getId).collect(Collectors.toSet()), "the same containers");
+        Map<String, BigInteger> servedAfter = served();
+        assertEquals(servedBefore.keySet(), servedAfter.keySet());
+        servedBefore.forEach((node, serial) -> assertNotEquals(serial, servedAfter.get(node), node + " serves a new certificate"));
+        Cli.Result status = deployment.run("status", "--output", "json");
+        JsonNode certificate = JSON.readTree(status.out()).get("certificate");
+        assertTrue(certificate.get("daysLeft").asLong() > 3000, status::toString);
+    }
+
+    @Test
+    @Order(6)
+    void theCaIsReplacedInTwoStepsUnderWritersWithoutAFailedCommand(@TempDir Path dir) throws Exception {
+        X509Certificate oldCa = Pem.readCertificates(tlsDir().resolve("ca.crt")).get(0);
+        ClientTls oldClient = projectClient();
+        Set<String> idsBefore = all().stream().map(Container::getId).collect(Collectors.toSet());
+        Path file = dir.resolve("redis.json");
+        Files.writeString(file, deployment.runFileFirst("connect", "--output", "json").out());
+
+        // step 1: a client that still has the old CA file and client certificate notices nothing
+        try (Writer writer = new Writer(file, "ca-step-1:")) {
+            Cli.Result up = deployment.run("up", "--rotate-ca");
+            assertEquals(0, up.exitCode(), up::toString);
+            assertTrue(up.err().contains("step 1 of 2"), up::toString);
+            writer.assertNoneFailed("the first step");
+        }
+        List<X509Certificate> bundle = Pem.readCertificates(tlsDir().resolve("ca.crt"));
+        assertEquals(2, bundle.size(), "the CA file holds the new CA and the old");
+        assertEquals(oldCa, bundle.get(1));
+        X509Certificate newCa = bundle.get(0);
+        assertTrue(CertificateAuthority.signedBy(Pem.readCertificates(tlsDir().resolve("client.crt")).get(0), newCa),
+                "the client certificate comes from the new CA");
+        for (X509Certificate served : servedCertificates().values()) {
+            assertTrue(CertificateAuthority.signedBy(served, oldCa), "the nodes keep their certificates in step 1");
+        }
+        Cli.Result status = deployment.run("status");
+        assertTrue(status.out().contains("a CA is being replaced"), status::toString);
+
+        // step 2: a client that took the new files (both CAs, the new client certificate); the restarted
+        // Sentinels publish on new ephemeral ports, which connect tells
+        Files.writeString(file, deployment.runFileFirst("connect", "--output", "json").out());
+        try (Writer writer = new Writer(file, "ca-step-2:")) {
+            Cli.Result up = deployment.run("up", "--rotate-ca");
+            assertEquals(0, up.exitCode(), up::toString);
+            assertTrue(up.err().contains("step 2 of 2"), up::toString);
+            writer.assertNoneFailed("the second step");
+        }
+        assertEquals(List.of(newCa), Pem.readCertificates(tlsDir().resolve("ca.crt")), "only the new CA is trusted");
+        for (var served : servedCertificates().entrySet()) {
+            assertTrue(CertificateAuthority.signedBy(served.getValue(), newCa), served.getKey() + " serves a certificate of the new CA");
+        }
+        assertThrows(RuntimeException.class, () -> {
+            try (Jedis jedis = tlsJedis(master(), 6379, oldClient)) {
+                jedis.ping();
+            }
+        }, "a client certificate of the old CA is no longer accepted");
+        assertEquals(idsBefore, all().stream().map(Container::getId).collect(Collectors.toSet()), "the same containers");
+        assertEquals(0, deployment.run("up", "--dry-run").exitCode());
+    }
+
+    /** 50 writes/s through Sentinel over TLS, with the material {@code redisha connect} named when it started. */
+    private static final class Writer implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final AtomicInteger acknowledged = new AtomicInteger();
+        private final List<String> failures = new ArrayList<>();
+        private final JedisSentineled redis;
+        private final Thread thread;
+
+        Writer(Path connectJson, String prefix) throws Exception {
+            redis = ConnectExample.connectTls(connectJson);
+            thread = new Thread(() -> {
                 for (int i = 0; !stop.get(); i++) {
                     try {
-                        redis.set("renew:" + i, "x");
+                        redis.set(prefix + i, "x");
                         acknowledged.incrementAndGet();
                     } catch (RuntimeException e) {
                         synchronized (failures) {
@@ -261,36 +332,42 @@ class TlsIT {
                     }
                 }
             });
-            writer.start();
+            thread.start();
             Thread.sleep(1000);
-            Cli.Result up = deployment.run("up");
-            assertEquals(0, up.exitCode(), up::toString);
-            assertTrue(up.err().contains("renewing the certificates of"), up::toString);
+        }
+
+        void assertNoneFailed(String during) throws InterruptedException {
             Thread.sleep(1000);
             stop.set(true);
-            writer.join(5000);
+            thread.join(5000);
+            synchronized (failures) {
+                assertEquals(List.of(), failures, "commands that failed during " + during);
+            }
+            assertTrue(acknowledged.get() > 50, "writes acknowledged during " + during + ": " + acknowledged.get());
         }
-        synchronized (failures) {
-            assertEquals(List.of(), failures, "commands that failed during the renewal");
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(5000);
+            redis.close();
         }
-        assertTrue(acknowledged.get() > 50, "writes acknowledged during the renewal: " + acknowledged.get());
-        assertEquals(idsBefore, all().stream().map(Container::getId).collect(Collectors.toSet()), "the same containers");
-        Map<String, BigInteger> servedAfter = served();
-        assertEquals(servedBefore.keySet(), servedAfter.keySet());
-        servedBefore.forEach((node, serial) -> assertNotEquals(serial, servedAfter.get(node), node + " serves a new certificate"));
-        Cli.Result status = deployment.run("status", "--output", "json");
-        JsonNode certificate = JSON.readTree(status.out()).get("certificate");
-        assertTrue(certificate.get("daysLeft").asLong() > 3000, status::toString);
     }
 
     /** The serial of the certificate each node serves, read from a handshake with its published port. */
     private static Map<String, BigInteger> served() throws Exception {
-        ClientTls tls = projectClient();
         Map<String, BigInteger> serials = new HashMap<>();
-        for (Container c : all()) {
-            X509Certificate cert = tls.served("127.0.0.1", Engine.hostPort(c.getId(), portOf(c)), 3000);
-            serials.put(c.getNames()[0], cert.getSerialNumber());
-        }
+        servedCertificates().forEach((node, cert) -> serials.put(node, cert.getSerialNumber()));
         return serials;
+    }
+
+    /** The certificate each node serves, read from a handshake with its published port. */
+    private static Map<String, X509Certificate> servedCertificates() throws Exception {
+        ClientTls tls = projectClient();
+        Map<String, X509Certificate> served = new HashMap<>();
+        for (Container c : all()) {
+            served.put(c.getNames()[0], tls.served("127.0.0.1", Engine.hostPort(c.getId(), portOf(c)), 3000));
+        }
+        return served;
     }
 }

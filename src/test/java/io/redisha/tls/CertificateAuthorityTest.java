@@ -54,6 +54,45 @@ class CertificateAuthorityTest {
     }
 
     @Test
+    void aRotatedCaIssuesFromTheNewKeyAndItsFileStillTrustsTheOld() throws Exception {
+        Path dir = tmp.resolve("ca");
+        CertificateAuthority old = CertificateAuthority.openOrCreate(dir, "shop");
+        Issued fromOld = old.issue("node", List.of("node"), List.of(), Duration.ofDays(1));
+        CertificateAuthority made = CertificateAuthority.rotate(dir, "shop");
+        List<X509Certificate> file = Pem.readCertificates(dir.resolve("ca.crt"));
+        assertEquals(List.of(made.certificate(), old.certificate()), file, "the new CA first, then the old");
+        assertNotEquals(old.certificate().getSubjectX500Principal(), made.certificate().getSubjectX500Principal());
+        CertificateAuthority reopened = CertificateAuthority.openOrCreate(dir, "shop");
+        assertEquals(made.certificate(), reopened.certificate(), "ca.key is the new CA's");
+        assertTrue(reopened.signed(reopened.issue("node", List.of("node"), List.of(), Duration.ofDays(1)).certificate()));
+        assertFalse(reopened.signed(fromOld.certificate()), "checked with the key, not by names");
+        assertTrue(CertificateAuthority.signedBy(fromOld.certificate(), file.get(1)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.key"))));
+        assertFalse(Files.exists(dir.resolve(CertificateAuthority.NEXT_KEY_FILE)));
+    }
+
+    @Test
+    void aRotationStoppedBetweenItsWritesIsFinishedOrForgottenOnTheNextOpen() throws Exception {
+        Path dir = tmp.resolve("ca");
+        CertificateAuthority old = CertificateAuthority.openOrCreate(dir, "shop");
+        Path next = dir.resolve(CertificateAuthority.NEXT_KEY_FILE);
+        String oldKey = Files.readString(dir.resolve("ca.key"));
+        CertificateAuthority made = CertificateAuthority.rotate(dir, "shop");
+        String newKey = Files.readString(dir.resolve("ca.key"));
+        // stopped before ca.crt named the new CA: the new key is dropped, the old CA stands
+        Files.writeString(next, newKey);
+        Pem.writePublic(dir.resolve("ca.crt"), Pem.certificate(old.certificate()));
+        Pem.writePrivate(dir.resolve("ca.key"), oldKey);
+        assertEquals(old.certificate(), CertificateAuthority.openOrCreate(dir, "shop").certificate());
+        assertFalse(Files.exists(next));
+        // stopped after ca.crt named it, before the key moved: the move is finished
+        Files.writeString(next, newKey);
+        Pem.writePublic(dir.resolve("ca.crt"), Pem.certificate(made.certificate()) + Pem.certificate(old.certificate()));
+        assertEquals(made.certificate(), CertificateAuthority.openOrCreate(dir, "shop").certificate());
+        assertFalse(Files.exists(next));
+    }
+
+    @Test
     void theCaCertificateIsASelfSignedCaOfTenYears() throws Exception {
         X509Certificate ca = CertificateAuthority.openOrCreate(tmp.resolve("ca"), "shop").certificate();
 

@@ -81,6 +81,11 @@ final class DockerEngine implements AutoCloseable {
         return new DockerEngine(DockerClients.connect(null, "start it (scripts/setup does on Debian) or set DOCKER_HOST"));
     }
 
+    /** Connects to the engine at {@code dockerHost} (one host of a Swarm), with the environment's other settings. */
+    static DockerEngine connect(String dockerHost, String hint) {
+        return new DockerEngine(DockerClients.connect(dockerHost, hint));
+    }
+
     private synchronized DockerClient streamingClient() {
         if (streamingClient == null) {
             streamingClient = connection.streaming();
@@ -339,6 +344,14 @@ final class DockerEngine implements AutoCloseable {
 
     /** Creates the container, copies its files in and starts it; returns the container id. */
     String createAndStart(Create spec) {
+        return createAndStart(spec, () -> { });
+    }
+
+    /**
+     * Creates the container, copies its files in and starts it once {@code beforeStart} returns (what the
+     * node needs running first is awaited there, while the engine prepares this one); returns its id.
+     */
+    String createAndStart(Create spec, Runnable beforeStart) {
         return call("creating " + spec.name(), () -> {
             ExposedPort port = ExposedPort.tcp(spec.containerPort());
             Ports.Binding binding = spec.hostPort() == null
@@ -357,6 +370,7 @@ final class DockerEngine implements AutoCloseable {
                 hostConfig.withMemory(spec.memoryBytes()).withMemorySwap(spec.memoryBytes());
             }
             String id;
+            long created = System.nanoTime();
             try {
                 var cmd = client.createContainerCmd(spec.image())
                         .withName(spec.name())
@@ -377,6 +391,7 @@ final class DockerEngine implements AutoCloseable {
             } catch (ConflictException e) {
                 throw new BackendException("a container named " + spec.name() + " already exists but is not labelled as redisha's; remove or rename it", e);
             }
+            log.trace("{}: container created: {} ms", spec.name(), (System.nanoTime() - created) / 1_000_000);
             if (!spec.files().isEmpty()) {
                 Map<String, long[]> owners = new HashMap<>();
                 if (spec.fileOwner() != null) {
@@ -386,11 +401,18 @@ final class DockerEngine implements AutoCloseable {
                 }
                 copyFiles(id, spec.files(), owners);
             }
+            long waited = System.nanoTime();
+            beforeStart.run();
+            long started = System.nanoTime();
+            if (started - waited > 1_000_000) {
+                log.trace("{}: start held back until what it needs runs: {} ms", spec.name(), (started - waited) / 1_000_000);
+            }
             try {
                 client.startContainerCmd(id).exec();
             } catch (RuntimeException e) {
                 throw new BackendException("starting " + spec.name() + " failed: " + rootMessage(e), e);
             }
+            log.trace("{}: container started: {} ms", spec.name(), (System.nanoTime() - started) / 1_000_000);
             log.debug("started {} ({})", spec.name(), id);
             return id;
         });

@@ -236,6 +236,12 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
 
     @Override
     public String create(NodeSpec spec) {
+        return create(spec, () -> { });
+    }
+
+    /** The container is created and its files copied in at once; it starts once {@code beforeStart} returns. */
+    @Override
+    public String create(NodeSpec spec, Runnable beforeStart) {
         Map<String, String> labels = Labels.node(project, spec.service(), spec.index(), spec.settings());
         if (spec.address() != null) {
             labels.put(Labels.ADDRESS, spec.address());
@@ -257,7 +263,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
         }
         String id = engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
                 network, Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(),
-                spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()));
+                spec.hostPort(), files, spec.volume(), Naming.DATA_DIR, spec.memoryBytes()), beforeStart);
         if (spec.exporter() != null) {
             removeExporters(spec.name()); // one left by a node removed outside redisha would hold the name
             createExporter(spec.name(), spec.bind(), spec.exporter());
@@ -392,6 +398,23 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     @Override
     public void replaceFiles(Node node, Map<String, byte[]> files) {
         engine.replaceFiles(node.id(), files);
+    }
+
+    @Override
+    public Optional<byte[]> readFile(Node node, String path) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        engine.copyOut(node.id(), path, out, copied -> { });
+        return Optional.of(out.toByteArray());
+    }
+
+    @Override
+    public boolean renewProtectionPassword(Node node) {
+        if (protection == null || protection.sentinelPassword() == null || protection.authUser() != null
+                || !node.service().isRedis()) {
+            return false;
+        }
+        engine.replaceFiles(node.id(), Map.of(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8)));
+        return true;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.redisha.backend.swarm;
 
 import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.ServiceModeConfig;
 import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
 import com.github.dockerjava.api.model.ServiceSpec;
@@ -8,11 +9,13 @@ import com.github.dockerjava.api.model.SwarmNode;
 import com.github.dockerjava.api.model.SwarmNodeState;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Node;
+import io.redisha.backend.StartScript;
 import io.redisha.backend.docker.LogTail;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -97,6 +100,28 @@ final class ServiceLifecycle {
             throw new BackendException("the task of " + node.name() + " on " + node.host() + " did not stop within "
                     + limit.toSeconds() + " s");
         }
+    }
+
+    /**
+     * Starts a stopped node's service with a task whose start script starts the server at once, without
+     * asking the Sentinels, when it can remove {@code marker} (a file put into the node's data volume):
+     * the marker's option is added to the start script's command, where it stays and does nothing once
+     * the marker is gone.
+     */
+    void startFirst(Node node, String marker) {
+        update(node, "starting", spec -> {
+            ContainerSpec container = spec.getTaskTemplate().getContainerSpec();
+            List<String> command = new ArrayList<>(container.getCommand());
+            int start = command.indexOf(StartScript.PROGRAM_NAME);
+            if (start < 0) {
+                throw new BackendException(node.name() + " has no start script to start it with a snapshot");
+            }
+            if (!command.contains(StartScript.FIRST_START)) {
+                command.addAll(start + 1, List.of(StartScript.FIRST_START, marker));
+            }
+            container.withCommand(command);
+            spec.withMode(new ServiceModeConfig().withReplicated(new ServiceReplicatedModeOptions().withReplicas(1)));
+        });
     }
 
     /** New configs (or secrets) for the files, the service updated to mount them, and one task running. */

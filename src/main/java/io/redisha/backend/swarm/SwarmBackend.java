@@ -8,6 +8,7 @@ import io.redisha.backend.Hosts;
 import io.redisha.backend.ImageFacts;
 import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
+import io.redisha.backend.Snapshots;
 import io.redisha.backend.docker.SingleEngineBackend;
 
 import java.time.Duration;
@@ -190,6 +191,12 @@ public final class SwarmBackend implements Backend, Hosts {
     @Override
     public Optional<String> runOnce(String image, String program, List<String> args) {
         return manager.runOnce(image, program, args);
+    }
+
+    /** Read and put in place through the engine of each node's host (swarm.engines), checked on the manager's. */
+    @Override
+    public Optional<Snapshots> snapshots() {
+        return Optional.of(new SwarmSnapshots(api, lifecycle, manager.snapshots().orElseThrow(), options.engines()));
     }
 
     // ---- what the nodes share, and their volumes ---------------------------------------------
