@@ -181,12 +181,21 @@ class MetricsIT {
 
     @Test
     @Order(3)
-    void scaleAddsAnExporterAndDownRemovesThemAll() throws Exception {
+    void scaleAddsAnExporterANewPasswordReachesThemAndDownRemovesThemAll() throws Exception {
         Cli.Result scaled = deployment.run("scale", "replica=3");
         assertEquals(0, scaled.exitCode(), scaled.toString());
         JsonNode added = targets().get(name("replica", 3));
         assertTrue(added != null, "the new replica's exporter is a target");
         assertTrue(scrape(added).lines().anyMatch("redis_up 1"::equals));
+
+        // a new password, rotated in place: the exporters get it too
+        java.nio.file.Files.writeString(deployment.topology().resolveSibling("redis.pass"), "new " + REDIS_PASSWORD);
+        Cli.Result rotated = deployment.run("up");
+        assertEquals(0, rotated.exitCode(), rotated.toString());
+        assertTrue(rotated.err().contains("replacing the exporter of " + name("replica", 3)), rotated.toString());
+        for (JsonNode target : targets().values()) {
+            assertTrue(scrape(target).lines().anyMatch("redis_up 1"::equals), target + " logs in with the new password");
+        }
 
         Cli.Result down = deployment.run("down");
         assertEquals(0, down.exitCode(), down.toString());
