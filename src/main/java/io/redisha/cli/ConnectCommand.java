@@ -39,25 +39,25 @@ public class ConnectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (Session session = Session.open(project, spec.commandLine().getErr())) {
             session.requireDeployed();
-            if (format == Format.prometheus) {
-                out.print(MetricsReport.fileSd(targets(session)));
-                out.flush();
-                return ExitCodes.OK;
-            }
-            ClientAccess access = ClientAccess.of(session.cluster.refresh(), session.loaded.topology(),
-                    PasswordSources.of(session.loaded), session.cluster.tls());
-            if (access.sentinels().isEmpty()) {
-                throw new UserException(ExitCodes.NOT_READY, "no Sentinel of project " + access.project()
-                        + " is running (redisha up starts them)");
-            }
             out.print(switch (format) {
-                case json -> ConnectReport.json(access);
-                case env -> ConnectReport.env(access);
-                case text, prometheus -> ConnectReport.text(access);
+                case json -> ConnectReport.json(access(session));
+                case env -> ConnectReport.env(access(session));
+                case text -> ConnectReport.text(access(session));
+                case prometheus -> MetricsReport.fileSd(targets(session));
             });
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    private static ClientAccess access(Session session) {
+        ClientAccess access = ClientAccess.of(session.cluster.refresh(), session.loaded.topology(),
+                PasswordSources.of(session.loaded), session.cluster.tls());
+        if (access.sentinels().isEmpty()) {
+            throw new UserException(ExitCodes.NOT_READY, "no Sentinel of project " + access.project()
+                    + " is running (redisha up starts them)");
+        }
+        return access;
     }
 
     private static MetricsTargets targets(Session session) {
