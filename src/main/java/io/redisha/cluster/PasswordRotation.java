@@ -211,12 +211,17 @@ final class PasswordRotation {
     private void persist(List<Node> nodes) {
         for (Node node : running(nodes)) {
             try (Jedis jedis = connect(node)) {
-                if (node.service() == Service.SENTINEL) {
-                    jedis.sendCommand(Protocol.Command.SENTINEL, "FLUSHCONFIG");
-                } else {
-                    jedis.configRewrite();
-                }
+                saveConfig(jedis, node);
             }
+        }
+    }
+
+    /** Writes what was changed at run time into the node's file: CONFIG REWRITE, or SENTINEL FLUSHCONFIG on a Sentinel. */
+    static void saveConfig(Jedis jedis, Node node) {
+        if (node.service() == Service.SENTINEL) {
+            jedis.sendCommand(Protocol.Command.SENTINEL, "FLUSHCONFIG");
+        } else {
+            jedis.configRewrite();
         }
     }
 

@@ -255,11 +255,7 @@ final class SinglePasswordRotation {
                 continue;
             }
             try (Jedis jedis = connect(node)) {
-                if (node.service() == Service.SENTINEL) {
-                    jedis.sendCommand(Protocol.Command.SENTINEL, "FLUSHCONFIG");
-                } else {
-                    jedis.configRewrite();
-                }
+                PasswordRotation.saveConfig(jedis, node);
             }
         }
     }

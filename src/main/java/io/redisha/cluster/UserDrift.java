@@ -8,7 +8,6 @@ import io.redisha.topology.Topology;
 import io.redisha.topology.User;
 import io.redisha.topology.Users;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.AccessControlUser;
 
@@ -117,11 +116,7 @@ final class UserDrift {
                                 + rules.apply(expected.get(d.user()), node.service() == Service.SENTINEL)));
                     }
                 }
-                if (node.service() == Service.SENTINEL) {
-                    jedis.sendCommand(Protocol.Command.SENTINEL, "FLUSHCONFIG");
-                } else {
-                    jedis.configRewrite();
-                }
+                PasswordRotation.saveConfig(jedis, node);
             }
         });
     }

@@ -29,8 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -207,34 +205,10 @@ class AclUsersIT {
 
         List<String> ids = Engine.containers(deployment.project()).stream().map(Container::getId).sorted().toList();
         String epoch = configEpoch();
-        AtomicLong writes = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
+        PacedWriter writer;
         long rotationMillis;
         try (JedisSentineled client = new JedisSentineled("mymaster", masterConfig, sentinels, sentinelConfig)) {
-            Thread writer = new Thread(() -> {
-                long next = System.nanoTime();
-                while (!stop.get()) {
-                    long n = writes.incrementAndGet();
-                    try {
-                        client.set("app:w:" + n, Long.toString(n));
-                    } catch (RuntimeException e) {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet(null, e);
-                    }
-                    next += 20_000_000L; // 50 writes/s
-                    long sleep = next - System.nanoTime();
-                    if (sleep > 0) {
-                        try {
-                            TimeUnit.NANOSECONDS.sleep(sleep);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }
-            }, "acl-writer");
-            writer.start();
+            writer = PacedWriter.start("acl-writer", n -> client.set("app:w:" + n, Long.toString(n)));
             Thread.sleep(1000);
             long start = System.nanoTime();
             for (String user : List.of("app", "sentinel", "replication", "sentinel-peer", "discovery")) {
@@ -250,8 +224,7 @@ class AclUsersIT {
             rotationMillis = (System.nanoTime() - start) / 1_000_000;
             assertFalse(deployment.run("status").out().contains("password rotation half done"));
             Thread.sleep(1000);
-            stop.set(true);
-            writer.join(5000);
+            writer.stop();
             for (String line : List.of(keep.err(), finish.err())) {
                 for (String user : USER_NAMES) {
                     assertFalse(line.contains("pw " + user), "output shows a password");
@@ -259,8 +232,8 @@ class AclUsersIT {
             }
         }
         System.out.printf("rotation of app, sentinel, replication, sentinel-peer and discovery passwords: %d writes at 50/s,"
-                + " %d failed, %d ms from the new files to the old passwords removed%n", writes.get(), failed.get(), rotationMillis);
-        assertEquals(0, failed.get(), () -> "failed writes, the first: " + firstFailure.get());
+                + " %d failed, %d ms from the new files to the old passwords removed%n", writer.writes(), writer.failed(), rotationMillis);
+        assertEquals(0, writer.failed(), () -> "failed writes, the first: " + writer.firstFailure());
         assertEquals(ids, Engine.containers(deployment.project()).stream().map(Container::getId).sorted().toList(),
                 "no container may be replaced");
         assertEquals(epoch, configEpoch(), "no failover may happen");

@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -156,37 +154,13 @@ class AuthPersistenceIT {
         List<String> ids = Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList();
         String sentinelId = Engine.container(cli.project(), "sentinel", 1).getId();
         String epoch = configEpoch(sentinelId, "sentinel pw 1");
-        AtomicLong writes = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
-        AtomicBoolean stop = new AtomicBoolean();
+        PacedWriter writer;
         long rotationMillis;
         Cli.Result dryRun;
         Cli.Result keep;
         Cli.Result finish;
         try (JedisSentineled client = new JedisSentineled("mymaster", masterConfig, sentinels, sentinelConfig)) {
-            Thread writer = new Thread(() -> {
-                long next = System.nanoTime();
-                while (!stop.get()) {
-                    long n = writes.incrementAndGet();
-                    try {
-                        client.set("w:" + n, Long.toString(n));
-                    } catch (RuntimeException e) {
-                        failed.incrementAndGet();
-                        firstFailure.compareAndSet(null, e);
-                    }
-                    next += 20_000_000L; // 50 writes/s
-                    long sleep = next - System.nanoTime();
-                    if (sleep > 0) {
-                        try {
-                            TimeUnit.NANOSECONDS.sleep(sleep);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }
-            }, "rotation-writer");
-            writer.start();
+            writer = PacedWriter.start("rotation-writer", n -> client.set("w:" + n, Long.toString(n)));
             Thread.sleep(1000);
             long start = System.nanoTime();
             secretFile(cli, "redis.pass", "redis pw 2");
@@ -205,12 +179,11 @@ class AuthPersistenceIT {
             rotationMillis = (System.nanoTime() - start) / 1_000_000;
             assertFalse(cli.run("status").out().contains("password rotation half done"));
             Thread.sleep(1000);
-            stop.set(true);
-            writer.join(5000);
+            writer.stop();
         }
         System.out.printf("rotation of the Redis and the Sentinel password: %d writes at 50/s, %d failed, %d ms from the"
-                + " new files to the old passwords removed%n", writes.get(), failed.get(), rotationMillis);
-        assertEquals(0, failed.get(), () -> "failed writes, the first: " + firstFailure.get());
+                + " new files to the old passwords removed%n", writer.writes(), writer.failed(), rotationMillis);
+        assertEquals(0, writer.failed(), () -> "failed writes, the first: " + writer.firstFailure());
         assertEquals(ids, Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList(),
                 "no container may be replaced");
         assertEquals(epoch, configEpoch(sentinelId, "sentinel pw 2"), "no failover may happen");

@@ -32,8 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -307,49 +305,23 @@ class TlsIT {
 
     /** 50 writes/s through Sentinel over TLS, with the material {@code redisha connect} named when it started. */
     private static final class Writer implements AutoCloseable {
-        private final AtomicBoolean stop = new AtomicBoolean();
-        private final AtomicInteger acknowledged = new AtomicInteger();
-        private final List<String> failures = new ArrayList<>();
         private final JedisSentineled redis;
-        private final Thread thread;
+        private final PacedWriter writes;
 
         Writer(Path connectJson, String prefix) throws Exception {
             redis = ConnectExample.connectTls(connectJson);
-            thread = new Thread(() -> {
-                for (int i = 0; !stop.get(); i++) {
-                    try {
-                        redis.set(prefix + i, "x");
-                        acknowledged.incrementAndGet();
-                    } catch (RuntimeException e) {
-                        synchronized (failures) {
-                            failures.add(e.toString());
-                        }
-                    }
-                    try {
-                        Thread.sleep(20); // 50 writes/s
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            });
-            thread.start();
+            writes = PacedWriter.start("tls-writer", n -> redis.set(prefix + n, "x"));
             Thread.sleep(1000);
         }
 
         void assertNoneFailed(String during) throws InterruptedException {
             Thread.sleep(1000);
-            stop.set(true);
-            thread.join(5000);
-            synchronized (failures) {
-                assertEquals(List.of(), failures, "commands that failed during " + during);
-            }
-            assertTrue(acknowledged.get() > 50, "writes acknowledged during " + during + ": " + acknowledged.get());
+            writes.assertNoneFailed(during, 50);
         }
 
         @Override
         public void close() throws InterruptedException {
-            stop.set(true);
-            thread.join(5000);
+            writes.stop();
             redis.close();
         }
     }
