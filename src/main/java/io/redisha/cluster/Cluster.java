@@ -563,7 +563,7 @@ public final class Cluster implements AutoCloseable {
                         && ("master".equals(n.role()) || "up".equals(n.link()))) ? null : "links");
             });
             log.debug("replicas linked (or the wait ended) after {} ms", (System.nanoTime() - began) / 1_000_000);
-            create(sentinels, master, addresses, sentinelImage, false);
+            create(sentinels, master, addresses, sentinelImage, fresh);
         }
     }
 
