@@ -560,9 +560,11 @@ public final class Cluster implements AutoCloseable {
             create(missing, null, addresses, sentinelImage, true);
             return;
         }
+        // nothing runs yet that a new node could overwrite or that could name it master (see NodeSpec#fresh)
+        boolean fresh = master == null && observer.deployment().nodes().isEmpty();
         if (master == null && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
             // a replica or Sentinel that finds the master not yet listening tries again only a second later
-            create(List.of(new Expected.Slot(Service.MASTER, 1)), null, addresses, sentinelImage, false);
+            create(List.of(new Expected.Slot(Service.MASTER, 1)), null, addresses, sentinelImage, fresh);
             missing = missing.stream().filter(s -> s.service() != Service.MASTER).toList();
         }
         if (addresses.fixed()) {
@@ -571,14 +573,20 @@ public final class Cluster implements AutoCloseable {
         }
         List<Expected.Slot> sentinels = missing.stream().filter(s -> s.service() == Service.SENTINEL).toList();
         create(missing.stream().filter(s -> s.service() != Service.SENTINEL).toList(), master, addresses, sentinelImage,
-                false);
+                fresh);
         if (!sentinels.isEmpty()) {
             progress.step("waiting for the replicas to link to the master");
-            Await.quietly().until(Await.deadline(REPLICA_LINK_WAIT), () -> Poll.unless(
-                    observer.status(Expected.of(topology)).nodes().stream()
-                            .filter(n -> "running".equals(n.state()))
-                            .allMatch(n -> "master".equals(n.role()) || "up".equals(n.link())) ? null : "links"));
-            create(sentinels, master, addresses, sentinelImage, false);
+            // every Redis node running and linked: a node whose start is still under way (a Swarm task being
+            // scheduled, its start script asking) would otherwise count as linked, and a Sentinel that meets
+            // the master before its replicas link learns them only at its next INFO, 10 s later
+            long began = System.nanoTime();
+            Await.quietly().until(Await.deadline(REPLICA_LINK_WAIT), () -> {
+                List<NodeStatus> redis = observer.status(Expected.of(topology)).nodes();
+                return Poll.unless(!redis.isEmpty() && redis.stream().allMatch(n -> "running".equals(n.state())
+                        && ("master".equals(n.role()) || "up".equals(n.link()))) ? null : "links");
+            });
+            log.debug("replicas linked (or the wait ended) after {} ms", (System.nanoTime() - began) / 1_000_000);
+            create(sentinels, master, addresses, sentinelImage, fresh);
         }
     }
 

@@ -17,7 +17,8 @@
 #                        Redis password read from the configuration's masterauth)
 #   --first-start FILE   marker put into a node created with a new deployment: when the script can
 #                        remove it, it starts the server at once without asking (nothing to protect
-#                        yet, and the node's own Sentinels, starting beside it, would name it master)
+#                        yet, and the node's own Sentinels, starting beside it, would name it master);
+#                        a marker holding a time (seconds since the epoch) counts only until then
 #   --peers "M P"        the project's Redis nodes: the master's name M, then the prefix P of the
 #                        replicas' names, asked as P1, P2... until two in a row do not answer (so a
 #                        node created before a scale still finds the replicas added since)
@@ -302,8 +303,16 @@ follow() {
   fi
 }
 
-if [ -n "$first_start" ] && rm "$first_start" 2>/dev/null; then
-  cli=
+# a marker may hold the time until which it counts (seconds since the epoch); an empty one always counts
+if [ -n "$first_start" ] && [ -f "$first_start" ]; then
+  valid_until=$(cat "$first_start" 2>/dev/null || true)
+  if rm "$first_start" 2>/dev/null; then
+    case $valid_until in
+      *[!0-9]*) cli= ;;
+      '') cli= ;;
+      *) if [ "$(date +%s)" -le "$valid_until" ]; then cli=; fi ;;
+    esac
+  fi
 fi
 if [ -n "$cli" ] && [ -n "$config" ]; then
   sentinel_pw=

@@ -168,6 +168,22 @@ class StartScriptTest {
     }
 
     @Test
+    void aMarkerHoldingATimeCountsUntilThenOnly() throws Exception {
+        Path marker = dir.resolve("first-start");
+        long now = java.time.Instant.now().getEpochSecond();
+        Files.writeString(marker, (now + 600) + "\n");
+        Run valid = run(List.of(master("127.0.0.1", 0)), Duration.ofSeconds(20), null, "port 6379\n", marker);
+        assertEquals("", valid.cliCalls(), "a marker still valid: no Sentinel asked");
+        assertFalse(Files.exists(marker), "the marker is used up");
+        // a marker found after its time (a volume made anew long after the node's creation): asks as a restart does
+        Files.writeString(marker, (now - 1) + "\n");
+        Run late = run(List.of(master("10.0.9.8", 1)), Duration.ofSeconds(20), null, "port 6379\n", marker);
+        assertFalse(Files.exists(marker), "the expired marker is removed too");
+        assertEquals("port 6379\nreplicaof 10.0.9.8 6379\n", late.config(), "an expired marker: asks and follows");
+        assertTrue(late.cliCalls().contains("SENTINEL master mymaster"), late.cliCalls());
+    }
+
+    @Test
     void theSentinelWithTheHighestConfigEpochIsBelievedWhicheverAnswersFirst() throws Exception {
         // sentinel-1 restarted with the task and still names the old master (epoch 2); sentinel-2 saw the failover
         Run run = run(List.of(master("10.0.9.1", 2), master("10.0.9.8", 3)), Duration.ofSeconds(20), null);

@@ -94,9 +94,11 @@ class ClusterTest {
             assertTrue(cluster.up(TIMEOUT).ready());
         }
         List<String> calls = changes(fake);
-        assertEquals(List.of("createNetwork", "create p-master-1"), calls.subList(0, 2));
-        assertEquals(List.of("create p-replica-1", "create p-replica-2"), calls.subList(2, 4).stream().sorted().toList());
-        assertEquals(List.of("create p-sentinel-1", "create p-sentinel-2", "create p-sentinel-3"),
+        // a new deployment: no node's first start asks the Sentinels
+        assertEquals(List.of("createNetwork", "create p-master-1 (fresh)"), calls.subList(0, 2));
+        assertEquals(List.of("create p-replica-1 (fresh)", "create p-replica-2 (fresh)"),
+                calls.subList(2, 4).stream().sorted().toList());
+        assertEquals(List.of("create p-sentinel-1 (fresh)", "create p-sentinel-2 (fresh)", "create p-sentinel-3 (fresh)"),
                 calls.subList(4, 7).stream().sorted().toList());
         assertTrue(file(fake, "p-replica-1", Naming.REDIS_CONFIG_PATH).contains("replicaof " + Naming.MASTER_ALIAS + " 6379"));
         String sentinel1 = file(fake, "p-sentinel-1", Naming.SENTINEL_CONFIG_PATH);

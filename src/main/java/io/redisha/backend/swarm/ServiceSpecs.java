@@ -79,7 +79,15 @@ final class ServiceSpecs {
             String host = spot.host();
             int port = spec.hostPort() == null ? spot.port() : spec.hostPort();
             Map<String, String> labels = Labels.node(project, spec.service(), spec.index(), spec.settings());
-            ContainerSpec container = container(spec.name(), image, spec.cmd(), spec.files(), labels, spec.index(), spec.service())
+            Map<String, byte[]> files = spec.files();
+            String firstStart = null;
+            if (spec.fresh() && spec.service().isRedis()) {
+                files = new java.util.LinkedHashMap<>(files);
+                files.put(SwarmSnapshots.FIRST_START_PATH, firstStartMarker());
+                firstStart = SwarmSnapshots.FIRST_START_PATH;
+            }
+            ContainerSpec container = container(spec.name(), image, spec.cmd(), files, labels, spec.index(), spec.service(),
+                    firstStart)
                     .withMounts(List.of(new Mount().withType(MountType.VOLUME).withSource(Naming.dataVolume(spec.name()))
                             .withTarget(Naming.DATA_DIR).withVolumeOptions(new VolumeOptions().withLabels(labels))));
             TaskSpec task = new TaskSpec()
@@ -121,7 +129,8 @@ final class ServiceSpecs {
         ContainerSpec old = task.getContainerSpec();
         List<String> cmd = old.getCommand();
         List<String> tail = TaskScript.nodeCommand(cmd, entrypoint(old.getImage()).size());
-        ContainerSpec fresh = container(node.name(), old.getImage(), tail, files, old.getLabels(), node.index(), node.service());
+        ContainerSpec fresh = container(node.name(), old.getImage(), tail, files, old.getLabels(), node.index(), node.service(),
+                null);
         task.withContainerSpec(old.withCommand(fresh.getCommand()).withConfigs(fresh.getConfigs())
                 .withSecrets(fresh.getSecrets()));
         task.withForceUpdate(task.getForceUpdate() == null ? 1 : task.getForceUpdate() + 1);
@@ -134,7 +143,7 @@ final class ServiceSpecs {
      * server must survive a restart of its task), then the image's own entrypoint and the command.
      */
     private ContainerSpec container(String name, String image, List<String> cmd, Map<String, byte[]> files,
-                                    Map<String, String> labels, int index, Service service) {
+                                    Map<String, String> labels, int index, Service service, String firstStart) {
         List<ContainerSpecConfig> configs = new ArrayList<>();
         List<ContainerSpecSecret> secrets = new ArrayList<>();
         TaskScript script = new TaskScript();
@@ -169,12 +178,28 @@ final class ServiceSpecs {
                 auth = SECRET_DIR + SENTINEL_AUTH;
             }
             command.addAll(StartScript.command(project, files, options.sentinels(), options.masterName(),
-                    options.holdBack(), auth, null));
+                    options.holdBack(), auth, firstStart));
         }
         command.addAll(entrypoint(image));
         command.addAll(cmd);
         return new ContainerSpec().withImage(image).withLabels(labels).withCommand(script.then(command))
                 .withConfigs(configs).withSecrets(secrets).withStopGracePeriod(STOP_GRACE_NANOS);
+    }
+
+    /** How long after its creation a new node's first-start marker still counts (see {@link #firstStartMarker}). */
+    static final Duration FIRST_START_VALID = Duration.ofMinutes(10);
+
+    /**
+     * The first-start marker of a node created with a new deployment, in which no Sentinel can name another
+     * master (its own Sentinels, started beside it, name it master and would hold its start for the whole
+     * hold-back): a Swarm config the task script copies into the data volume once (not again when the task
+     * restarts, see task.sh), which the start script removes and then starts the server at once. It holds the
+     * time until which it counts, in seconds since the epoch: a task that finds it later (its host's volume
+     * lost and made anew) asks the Sentinels as any restart does.
+     */
+    static byte[] firstStartMarker() {
+        long until = java.time.Instant.now().plus(FIRST_START_VALID).getEpochSecond();
+        return (until + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private List<String> entrypoint(String image) {

@@ -27,6 +27,7 @@ import static io.redisha.backend.docker.DockerClients.rootMessage;
  */
 final class SwarmApi implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SwarmApi.class);
 
     final DockerClient client;
     private final DockerHttpClient http;
@@ -49,10 +50,13 @@ final class SwarmApi implements AutoCloseable {
 
     /** One call; a failure says what was being done. Managers briefly without a leader are retried. */
     <T> T call(String what, Supplier<T> action) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long start = System.nanoTime();
+        long deadline = start + Duration.ofSeconds(60).toNanos();
         while (true) {
             try {
-                return action.get();
+                T result = action.get();
+                LOG.trace("{}: {} ms", what, (System.nanoTime() - start) / 1_000_000);
+                return result;
             } catch (BackendException e) {
                 throw e;
             } catch (DockerException e) {

@@ -20,7 +20,8 @@ while [ $# -gt 0 ] && [ "$1" != -- ]; do
     cat "$1" > "$2"
     echo "$4" > "$3"
   fi
-  chmod 600 "$2"
+  # a file the node removes once used (the first-start marker) is not there on a later start
+  if [ -e "$2" ]; then chmod 600 "$2"; fi
   shift 4
 done
 if [ "${1:-}" != -- ]; then
