@@ -97,6 +97,9 @@ public final class Doctor {
                 checks.add(Check.skipped("ports", noEngine));
             } else {
                 checks.addAll(image(backend, t.image(), in.tls() || t.tls().enabled()));
+                if (t.metrics().enabled()) {
+                    checks.add(exporterImage(backend, t.metrics().image()));
+                }
                 checks.add(ports(backend, t));
             }
             checks.add(topology(topology));
@@ -152,6 +155,15 @@ public final class Doctor {
         int major = Integer.parseInt(parts[0]);
         int minor = Integer.parseInt(parts[1]);
         return major < MIN_API[0] || (major == MIN_API[0] && minor < MIN_API[1]);
+    }
+
+    /** With metrics on: the exporter's image is on the engine (redisha never pulls it either). */
+    static Check exporterImage(Backend backend, String image) {
+        return backend.imageExists(image) ? Check.ok("metrics", "exporter image " + image + " is on the engine")
+                : Check.fail("metrics", Failure.IMAGE_MISSING, "exporter image " + image + " (topology `metrics.image`) is not on"
+                        + " the engine at " + backend.describe(),
+                "load it into the engine (docker pull where a registry answers, or docker load); the repository's"
+                        + " `scripts/setup --images " + image + "` builds the default one from Debian's package");
     }
 
     static List<Check> image(Backend backend, String image, boolean tlsRequired) {

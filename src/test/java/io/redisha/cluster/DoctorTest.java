@@ -85,6 +85,16 @@ class DoctorTest {
     }
 
     @Test
+    void withMetricsOnAMissingExporterImageFailsAsAMissingImage() {
+        FakeBackend fake = new FakeBackend("p");
+        Check missing = Doctor.exporterImage(fake, "missing/exporter:1");
+        assertEquals(Failure.IMAGE_MISSING, missing.failure());
+        assertTrue(missing.detail().contains("metrics.image"), missing::toString);
+        assertTrue(missing.fix().contains("scripts/setup --images missing/exporter:1"), missing::toString);
+        assertEquals(Status.ok, Doctor.exporterImage(fake, "oliver006/redis_exporter:v1.45.0").status());
+    }
+
+    @Test
     void anImageNotOnTheEngineOrWithoutAServerFailsWithItsOwnFailure() throws Exception {
         FakeBackend fake = new FakeBackend("p");
         List<Check> missing = run(ENGINE, new Doctor.TopologyResult(loaded("image: missing:1\n"), null), fake, false);
