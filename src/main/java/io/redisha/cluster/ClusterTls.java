@@ -37,7 +37,6 @@ public final class ClusterTls {
     /** The CA node certificates are issued from; it changes when {@link #beginCaRotation} makes a new one. */
     private volatile CertificateAuthority ca;
     private final Issued own;
-    private volatile X509Certificate caCertificate;
     /** Every CA the nodes trust (the CA file's certificates, the issuing one first): two while a CA is replaced. */
     private volatile List<X509Certificate> trusted;
     private final ClientTls client;
@@ -59,7 +58,6 @@ public final class ClusterTls {
         this.ca = ca;
         this.own = own;
         this.trusted = List.copyOf(trusted);
-        this.caCertificate = trusted.isEmpty() ? null : trusted.get(0);
         this.client = client;
     }
 
@@ -169,8 +167,10 @@ public final class ClusterTls {
         return tls;
     }
 
+    /** The CA that issues node certificates: the first of the trusted ones; null without TLS. */
     public X509Certificate caCertificate() {
-        return caCertificate;
+        List<X509Certificate> all = trusted;
+        return all.isEmpty() ? null : all.get(0);
     }
 
     /**
@@ -249,7 +249,6 @@ public final class ClusterTls {
         CertificateAuthority made = CertificateAuthority.rotate(dir, project);
         List<X509Certificate> all = Pem.readCertificates(dir.resolve(CertificateAuthority.CERTIFICATE_FILE));
         ca = made;
-        caCertificate = made.certificate();
         trusted = List.copyOf(all);
         clientCertificate(dir, made, tls);
     }
