@@ -23,7 +23,16 @@ public final class Probe {
     }
 
     public static Jedis redis(String containerId) {
-        return new Jedis("127.0.0.1", Engine.hostPort(containerId, 6379), 2000);
+        return redis(containerId, null);
+    }
+
+    /** A connection logged in with {@code password} (the default user's), or none when null. */
+    public static Jedis redis(String containerId, String password) {
+        Jedis jedis = new Jedis("127.0.0.1", Engine.hostPort(containerId, 6379), 2000);
+        if (password != null) {
+            jedis.auth(password);
+        }
+        return jedis;
     }
 
     public static Jedis sentinel(String containerId) {
@@ -42,10 +51,15 @@ public final class Probe {
 
     /** The container whose Redis says role:master; exactly one must. */
     public static Container master(String project) {
+        return master(project, null);
+    }
+
+    /** {@link #master(String)} on nodes that require {@code password}. */
+    public static Container master(String project, String password) {
         List<Container> masters = Engine.containers(project).stream()
                 .filter(c -> !"sentinel".equals(c.getLabels().get("io.redisha.service")))
                 .filter(c -> {
-                    try (Jedis j = redis(c.getId())) {
+                    try (Jedis j = redis(c.getId(), password)) {
                         return "master".equals(info(j).get("role"));
                     }
                 }).toList();
@@ -65,19 +79,24 @@ public final class Probe {
     }
 
     public static void assertReady(String project, int replicas, int sentinels) {
-        Container master = master(project);
+        assertReady(project, replicas, sentinels, null);
+    }
+
+    /** {@link #assertReady(String, int, int)} on Redis nodes that require {@code password}. */
+    public static void assertReady(String project, int replicas, int sentinels, String password) {
+        Container master = master(project, password);
         String masterIp = Engine.ip(master.getId());
         List<Container> redisNodes = Engine.containers(project).stream()
                 .filter(c -> !"sentinel".equals(c.getLabels().get("io.redisha.service"))).toList();
         assertEquals(replicas + 1, redisNodes.size(), "redis nodes");
-        try (Jedis m = redis(master.getId())) {
+        try (Jedis m = redis(master.getId(), password)) {
             assertEquals(Integer.toString(replicas), info(m).get("connected_slaves"), "replicas connected to the master");
         }
         for (Container c : redisNodes) {
             if (c.getId().equals(master.getId())) {
                 continue;
             }
-            try (Jedis r = redis(c.getId())) {
+            try (Jedis r = redis(c.getId(), password)) {
                 Map<String, String> info = info(r);
                 assertEquals("slave", info.get("role"), c.getNames()[0]);
                 assertEquals("up", info.get("master_link_status"), c.getNames()[0] + " link");
