@@ -51,6 +51,40 @@ final class Passwords {
         return file == null ? null : fromFile(fileKey, null, resolve(base, file), problems);
     }
 
+    /**
+      * Refuses a password that a server would write back into its own configuration file in a form
+      * it cannot read again. Sentinel writes {@code sentinel auth-pass} and {@code sentinel sentinel-pass}
+      * unquoted whenever it rewrites its file (every failover does), and Valkey 8.1's {@code CONFIG
+      * REWRITE} writes {@code requirepass} and {@code primaryauth} between quotes without escaping:
+      * after either, a space, a quote or a backslash leaves a file on which the node no longer
+      * starts, which shows only at its next restart.
+      */
+    static void checkWrittenBack(String key, Integer line, String password, List<Problem> problems) {
+        if (password == null) {
+            return;
+        }
+        for (int i = 0; i < password.length(); i++) {
+            String what = unsafe(password.charAt(i));
+            if (what != null) {
+                problems.add(new Problem(key, line, "the password contains " + what + ", which Sentinel (and Valkey)"
+                        + " write back unquoted into their configuration files, where a restarted node could no longer"
+                        + " read it; use one without spaces, quotes or backslashes (e.g. openssl rand -hex 32)"));
+                return;
+            }
+        }
+    }
+
+    private static String unsafe(char c) {
+        return switch (c) {
+            case ' ' -> "a space";
+            case '"' -> "a double quote";
+            case '\'' -> "a single quote";
+            case '\\' -> "a backslash";
+            default -> c < 0x20 || c == 0x7f || Character.isWhitespace(c) || Character.isSpaceChar(c)
+                    ? "a tab, another blank or a control character" : null;
+        };
+    }
+
     /** Where a password file is: relative paths are relative to {@code base}. */
     static Path resolve(Path base, String file) {
         try {

@@ -57,13 +57,21 @@ public final class TopologyLoader {
         List<Problem> problems = new ArrayList<>();
         String redis = Passwords.read("auth.password-env", auth.passwordEnv(), "auth.password-file",
                 auth.passwordFile(), base, environment, problems);
+        Passwords.checkWrittenBack(auth.passwordEnv() != null ? "auth.password-env" : "auth.password-file", null, redis,
+                problems);
         String sentinel = Passwords.read("auth.sentinel-password-env", auth.sentinelPasswordEnv(),
                 "auth.sentinel-password-file", auth.sentinelPasswordFile(), base, environment, problems);
+        Passwords.checkWrittenBack(auth.sentinelPasswordEnv() != null ? "auth.sentinel-password-env"
+                : "auth.sentinel-password-file", null, sentinel, problems);
         java.util.Map<String, String> users = new java.util.LinkedHashMap<>();
         for (User user : auth.users().values()) {
             String prefix = "auth.users." + YamlDocument.pathKey(user.name());
             String password = Passwords.read(prefix + ".password-env", user.passwordEnv(), prefix + ".password-file",
                     user.passwordFile(), base, environment, problems);
+            if (Users.WRITTEN_BACK.contains(user.name())) {
+                Passwords.checkWrittenBack(prefix + (user.passwordEnv() != null ? ".password-env" : ".password-file"), null,
+                        password, problems);
+            }
             if (password != null) {
                 users.put(user.name(), password);
             }
@@ -94,12 +102,12 @@ public final class TopologyLoader {
         List<String> warnings = new ArrayList<>(warnings(read.topology()));
         if (file != null) {
             Auth auth = read.topology().auth();
-            passwordFile(read, "auth.password-file", auth.passwordFile(), file, flagged, problems, warnings);
-            passwordFile(read, "auth.sentinel-password-file", auth.sentinelPasswordFile(), file, flagged, problems,
+            passwordFile(read, "auth.password-file", auth.passwordFile(), true, file, flagged, problems, warnings);
+            passwordFile(read, "auth.sentinel-password-file", auth.sentinelPasswordFile(), true, file, flagged, problems,
                     warnings);
             for (User user : auth.users().values()) {
                 passwordFile(read, "auth.users." + YamlDocument.pathKey(user.name()) + ".password-file",
-                        user.passwordFile(), file, flagged, problems, warnings);
+                        user.passwordFile(), Users.WRITTEN_BACK.contains(user.name()), file, flagged, problems, warnings);
             }
         }
         if (!problems.isEmpty()) {
@@ -113,14 +121,17 @@ public final class TopologyLoader {
       * Reads a password file now, so that a bad one fails before anything is created, and forgets
       * the password: {@link #secrets} reads it again when it is needed.
       */
-    private static void passwordFile(TopologyReader.Result read, String key, String value, Path topologyFile,
-            List<String> flagged, List<Problem> problems, List<String> warnings) {
+    private static void passwordFile(TopologyReader.Result read, String key, String value, boolean writtenBack,
+            Path topologyFile, List<String> flagged, List<Problem> problems, List<String> warnings) {
         if (value == null || flagged.contains(key) || read.isBroken(key)) {
             return;
         }
         Path path = Passwords.resolve(baseDirectory(topologyFile), value);
         List<Problem> found = new ArrayList<>();
-        Passwords.fromFile(key, read.lineOf(key), path, found);
+        String password = Passwords.fromFile(key, read.lineOf(key), path, found);
+        if (writtenBack) {
+            Passwords.checkWrittenBack(key, read.lineOf(key), password, found);
+        }
         problems.addAll(found);
         String warning = found.isEmpty() ? Passwords.permissionWarning(key, path) : null;
         if (warning != null) {

@@ -22,6 +22,11 @@ public final class Users {
 
     public static final List<String> COMPONENTS = List.of(ADMIN, REPLICATION, SENTINEL, SENTINEL_PEER, DISCOVERY);
     /**
+     * The users whose passwords servers write into their own configuration files ({@code masterauth},
+     * Sentinel's {@code auth-pass} and {@code sentinel-pass}): see Passwords#checkWrittenBack.
+     */
+    public static final java.util.Set<String> WRITTEN_BACK = java.util.Set.of(REPLICATION, SENTINEL, SENTINEL_PEER);
+    /**
      * The Prometheus exporters' login ({@code metrics.enabled}), on the Redis nodes and the Sentinels: required
      * only with metrics, with fixed rules that differ by kind of node (what redis_exporter sends each).
      */

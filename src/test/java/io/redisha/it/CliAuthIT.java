@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class CliAuthIT {
-    private static final String SECRET = "cli-s3cret \"quoted\" pass";
+    private static final String SECRET = "cli-s3cret_quoted!pass#";
     private static final String SENTINEL_SECRET = "cli-sentinel-Zq7w";
     private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
 

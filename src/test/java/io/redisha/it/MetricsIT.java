@@ -40,8 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class MetricsIT {
-    private static final String REDIS_PASSWORD = "metrics redis pw";
-    private static final String SENTINEL_PASSWORD = "metrics sentinel pw";
+    private static final String REDIS_PASSWORD = "metrics-redis-pw";
+    private static final String SENTINEL_PASSWORD = "metrics-sentinel-pw";
     private static final String TOPOLOGY = """
             replicas: 2
             sentinels: 3
@@ -189,7 +189,7 @@ class MetricsIT {
         assertTrue(scrape(added).lines().anyMatch("redis_up 1"::equals));
 
         // a new password, rotated in place: the exporters get it too
-        java.nio.file.Files.writeString(deployment.topology().resolveSibling("redis.pass"), "new " + REDIS_PASSWORD);
+        java.nio.file.Files.writeString(deployment.topology().resolveSibling("redis.pass"), "new-" + REDIS_PASSWORD);
         Cli.Result rotated = deployment.run("up");
         assertEquals(0, rotated.exitCode(), rotated.toString());
         assertTrue(rotated.err().contains("replacing the exporter of " + name("replica", 3)), rotated.toString());
@@ -237,7 +237,7 @@ class MetricsIT {
         Cli acl = others.create("it-metrics-acl", body);
         for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "metrics")) {
             java.nio.file.Path file = acl.topology().resolveSibling(user + ".pass");
-            java.nio.file.Files.writeString(file, "pw of " + user);
+            java.nio.file.Files.writeString(file, "pw-of-" + user);
             java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
         Cli.Result up = acl.run("up");

@@ -85,7 +85,7 @@ class VersionsIT {
     void upWithAuthFailoverWithEveryFaultScaleAndDown(String image) throws Exception {
         requireImage(image);
         String server = serverOf(image);
-        String secret = "v3rsion \"secret\" \\ " + slug(image);
+        String secret = "v3rsion!s3cret#%&*()<>|;:,.?~^$-" + slug(image);
         Cli cli = deployments.create("it-v-" + slug(image), "image: " + image + "\nauth:\n  password-file: redis.pass\n");
         Path file = cli.topology().resolveSibling("redis.pass");
         Files.writeString(file, secret + "\n");

@@ -192,6 +192,47 @@ class SecretsTest {
         assertThrows(TopologyException.class, () -> TopologyLoader.secrets(loaded, Map.of()));
     }
 
+    @Test
+    void aPasswordThatServersWriteBackUnquotedIsRefusedNamingItsKeyAndTheCharacter() throws Exception {
+        String tail = ", which Sentinel (and Valkey) write back unquoted into their configuration files, where a restarted"
+                + " node could no longer read it; use one without spaces, quotes or backslashes (e.g. openssl rand -hex 32)";
+        record Case(String password, String what) {}
+        for (Case c : List.of(new Case("hunter2 x", "a space"), new Case("hunter2\"x", "a double quote"),
+                new Case("hunter2'x", "a single quote"), new Case("hunter2\\x", "a backslash"),
+                new Case("hunter2\tx", "a tab, another blank or a control character"),
+                new Case("hunter2\u00a0x", "a tab, another blank or a control character"))) {
+            // from a file: refused when the topology is loaded, with the key's line
+            Files.writeString(dir.resolve("p.pass"), c.password() + "\n");
+            TopologyException atLoad = assertThrows(TopologyException.class,
+                    () -> load("project: shop\nauth:\n  password-file: p.pass\n"), c.what());
+            assertEquals(List.of(new Problem("auth.password-file", 3, "the password contains " + c.what() + tail)),
+                    atLoad.problems(), c.what());
+            assertNoSecret(atLoad);
+            // from the environment: refused when it is read
+            LoadedTopology loaded = load("auth:\n  sentinel-password-env: PW\n");
+            TopologyException atRead = assertThrows(TopologyException.class,
+                    () -> TopologyLoader.secrets(loaded, Map.of("PW", c.password())));
+            assertEquals(List.of(new Problem("auth.sentinel-password-env", null, "the password contains " + c.what() + tail)),
+                    atRead.problems());
+            assertNoSecret(atRead);
+        }
+    }
+
+    @Test
+    void onlyTheUsersWhosePasswordsServersWriteBackAreHeldToIt() throws Exception {
+        StringBuilder yaml = new StringBuilder("auth:\n  users:\n");
+        for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "app")) {
+            Files.writeString(dir.resolve(user + ".pass"), "pw of " + user + " \"1\"\n");
+            yaml.append("    ").append(user).append(":\n      password-file: ").append(user).append(".pass\n");
+            if (user.equals("app")) {
+                yaml.append("      rules: \"~app:* +@read\"\n");
+            }
+        }
+        TopologyException e = assertThrows(TopologyException.class, () -> load(yaml.toString()));
+        assertEquals(List.of("auth.users.replication.password-file", "auth.users.sentinel.password-file",
+                "auth.users.sentinel-peer.password-file"), e.problems().stream().map(Problem::path).toList(), e::getMessage);
+    }
+
     private LoadedTopology load(String yaml) throws IOException, TopologyException {
         Path file = dir.resolve("topology.yml");
         Files.writeString(file, yaml);
