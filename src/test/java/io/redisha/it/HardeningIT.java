@@ -208,9 +208,15 @@ class HardeningIT {
 
     @Test
     void sentinelsRestartedOrRecreatedAfterAFailoverFollowTheCurrentMaster() throws Exception {
-        Cli cli = deployments.create("it-sentinel-restart", "");
+        // with a password, which each Sentinel writes back into its file (sentinel auth-pass) at the
+        // failover: the restarted Sentinel must be able to read it again
+        String password = "it-sr!#$%&()*+,-./:;<=>?@[]^_`{|}~";
+        Cli cli = deployments.create("it-sentinel-restart", "auth:\n  password-file: redis.pass\n");
+        java.nio.file.Path file = cli.topology().resolveSibling("redis.pass");
+        java.nio.file.Files.writeString(file, password + "\n");
+        java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertEquals(0, cli.run("up").exitCode());
-        String oldMaster = Probe.master(cli.project()).getId();
+        String oldMaster = Probe.master(cli.project(), password).getId();
         String oldIp = Engine.ip(oldMaster);
         try (Jedis s = Probe.sentinel(Engine.container(cli.project(), "sentinel", 1).getId())) {
             s.sentinelFailover("mymaster");
@@ -222,15 +228,18 @@ class HardeningIT {
         }
         Cli.Result ready = cli.run("up", "--timeout", "90");
         assertEquals(0, ready.exitCode(), ready::toString);
-        String newMaster = Probe.master(cli.project()).getId();
+        String newMaster = Probe.master(cli.project(), password).getId();
         assertNotEquals(oldMaster, newMaster, "SENTINEL FAILOVER promoted a replica");
 
-        Engine.client().restartContainerCmd(Engine.container(cli.project(), "sentinel", 2).getId()).withTimeout(2).exec();
+        String restarted = Engine.container(cli.project(), "sentinel", 2).getId();
+        Engine.client().restartContainerCmd(restarted).withTimeout(2).exec();
         Engine.client().removeContainerCmd(Engine.container(cli.project(), "sentinel", 3).getId()).withForce(true).exec();
         Cli.Result up = cli.run("up", "--timeout", "90");
         assertEquals(0, up.exitCode(), up::toString);
         assertTrue(up.err().contains("creating " + cli.project() + "-sentinel-3"), up::toString);
-        assertEquals(newMaster, Probe.master(cli.project()).getId(), "the failover is not undone");
-        Probe.assertReady(cli.project(), 2, 3);
+        assertEquals(newMaster, Probe.master(cli.project(), password).getId(), "the failover is not undone");
+        Probe.assertReady(cli.project(), 2, 3, password);
+        assertEquals(restarted, Engine.container(cli.project(), "sentinel", 2).getId(), "sentinel-2 is the restarted one");
+        assertEquals(0, Engine.inspect(restarted).getRestartCount(), "the restarted Sentinel read its rewritten file");
     }
 }
