@@ -257,7 +257,7 @@ class MetricsIT {
                 continue;
             }
             try (Jedis j = service.equals("sentinel") ? Probe.sentinel(c.getId()) : Probe.redis(c.getId())) {
-                j.auth("redisha", "pw of redisha");
+                j.auth("redisha", "pw-of-redisha");
                 List<String> refused = j.aclLog().stream().filter(e -> "metrics".equals(e.getUsername()))
                         .map(e -> e.getContext() + " " + e.getObject()).toList();
                 assertEquals(List.of(), refused, c.getNames()[0] + " refused the exporter");
