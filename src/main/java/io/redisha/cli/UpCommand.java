@@ -76,6 +76,7 @@ public class UpCommand implements Callable<Integer> {
         if (dryRun) {
             try (Session session = Session.open(project, err)) {
                 session.cluster.rotateCa(rotateCa);
+                session.cluster.keepOldPasswords(keepOldPasswords);
                 Plan plan = session.cluster.plan();
                 out.print(output.json() ? PlanReport.json(plan) : PlanReport.text(plan, allowDowntime));
                 out.flush();
