@@ -67,6 +67,8 @@ public final class Cluster implements AutoCloseable {
     private final SinglePasswordRotation singleRotation;
     private final UserDrift drift;
     private final UsersMigration migration;
+    /** Whether the {@code default} user of nodes made from now on is decided ({@link #matchDefaultUser}). */
+    private volatile boolean defaultUserMatched;
     private volatile boolean keepOldPasswords;
     private volatile boolean rotateCa;
 
@@ -250,9 +252,29 @@ public final class Cluster implements AutoCloseable {
         boolean kept = keepOldPasswords && !moved.isEmpty();
         drift.keepDefault(kept);
         factory.keepDefault(kept ? migration.keptDefault(moved, false) : null, kept ? migration.keptDefault(moved, true) : null);
+        defaultUserMatched = true;
         if (!moved.isEmpty() && topology.metrics().enabled()) {
             replaceExporters(present);
         }
+    }
+
+    /**
+     * Nodes made outside {@code up} (a scale) while the deployment moves from one password to users get
+     * {@code default} as the others have it; refused (nothing made) while some still have no users.
+     */
+    private void matchDefaultUser() {
+        if (defaultUserMatched) {
+            return;
+        }
+        UsersMigration.State state = migration.look(refresh().nodes());
+        if (!state.lacking().isEmpty()) {
+            throw new ChangeRefusedException(state.lacking().get(0).name() + " has no users yet: run redisha up first,"
+                    + " which gives every node the users of auth.users in place (nothing was changed)");
+        }
+        if (!state.defaultOn().isEmpty()) {
+            factory.keepDefault(migration.keptDefault(state, false), migration.keptDefault(state, true));
+        }
+        defaultUserMatched = true;
     }
 
     /** A plan and the observation it was worked out from. */
@@ -587,6 +609,7 @@ public final class Cluster implements AutoCloseable {
      * @param sentinelImage done when the Sentinel image exists
      */
     void createMissing(List<Expected.Slot> missing, Node master, CompletableFuture<Void> sentinelImage) {
+        matchDefaultUser();
         AddressPlan addresses = addresses();
         if (master == null && addresses.fixed() && observer.deployment().nodes().isEmpty()
                 && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
