@@ -81,6 +81,15 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Has a running Redis node's restart protection log in as the ACL user this backend was opened with, and
+     * its password, from now on (the node was made with one password and moved to users in place); false when
+     * the node has no protection, this backend was opened without a user, or it cannot change the node's files.
+     */
+    default boolean protectAsUser(Node node) {
+        return false;
+    }
+
+    /**
      * Reads the node's log into {@code onLine}, one line at a time and in order, on a thread of the
      * backend's: the last {@code tail} lines (all of them when negative), then, when {@code follow},
      * each new line as the node writes it until the returned stream is closed or the node stops.

@@ -57,7 +57,8 @@ public class UpCommand implements Callable<Integer> {
     @Option(names = "--keep-old-passwords",
             description = "When a password changed (auth.users, or the one password of auth.password-*), add the new one beside the old and switch "
                     + "redisha's components to it, but keep accepting the old one until up runs without this option, "
-                    + "so that applications can switch first.")
+                    + "so that applications can switch first; when auth.users replaced the one password, keep the "
+                    + "default user's password likewise.")
     boolean keepOldPasswords;
 
     @Option(names = "--rotate-ca",
@@ -76,6 +77,7 @@ public class UpCommand implements Callable<Integer> {
         if (dryRun) {
             try (Session session = Session.open(project, err)) {
                 session.cluster.rotateCa(rotateCa);
+                session.cluster.keepOldPasswords(keepOldPasswords);
                 Plan plan = session.cluster.plan();
                 out.print(output.json() ? PlanReport.json(plan) : PlanReport.text(plan, allowDowntime));
                 out.flush();

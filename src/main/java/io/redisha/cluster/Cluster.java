@@ -66,6 +66,9 @@ public final class Cluster implements AutoCloseable {
     private final PasswordRotation rotation;
     private final SinglePasswordRotation singleRotation;
     private final UserDrift drift;
+    private final UsersMigration migration;
+    /** Whether the {@code default} user of nodes made from now on is decided ({@link #matchDefaultUser}). */
+    private volatile boolean defaultUserMatched;
     private volatile boolean keepOldPasswords;
     private volatile boolean rotateCa;
 
@@ -107,6 +110,7 @@ public final class Cluster implements AutoCloseable {
         this.rotation = new PasswordRotation(topology, secrets, redis, progress);
         this.singleRotation = new SinglePasswordRotation(topology, secrets, redis, backend, progress);
         this.drift = new UserDrift(topology, secrets, redis, factory::rules);
+        this.migration = new UsersMigration(topology, secrets, redis, backend, settings, factory::rules, progress);
         this.readyWait = new ReadyWait(backend, observer, resets, progress);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
@@ -202,7 +206,23 @@ public final class Cluster implements AutoCloseable {
     public Plan plan() {
         requireImage();
         List<Node> running = refresh().nodes().stream().filter(Node::isRunning).toList();
-        Map<String, String> rotation = passwordsRotateInPlace(running) ? singleRotation.look(running).steps() : Map.of();
+        Map<String, String> rotation = new java.util.LinkedHashMap<>();
+        if (passwordsRotateInPlace(running)) {
+            String usersLeft = singleRotation.usersLeft(running);
+            if (usersLeft != null) {
+                return new Plan(topology.project(), List.of(), usersLeft);
+            }
+            rotation.putAll(singleRotation.look(running).steps());
+        }
+        UsersMigration.State moving = migration.look(running);
+        rotation.putAll(moving.steps(keepOldPasswords));
+        if (!moving.lacking().isEmpty()) {
+            // redisha logs in as its user: the rest is worked out once every node has the users
+            List<Plan.Step> steps = new ArrayList<>();
+            rotation.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+            return new Plan(topology.project(), steps, null);
+        }
+        drift.keepDefault(keepOldPasswords && !moving.isEmpty());
         Plan plan = look().plan();
         if (rotation.isEmpty()) {
             return plan;
@@ -221,6 +241,40 @@ public final class Cluster implements AutoCloseable {
     private boolean passwordsRotateInPlace(List<Node> running) {
         return !topology.auth().hasUsers() && backend.replacesFiles()
                 && running.stream().noneMatch(n -> settings.differences(n).contains(NodeSettings.AUTH));
+    }
+
+    /**
+     * Gives the nodes made with one password the topology's users in place ({@link UsersMigration}). While
+     * {@code default} is kept on, nodes made meanwhile keep it on too, and it is no drift.
+     */
+    private void moveToUsers(List<Node> present) {
+        UsersMigration.State moved = migration.run(present, keepOldPasswords);
+        boolean kept = keepOldPasswords && !moved.isEmpty();
+        drift.keepDefault(kept);
+        factory.keepDefault(kept ? migration.keptDefault(moved, false) : null, kept ? migration.keptDefault(moved, true) : null);
+        defaultUserMatched = true;
+        if (!moved.isEmpty() && topology.metrics().enabled()) {
+            replaceExporters(present);
+        }
+    }
+
+    /**
+     * Nodes made outside {@code up} (a scale) while the deployment moves from one password to users get
+     * {@code default} as the others have it; refused (nothing made) while some still have no users.
+     */
+    private void matchDefaultUser() {
+        if (defaultUserMatched) {
+            return;
+        }
+        UsersMigration.State state = migration.look(refresh().nodes());
+        if (!state.lacking().isEmpty()) {
+            throw new ChangeRefusedException(state.lacking().get(0).name() + " has no users yet: run redisha up first,"
+                    + " which gives every node the users of auth.users in place (nothing was changed)");
+        }
+        if (!state.defaultOn().isEmpty()) {
+            factory.keepDefault(migration.keptDefault(state, false), migration.keptDefault(state, true));
+        }
+        defaultUserMatched = true;
     }
 
     /** A plan and the observation it was worked out from. */
@@ -322,6 +376,7 @@ public final class Cluster implements AutoCloseable {
         if (passwordsRotateInPlace(present) && singleRotation.run(present, keepOldPasswords) && topology.metrics().enabled()) {
             replaceExporters(present);
         }
+        moveToUsers(present);
         Look look = look();
         Plan plan = look.plan();
         if (plan.refusal() != null && !allowDowntime) {
@@ -554,6 +609,7 @@ public final class Cluster implements AutoCloseable {
      * @param sentinelImage done when the Sentinel image exists
      */
     void createMissing(List<Expected.Slot> missing, Node master, CompletableFuture<Void> sentinelImage) {
+        matchDefaultUser();
         AddressPlan addresses = addresses();
         if (master == null && addresses.fixed() && observer.deployment().nodes().isEmpty()
                 && missing.contains(new Expected.Slot(Service.MASTER, 1))) {
@@ -724,6 +780,10 @@ public final class Cluster implements AutoCloseable {
                 : singleRotation.halfDoneWarning(observer.deployment().nodes());
         if (rotating != null) {
             status = status.withWarning(rotating);
+        }
+        String moving = migration.halfDoneWarning(observer.deployment().nodes());
+        if (moving != null) {
+            status = status.withWarning(moving);
         }
         if (!tls.enabled()) {
             return status;

@@ -42,6 +42,9 @@ final class NodeFactory {
     private final NodeSettings settings;
     private final ClusterTls tls;
     private final ExporterFactory exporters;
+    /** The password hashes of a {@code default} user kept on while the deployment moves to users ({@link UsersMigration}). */
+    private volatile List<String> keptRedisDefault;
+    private volatile List<String> keptSentinelDefault;
 
     /** @param server the server of the topology's image, found when the first node is made */
     NodeFactory(Topology topology, Secrets secrets, SentinelContext context, Supplier<ServerImage> server) {
@@ -104,6 +107,16 @@ final class NodeFactory {
         return spec(service, index, topology.image(), List.of(server.get().binary(), Naming.REDIS_CONFIG_PATH), hostPort, Naming.REDIS_CONFIG_PATH, config, volume, topology.resources().memoryBytes(), address);
     }
 
+    /**
+     * While a deployment moves from one password to users with the former password kept ({@code up
+     * --keep-old-passwords}), a node made now keeps {@code default} on with the same password hashes as the
+     * others of its kind, so that applications not yet switched reach it too; null for off (as it ends).
+     */
+    void keepDefault(List<String> redisHashes, List<String> sentinelHashes) {
+        this.keptRedisDefault = redisHashes == null ? null : List.copyOf(redisHashes);
+        this.keptSentinelDefault = sentinelHashes == null ? null : List.copyOf(sentinelHashes);
+    }
+
     /** The exporter of a node that runs, or null without metrics. */
     io.redisha.backend.ExporterSpec exporter(Node node) {
         return exporters.exporter(node.service(), node.name());
@@ -162,7 +175,14 @@ final class NodeFactory {
      */
     List<String> userLines(boolean sentinel) {
         List<String> lines = new ArrayList<>();
-        lines.add("user default off resetpass -@all");
+        List<String> kept = sentinel ? keptSentinelDefault : keptRedisDefault;
+        if (kept == null) {
+            lines.add("user default off resetpass -@all");
+        } else {
+            StringBuilder line = new StringBuilder("user default reset on");
+            kept.forEach(hash -> line.append(" #").append(hash));
+            lines.add(line.append(kept.isEmpty() ? " nopass" : "").append(" ~* &* +@all").toString());
+        }
         for (User user : topology.auth().users().values()) {
             if (Users.on(user.name(), sentinel)) {
                 lines.add("user " + user.name() + " reset on #" + UserPasswords.hash(secrets.password(user.name())) + " "

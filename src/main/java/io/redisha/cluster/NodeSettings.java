@@ -184,15 +184,21 @@ final class NodeSettings {
         if (was.containsKey(METRICS) && !now.containsKey(METRICS)) {
             reasons.add(METRICS);
         }
-        if (was.containsKey(AUTH) != now.containsKey(AUTH)) {
+        // from one password to users where files change in place: the nodes take the users live (UsersMigration)
+        boolean toUsersInPlace = passwordsInPlace && was.containsKey(AUTH) && now.containsKey(USERS);
+        // (their users are not in the label then: UserDrift and PasswordRotation keep them as the topology has them)
+        if (!toUsersInPlace && was.containsKey(AUTH) != now.containsKey(AUTH)) {
             // from one password to users or back: nodes of one kind cannot log in to nodes of the other
             reasons.add(AUTH);
+            if (was.containsKey(USERS)) {
+                reasons.add(USERS);
+            }
         } else if (now.containsKey(AUTH) && (passwordsInPlace ? authPresenceDiffers(node.service(), was.get(AUTH))
                 : !hash(AUTH, now.get(AUTH)).equals(was.get(AUTH)))) {
             reasons.add(AUTH);
         }
         now.forEach((field, value) -> {
-            if (field.equals(AUTH)) {
+            if (field.equals(AUTH) || toUsersInPlace && field.equals(USERS)) {
                 return; // compared above
             }
             if (!hash(field, value).equals(was.get(field))) {
@@ -206,6 +212,15 @@ final class NodeSettings {
             }
         });
         return reasons;
+    }
+
+    /**
+     * Whether the node was made with one password (its label records {@code auth}) while the topology declares
+     * users: {@link UsersMigration} gives it the users in place.
+     */
+    boolean madeWithOnePassword(Node node) {
+        return topology.auth().hasUsers() && passwordsInPlace && node.settings() != null
+                && parse(node.settings()).containsKey(AUTH);
     }
 
     /** The run-time settings of a Redis server, by CONFIG name, as CONFIG GET reports them. */

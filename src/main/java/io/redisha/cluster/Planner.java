@@ -94,8 +94,8 @@ final class Planner {
     private static String allAtOnce(Map<Node, List<String>> outdated) {
         for (var e : outdated.entrySet()) {
             if (e.getValue().contains(NodeSettings.AUTH) && e.getValue().contains(NodeSettings.USERS)) {
-                return "auth.users was added to a deployment with one password (or removed from one), and nodes"
-                        + " with users cannot log in to nodes with the default user's password (docs/users.md)";
+                return "auth.users was removed from a deployment (or added where the nodes' files cannot be changed in"
+                        + " place), and nodes with users cannot log in to nodes with the default user's password (docs/users.md)";
             }
             if (e.getValue().contains("auth")) {
                 return "the passwords (auth) changed, and nodes with the new one cannot talk to nodes with the old one";

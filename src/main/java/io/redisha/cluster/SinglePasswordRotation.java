@@ -8,6 +8,7 @@ import io.redisha.sentinel.RedisNodes;
 import io.redisha.sentinel.Template;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
+import io.redisha.topology.Users;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisAccessControlException;
@@ -125,6 +126,10 @@ final class SinglePasswordRotation {
      *                                configuration holds, or when this backend cannot read it
      */
     boolean run(List<Node> nodes, boolean keepOld) {
+        String usersLeft = usersLeft(nodes);
+        if (usersLeft != null) {
+            throw new ChangeRefusedException(usersLeft);
+        }
         State state = look(nodes);
         if (state.isEmpty()) {
             return false;
@@ -165,6 +170,38 @@ final class SinglePasswordRotation {
         persist(nodes);
         progress.step("passwords rotated: the old ones are refused from now on");
         return true;
+    }
+
+    /**
+     * The refusal when a node still has the users of {@code auth.users}, which the topology no longer declares
+     * (it moved to users in place, and going back to one password is not done in place); null when none has.
+     */
+    String usersLeft(List<Node> nodes) {
+        for (Node node : running(nodes)) {
+            if (password(node) == null) {
+                continue;
+            }
+            try (Jedis jedis = connect(node)) {
+                if (jedis.aclUsers().contains(Users.ADMIN)) {
+                    return usersRemoved(node);
+                }
+            } catch (JedisAccessControlException e) {
+                String path = node.service() == Service.SENTINEL ? Naming.SENTINEL_CONFIG_PATH : Naming.REDIS_CONFIG_PATH;
+                boolean users = backend.readFile(node, path).map(f -> new String(f, StandardCharsets.UTF_8).lines()
+                        .anyMatch(l -> l.strip().startsWith("user " + Users.ADMIN + " "))).orElse(false);
+                if (users) {
+                    return usersRemoved(node);
+                }
+            } catch (JedisException e) {
+                // unreachable now: left to the readiness wait
+            }
+        }
+        return null;
+    }
+
+    private static String usersRemoved(Node node) {
+        return "auth.users was removed, and " + node.name() + " has its users: going back to one password is not done in"
+                + " place; put auth.users back, or redisha down and up to create the nodes again (nothing was changed)";
     }
 
     /** The password among those the node's configuration file holds that the node accepts now. */

@@ -35,6 +35,8 @@ final class UserDrift {
     private final Secrets secrets;
     private final RedisNodes redis;
     private final BiFunction<User, Boolean, String> rules;
+    /** Whether {@code default} is on by design for now: kept while the deployment moves to users ({@link UsersMigration}). */
+    private volatile boolean keepDefault;
 
     /** @param rules the rules a user is created with on the topology's server, on a Sentinel or not */
     UserDrift(Topology topology, Secrets secrets, RedisNodes redis, BiFunction<User, Boolean, String> rules) {
@@ -53,6 +55,10 @@ final class UserDrift {
         return users;
     }
 
+    void keepDefault(boolean keep) {
+        this.keepDefault = keep;
+    }
+
     List<Drift> look(List<Node> nodes) {
         List<Drift> drifts = new ArrayList<>();
         if (!topology.auth().hasUsers()) {
@@ -67,7 +73,7 @@ final class UserDrift {
                         drifts.add(new Drift(node, name, "added by hand"));
                     }
                 }
-                if (!jedis.aclGetUser("default").getFlags().contains("off")) {
+                if (!keepDefault && !jedis.aclGetUser("default").getFlags().contains("off")) {
                     drifts.add(new Drift(node, "default", "turned on by hand"));
                 }
                 for (User user : expected.values()) {

@@ -13,8 +13,10 @@
 #   --sentinel-auth FILE file holding Sentinel's password; it reaches redis-cli through REDISCLI_AUTH
 #                        on its own command line only, never the server's environment
 #   --auth-user NAME     the ACL user to log in as, on the Sentinels and the other Redis nodes alike, with
-#                        the password of the --sentinel-auth file (without it: the default user, with the
-#                        Redis password read from the configuration's masterauth)
+#                        the password of the --sentinel-auth file (without it: the user the file
+#                        .redisha-auth-user beside the configuration names, with the password of
+#                        .redisha-sentinel-auth there; else the default user, with the Redis password
+#                        read from the configuration's masterauth)
 #   --first-start FILE   marker put into a node created with a new deployment: when the script can
 #                        remove it, it starts the server at once without asking (nothing to protect
 #                        yet, and the node's own Sentinels, starting beside it, would name it master);
@@ -313,6 +315,12 @@ if [ -n "$first_start" ] && [ -f "$first_start" ]; then
       *) if [ "$(date +%s)" -le "$valid_until" ]; then cli=; fi ;;
     esac
   fi
+fi
+# a node made with one password whose deployment moved to users in place: its options name no user, the
+# file beside its configuration does (and the password is in the Sentinel password's file beside it)
+if [ -z "$auth_user" ] && [ -n "$config" ] && [ -s "${config%/*}/.redisha-auth-user" ]; then
+  auth_user=$(cat "${config%/*}/.redisha-auth-user" 2>/dev/null || true)
+  sentinel_auth=${config%/*}/.redisha-sentinel-auth
 fi
 if [ -n "$cli" ] && [ -n "$config" ]; then
   sentinel_pw=

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -202,9 +203,48 @@ class PlannerTest {
         assertTrue(described(plan).contains("replace redisha-replica-1: users"), described(plan).toString());
         assertTrue(described(plan).stream().noneMatch(s -> s.contains("sentinel") && s.startsWith("replace")),
                 "the Sentinels hold no application user");
-        Plan toUsers = new Planner(users, first).plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(),
-                List.of(REDIS_7), REDIS_7);
-        assertTrue(toUsers.refusal().startsWith("auth.users was added to a deployment with one password"), toUsers.refusal());
+        Plan toUsersStopped = new Planner(users, new NodeSettings(users, userPasswords("1"), false))
+                .plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7), REDIS_7);
+        assertTrue(toUsersStopped.refusal().startsWith("auth.users was removed from a deployment (or added where the nodes'"
+                + " files cannot be changed in place)"), toUsersStopped.refusal());
+    }
+
+    @Test
+    void usersAddedToAOnePasswordDeploymentMoveInPlaceWhileUsersRemovedAreRefused() {
+        Topology users = withUsers(V7, "~app:* +@all");
+        NodeSettings withUsers = new NodeSettings(users, userPasswords("1"));
+        Deployment onePassword = withPasswords(new Secrets("old", "sentinel-old"), true);
+        for (Node n : onePassword.nodes()) {
+            assertEquals(List.of(), withUsers.differences(n), n.name() + " takes the users in place");
+            assertTrue(withUsers.madeWithOnePassword(n), n.name());
+        }
+        Plan toUsers = new Planner(users, withUsers).plan(onePassword, onePassword.find(Service.MASTER, 1).orElseThrow(),
+                List.of(), List.of(REDIS_7), REDIS_7);
+        assertNull(toUsers.refusal());
+        assertTrue(toUsers.isEmpty(), described(toUsers).toString());
+
+        List<Node> made = deployment(V7, 2, 3).nodes().stream().map(n -> new Node(n.id(), n.name(), n.service(), n.index(),
+                n.state(), n.networkIp(), n.dial(), n.image(), n.host(), withUsers.recorded(n.service(), n.index()))).toList();
+        Deployment usersDeployment = new Deployment("redisha", "redisha-net", made);
+        made.forEach(n -> assertFalse(withUsers.madeWithOnePassword(n), "made with users: " + n.name()));
+        NodeSettings onePasswordAgain = new NodeSettings(V7, new Secrets("old", "sentinel-old"));
+        assertFalse(onePasswordAgain.madeWithOnePassword(onePassword.nodes().get(0)), "no users in the topology");
+        Plan back = new Planner(V7, onePasswordAgain).plan(usersDeployment, usersDeployment.find(Service.MASTER, 1).orElseThrow(),
+                List.of(), List.of(REDIS_7), REDIS_7);
+        assertTrue(back.refusal().startsWith("auth.users was removed from a deployment"), back.refusal());
+    }
+
+    @Test
+    void aNodeMadeWhileTheDefaultUserIsKeptHasItOnWithTheSameHashes() {
+        Topology users = withUsers(V7, "~app:* +@all");
+        NodeFactory factory = new NodeFactory(users, userPasswords("1"), null, () -> REDIS_7);
+        String hash = UserPasswords.hash("old");
+        factory.keepDefault(List.of(hash), List.of());
+        assertTrue(factory.redisDirectives(Service.REPLICA, 1).contains("user default reset on #" + hash + " ~* &* +@all"));
+        assertTrue(factory.sentinelDirectives().contains("user default reset on nopass ~* &* +@all"));
+        factory.keepDefault(null, null);
+        assertTrue(factory.redisDirectives(Service.REPLICA, 1).contains("user default off resetpass -@all"));
+        assertTrue(factory.sentinelDirectives().contains("user default off resetpass -@all"));
     }
 
     @Test

@@ -210,6 +210,138 @@ class AuthPersistenceIT {
         }
     }
 
+    private static final String USERS_AUTH = """
+            auth:
+              users:
+                redisha: {password-file: redisha.pass}
+                replication: {password-file: replication.pass}
+                sentinel: {password-file: sentinel.pass}
+                sentinel-peer: {password-file: sentinel-peer.pass}
+                discovery: {password-file: discovery.pass}
+                app: {password-file: app.pass, rules: "~w:* +@all -@dangerous"}
+            """;
+
+    private static Jedis asUser(String containerId, int port, String user, String password) {
+        Jedis j = new Jedis(new HostAndPort("127.0.0.1", Engine.hostPort(containerId, port)),
+                DefaultJedisClientConfig.builder().timeoutMillis(3000).build());
+        j.auth(user, password);
+        return j;
+    }
+
+    @Test
+    void usersAddedToAOnePasswordDeploymentMoveInPlaceUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
+        Cli cli = deployments.create("it-to-users", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        secretFile(cli, "redis.pass", "redis pw 1");
+        secretFile(cli, "sentinel.pass", "sentinel pw 1");
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+
+        JsonNode connect = new ObjectMapper().readTree(cli.run("connect", "--output", "json").out());
+        Map<HostAndPort, HostAndPort> table = new HashMap<>();
+        connect.get("addressMap").fields().forEachRemaining(e ->
+                table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));
+        HostAndPortMapper mapper = address -> table.getOrDefault(address, address);
+        Set<HostAndPort> sentinels = new HashSet<>();
+        connect.get("sentinels").forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
+        // the application logs in with the one password, then (between the two ups) as its users
+        java.util.concurrent.atomic.AtomicBoolean users = new java.util.concurrent.atomic.AtomicBoolean();
+        JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .credentialsProvider((Supplier<RedisCredentials>) () -> users.get()
+                        ? new DefaultRedisCredentials("app", "app-pw-9") : new DefaultRedisCredentials(null, "redis pw 1"))
+                .build();
+        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
+                .credentialsProvider((Supplier<RedisCredentials>) () -> users.get()
+                        ? new DefaultRedisCredentials("discovery", "discovery-pw-9") : new DefaultRedisCredentials(null, "sentinel pw 1"))
+                .build();
+
+        List<String> ids = Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList();
+        String sentinelId = Engine.container(cli.project(), "sentinel", 1).getId();
+        String epoch = configEpoch(sentinelId, "sentinel pw 1");
+        PacedWriter writer;
+        long migrationMillis;
+        Cli.Result dryRun;
+        Cli.Result keep;
+        Cli.Result finish;
+        try (JedisSentineled client = new JedisSentineled("mymaster", masterConfig, sentinels, sentinelConfig)) {
+            writer = PacedWriter.start("to-users-writer", n -> client.set("w:" + n, Long.toString(n)));
+            Thread.sleep(1000);
+            long start = System.nanoTime();
+            // no blank in these: Redis 7.0's Sentinel writes sentinel-pass unquoted when it rewrites its file
+            for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "app")) {
+                secretFile(cli, user + ".pass", user + "-pw-9");
+            }
+            String topology = Files.readString(cli.topology());
+            Files.writeString(cli.topology(), topology.substring(0, topology.indexOf("auth:")) + USERS_AUTH);
+            dryRun = cli.run("up", "--dry-run", "--keep-old-passwords");
+            assertEquals(0, dryRun.exitCode(), dryRun::toString);
+            assertTrue(dryRun.out().contains("from one password to users: 1. the users created beside the default user"),
+                    dryRun::toString);
+            keep = cli.run("up", "--keep-old-passwords");
+            assertEquals(0, keep.exitCode(), keep::toString);
+            Cli.Result half = cli.run("status");
+            assertTrue(half.out().contains("from one password to users half done"), half::toString);
+            users.set(true);
+            // new connections log in as the users: the old password still works, and the users already do
+            try (Jedis j = asUser(Engine.container(cli.project(), "master", 1).getId(), 6379, "app", "app-pw-9")) {
+                assertEquals("OK", j.set("w:check", "1"));
+            }
+            finish = cli.run("up");
+            assertEquals(0, finish.exitCode(), finish::toString);
+            migrationMillis = (System.nanoTime() - start) / 1_000_000;
+            assertFalse(cli.run("status").out().contains("from one password to users"));
+            Thread.sleep(1000);
+            writer.stop();
+        }
+        System.out.printf("from one password to users: %d writes at 50/s, %d failed, %d ms from the new topology to the"
+                + " default user off%n", writer.writes(), writer.failed(), migrationMillis);
+        assertEquals(0, writer.failed(), () -> "failed writes, the first: " + writer.firstFailure());
+        assertEquals(ids, Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList(),
+                "no container may be replaced");
+        try (Jedis s = asUser(sentinelId, 26379, "discovery", "discovery-pw-9")) {
+            assertEquals(epoch, s.sentinelMaster("mymaster").get("config-epoch"), "no failover may happen");
+        }
+        for (Cli.Result r : List.of(up, dryRun, keep, finish)) {
+            assertFalse((r.out() + r.err()).contains("pw-9") || (r.out() + r.err()).contains(" pw "),
+                    "output shows a password: " + r);
+        }
+        // a restarted Sentinel keeps the default user off (its file's requirepass line is overridden by its user line)
+        Container sentinel3 = Engine.container(cli.project(), "sentinel", 3);
+        Engine.client().restartContainerCmd(sentinel3.getId()).withTimeout(5).exec();
+        Container replica = Engine.container(cli.project(), "replica", 2);
+        Engine.client().restartContainerCmd(replica.getId()).withTimeout(5).exec();
+        Cli.Result ready = cli.run("up");
+        assertEquals(0, ready.exitCode(), ready::toString);
+        for (Container c : Engine.containers(cli.project())) {
+            boolean sentinel = "sentinel".equals(c.getLabels().get("io.redisha.service"));
+            int port = sentinel ? 26379 : 6379;
+            String kind = sentinel ? "sentinel" : "redis";
+            try (Jedis j = new Jedis("127.0.0.1", Engine.hostPort(c.getId(), port), 3000)) {
+                assertThrows(JedisAccessControlException.class, () -> j.auth(kind + " pw 1"),
+                        "the default user on " + c.getNames()[0]);
+                assertEquals("OK", j.auth("redisha", "redisha-pw-9"));
+                assertTrue(j.aclGetUser("default").getFlags().contains("off"), c.getNames()[0]);
+            }
+            if (sentinel) {
+                try (Jedis j = asUser(c.getId(), port, "discovery", "discovery-pw-9")) {
+                    assertEquals(2, j.sentinelGetMasterAddrByName("mymaster").size());
+                    assertThrows(JedisDataException.class, () -> j.sentinelReset("mymaster"), "discovery may not reset");
+                }
+            } else {
+                try (Jedis j = asUser(c.getId(), port, "app", "app-pw-9")) {
+                    assertThrows(JedisDataException.class, () -> j.get("other:1"), "app reads its own keys only");
+                    assertThrows(JedisDataException.class, j::flushAll, "app may not flush");
+                }
+            }
+        }
+        // the replica restarted afterwards links as the replication user, its restart protection asked the
+        // Sentinels as redisha
+        try (Jedis j = asUser(replica.getId(), 6379, "redisha", "redisha-pw-9")) {
+            assertEquals("up", Probe.info(j).get("master_link_status"));
+        }
+        String logs = Engine.logs(replica.getId());
+        assertTrue(logs.contains("redisha: following the master the Sentinels name"), logs);
+    }
+
     /** The Sentinel's view of the master's config epoch: it changes with every failover. */
     private static String configEpoch(String sentinelId, String password) {
         try (Jedis s = authed(sentinelId, 26379, password)) {

@@ -98,6 +98,13 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     static final String SENTINEL_AUTH_PATH = Naming.DATA_DIR + "/.redisha-sentinel-auth";
 
     /**
+     * Where a protected node made with one password finds the ACL user to log in as once its deployment moved to
+     * users in place (beside its configuration, as the start script looks for it); a node made with one password
+     * gets it empty, so that a data volume kept from a node moved to users does not carry the user over.
+     */
+    static final String AUTH_USER_PATH = Naming.DATA_DIR + "/.redisha-auth-user";
+
+    /**
      * Put into a node created with a new deployment and removed by its first start, which then does not
      * ask the Sentinels ({@link StartScript}). In the container's own file system, not in the data
      * directory: a volume kept from an earlier container must never carry one over.
@@ -254,6 +261,10 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                 files = new LinkedHashMap<>(files);
                 files.put(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8));
                 auth = SENTINEL_AUTH_PATH;
+            }
+            if (protection.authUser() == null) {
+                files = new LinkedHashMap<>(files);
+                files.put(AUTH_USER_PATH, new byte[0]);
             }
             if (spec.fresh()) {
                 files = new LinkedHashMap<>(files);
@@ -414,6 +425,19 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
             return false;
         }
         engine.replaceFiles(node.id(), Map.of(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8)));
+        return true;
+    }
+
+    @Override
+    public boolean protectAsUser(Node node) {
+        if (protection == null || protection.authUser() == null || protection.sentinelPassword() == null
+                || !node.service().isRedis()) {
+            return false;
+        }
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8));
+        files.put(AUTH_USER_PATH, protection.authUser().getBytes(StandardCharsets.UTF_8));
+        engine.replaceFiles(node.id(), files);
         return true;
     }
 
