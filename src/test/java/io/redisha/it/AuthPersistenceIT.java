@@ -231,8 +231,8 @@ class AuthPersistenceIT {
     @Test
     void usersAddedToAOnePasswordDeploymentMoveInPlaceUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
         Cli cli = deployments.create("it-to-users", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
-        secretFile(cli, "redis.pass", "redis pw 1");
-        secretFile(cli, "sentinel.pass", "sentinel pw 1");
+        secretFile(cli, "redis.pass", "redis-pw-1");
+        secretFile(cli, "sentinel.pass", "sentinel-pw-1");
         Cli.Result up = cli.run("up");
         assertEquals(0, up.exitCode(), up::toString);
 
@@ -247,16 +247,16 @@ class AuthPersistenceIT {
         java.util.concurrent.atomic.AtomicBoolean users = new java.util.concurrent.atomic.AtomicBoolean();
         JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
                 .credentialsProvider((Supplier<RedisCredentials>) () -> users.get()
-                        ? new DefaultRedisCredentials("app", "app-pw-9") : new DefaultRedisCredentials(null, "redis pw 1"))
+                        ? new DefaultRedisCredentials("app", "app-pw-9") : new DefaultRedisCredentials(null, "redis-pw-1"))
                 .build();
         JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
                 .credentialsProvider((Supplier<RedisCredentials>) () -> users.get()
-                        ? new DefaultRedisCredentials("discovery", "discovery-pw-9") : new DefaultRedisCredentials(null, "sentinel pw 1"))
+                        ? new DefaultRedisCredentials("discovery", "discovery-pw-9") : new DefaultRedisCredentials(null, "sentinel-pw-1"))
                 .build();
 
         List<String> ids = Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList();
         String sentinelId = Engine.container(cli.project(), "sentinel", 1).getId();
-        String epoch = configEpoch(sentinelId, "sentinel pw 1");
+        String epoch = configEpoch(sentinelId, "sentinel-pw-1");
         PacedWriter writer;
         long migrationMillis;
         Cli.Result dryRun;
@@ -301,7 +301,7 @@ class AuthPersistenceIT {
             assertEquals(epoch, s.sentinelMaster("mymaster").get("config-epoch"), "no failover may happen");
         }
         for (Cli.Result r : List.of(up, dryRun, keep, finish)) {
-            assertFalse((r.out() + r.err()).contains("pw-9") || (r.out() + r.err()).contains(" pw "),
+            assertFalse((r.out() + r.err()).contains("pw-9") || (r.out() + r.err()).contains("-pw-1"),
                     "output shows a password: " + r);
         }
         // a restarted Sentinel keeps the default user off (its file's requirepass line is overridden by its user line)
@@ -316,7 +316,7 @@ class AuthPersistenceIT {
             int port = sentinel ? 26379 : 6379;
             String kind = sentinel ? "sentinel" : "redis";
             try (Jedis j = new Jedis("127.0.0.1", Engine.hostPort(c.getId(), port), 3000)) {
-                assertThrows(JedisAccessControlException.class, () -> j.auth(kind + " pw 1"),
+                assertThrows(JedisAccessControlException.class, () -> j.auth(kind + "-pw-1"),
                         "the default user on " + c.getNames()[0]);
                 assertEquals("OK", j.auth("redisha", "redisha-pw-9"));
                 assertTrue(j.aclGetUser("default").getFlags().contains("off"), c.getNames()[0]);
