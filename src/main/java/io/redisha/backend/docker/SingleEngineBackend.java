@@ -284,7 +284,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                     + " (run scripts/setup --images " + exporter.image() + ", or pull or load it)");
         }
         engine.createAndStart(new DockerEngine.Create(ExporterSpec.name(nodeName), exporter.image(), labels, null,
-                exporter.cmd(), network, List.of(), null, exporter.port(), bind, null, exporter.files(), null, null,
+                exporter.cmd(), network, List.of(), null, exporter.port(), bind, exporter.hostPort(), exporter.files(), null, null,
                 null, numericUser(image.getUser())));
     }
 
