@@ -288,6 +288,12 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                 null, numericUser(image.getUser())));
     }
 
+    /** {@code uid:gid} of the numeric user the image runs as, or null (root, a user by name, no such image). */
+    public String imageUser(String image) {
+        ContainerConfig config = engine.imageConfig(image);
+        return config == null ? null : numericUser(config.getUser());
+    }
+
     /** {@code uid:gid} of an image's numeric user ("59000:59000", "65534"); null for root or a user by name. */
     static String numericUser(String user) {
         if (user == null || !user.matches("[0-9]+(:[0-9]+)?")) {
