@@ -79,7 +79,7 @@ final class ExporterServices implements Exporters {
     }
 
     /** The labels of the exporter of that node, on its service, its container and its secrets. */
-    private Map<String, String> labels(String nodeName) {
+    private static Map<String, String> labels(String project, String nodeName) {
         Map<String, String> labels = Labels.project(project);
         labels.put(Labels.EXPORTER_OF, nodeName);
         return labels;
@@ -90,7 +90,8 @@ final class ExporterServices implements Exporters {
      * it reads its password file only when it starts).
      */
     void create(String nodeName, String host, ExporterSpec exporter) {
-        ServiceSpec spec = spec(nodeName, host, exporter);
+        ServiceSpec spec = spec(project, nodeName, host, exporter, imageUser.apply(exporter.image()),
+                (objectName, content) -> specs.ensureSecret(objectName, content, labels(project, nodeName)));
         String name = ExporterSpec.name(nodeName);
         var existing = exporterServices().stream().filter(s -> nodeName.equals(nodeOf(s))).findFirst();
         if (existing.isPresent()) {
@@ -112,17 +113,24 @@ final class ExporterServices implements Exporters {
         });
     }
 
-    ServiceSpec spec(String nodeName, String host, ExporterSpec exporter) {
+    /**
+     * The exporter's service.
+     *
+     * @param user   the image's numeric {@code uid:gid}, owner of its files, or null for root
+     * @param secret the id of the Swarm secret of that name holding that content (made when missing)
+     */
+    static ServiceSpec spec(String project, String nodeName, String host, ExporterSpec exporter, String user,
+                            java.util.function.BiFunction<String, byte[], String> secret) {
         String name = ExporterSpec.name(nodeName);
-        Map<String, String> labels = labels(nodeName);
-        String user = imageUser.apply(exporter.image());
+        String network = Naming.network(project);
+        Map<String, String> labels = labels(project, nodeName);
         String uid = user == null ? "0" : user.substring(0, user.indexOf(':'));
         String gid = user == null ? "0" : user.substring(user.indexOf(':') + 1);
         List<ContainerSpecSecret> secrets = new ArrayList<>();
         for (var file : new TreeMap<>(exporter.files()).entrySet()) {
             String objectName = ServiceSpecs.objectName(name, file.getKey(), file.getValue());
             // an absolute target: the secret is mounted where the exporter reads the file
-            secrets.add(new ContainerSpecSecret().withSecretId(specs.ensureSecret(objectName, file.getValue(), labels))
+            secrets.add(new ContainerSpecSecret().withSecretId(secret.apply(objectName, file.getValue()))
                     .withSecretName(objectName).withFile(new ContainerSpecFile().withName(file.getKey())
                             .withUid(uid).withGid(gid).withMode(0400L)));
         }

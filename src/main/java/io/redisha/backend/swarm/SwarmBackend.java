@@ -25,7 +25,8 @@ import java.util.Optional;
  * Each part is a class of its own: {@link SwarmHosts} (hosts and placement), {@link ProjectServices}
  * (services and tasks as nodes), {@link ServiceSpecs} (building a service), {@link ServiceLifecycle}
  * (start, stop, remove, new files), {@link ProjectObjects} (network, configs, secrets, volumes on
- * each host), {@link SwarmFaults}; {@link SwarmApi} is the door to the manager's Engine API.
+ * each host), {@link ExporterServices} (the nodes' Prometheus exporters), {@link SwarmFaults};
+ * {@link SwarmApi} is the door to the manager's Engine API.
  */
 public final class SwarmBackend implements Backend, Hosts {
     public static final FaultKind STOP = SwarmFaults.STOP;
