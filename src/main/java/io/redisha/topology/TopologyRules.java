@@ -128,10 +128,20 @@ final class TopologyRules {
             findings.add(new Finding("metrics.port", first + " is not a first port for the exporters: they take it up to "
                     + first + " + " + (Metrics.SENTINEL_OFFSET + sentinels - 1) + " (the Sentinels' from + "
                     + Metrics.SENTINEL_OFFSET + "), which must be port numbers (1 to 65535)"));
-            return;
+            first = null;
         }
         if (!metrics.enabled()) {
             return;
+        }
+        if (first != null && t.platform().isSwarm()) {
+            // a host's nodes publish 6379 and 26379, and the next ports when they share a host
+            int last = first + Metrics.SENTINEL_OFFSET + sentinels - 1;
+            boolean redis = first <= 6379 + Math.max(t.replicas().count(), 0) && last >= 6379;
+            boolean sentinel = first <= 26379 + sentinels && last >= 26379;
+            if (redis || sentinel) {
+                findings.add(new Finding("metrics.port", first + " to " + last + " would take ports the nodes publish on"
+                        + " their hosts with platform: swarm (from 6379 and 26379)", Set.of("metrics.port", "platform")));
+            }
         }
         boolean fixed = first != null || t.platform().isSwarm();
         if (fixed && t.replicas().count() >= Metrics.SENTINEL_OFFSET) {

@@ -60,6 +60,10 @@ class MetricsTopologyTest {
         TopologyException many = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
                 "replicas: 50\nmetrics:\n  enabled: true\n  port: 9200\n", "t.yml"));
         assertEquals(List.of("replicas.count"), many.problems().stream().map(Problem::path).toList(), many::getMessage);
+        TopologyException swarm = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+                "platform: swarm\nmetrics:\n  enabled: true\n  port: 26350\n", "t.yml"));
+        assertEquals(List.of("metrics.port: 26350 to 26402 would take ports the nodes publish on their hosts with platform:"
+                + " swarm (from 6379 and 26379)"), swarm.problems().stream().map(p -> p.path() + ": " + p.message()).toList());
         // ephemeral ports on one engine: no such limit
         TopologyLoader.parse("replicas: 50\nmetrics:\n  enabled: true\n", "t.yml");
     }
