@@ -112,10 +112,17 @@ class SwarmTlsIT {
      * in its service's spec.
      */
     private static void exportersRunBesideTheirNodesAndAnswer() throws Exception {
-        Cli.Result connect = cli.run("connect", "--output", "prometheus");
-        assertEquals(0, connect.exitCode(), connect::toString);
+        // up waits for the nodes; an exporter's task may still be starting: listed once it runs
         java.util.Map<String, JsonNode> targets = new java.util.TreeMap<>();
-        JSON.readTree(connect.out()).forEach(t -> targets.put(t.get("labels").get("redisha_node").asText(), t));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        Cli.Result connect;
+        do {
+            connect = cli.run("connect", "--output", "prometheus");
+            targets.clear();
+            if (connect.exitCode() == 0) {
+                JSON.readTree(connect.out()).forEach(t -> targets.put(t.get("labels").get("redisha_node").asText(), t));
+            }
+        } while (targets.size() < 6 && System.nanoTime() < deadline && sleep(500));
         assertEquals(6, targets.size(), connect::toString);
         int hostsSeen = 0;
         for (int host = 1; host <= 3; host++) {
@@ -157,5 +164,10 @@ class SwarmTlsIT {
             }
         }
         assertEquals(6, hostsSeen, "every exporter was found on a host");
+    }
+
+    private static boolean sleep(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+        return true;
     }
 }
