@@ -80,8 +80,22 @@ class MetricsIT {
     private static String scrape(JsonNode target) throws Exception {
         String address = target.get("targets").get(0).asText();
         assertTrue(address.startsWith("127.0.0.1:"), address);
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                break;
+            } catch (java.io.IOException e) {
+                // an exporter just created again (a new password) may not listen yet: its port closes the connection
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
         assertEquals(200, response.statusCode(), address);
         return response.body();
     }
