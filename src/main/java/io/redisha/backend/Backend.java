@@ -170,7 +170,7 @@ public interface Backend extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** The exporters beside the nodes ({@link NodeSpec#exporter()}); empty when the backend runs none (Swarm). */
+    /** The exporters beside the nodes ({@link NodeSpec#exporter()}); empty when the backend runs none. */
     default Optional<Exporters> exporters() {
         return Optional.empty();
     }

@@ -12,12 +12,18 @@ import java.util.Map;
  * @param files files put into it before it starts, owned by the image's user and readable by it only
  *              (the password file it logs in with, its TLS files)
  * @param port  the port it serves metrics on inside its container
+ * @param hostPort the fixed host port it is published on ({@code metrics.port}; always set on Swarm), or null
+ *              for an ephemeral one
  */
-public record ExporterSpec(String image, List<String> cmd, Map<String, byte[]> files, int port) {
+public record ExporterSpec(String image, List<String> cmd, Map<String, byte[]> files, int port, Integer hostPort) {
 
     public ExporterSpec {
         cmd = List.copyOf(cmd);
         files = Map.copyOf(files);
+    }
+
+    public ExporterSpec(String image, List<String> cmd, Map<String, byte[]> files, int port) {
+        this(image, cmd, files, port, null);
     }
 
     /** The exporter's name: its node's, with {@code -exporter}. */

@@ -41,8 +41,12 @@ final class ExporterFactory {
         this.tls = tls;
     }
 
-    /** The exporter of the node, or null when metrics are off. */
-    ExporterSpec exporter(Service service, String nodeName) {
+    /**
+     * The exporter of the node, or null when metrics are off.
+     *
+     * @param index the node's number among its service's (the master's is ignored)
+     */
+    ExporterSpec exporter(Service service, int index, String nodeName) {
         Metrics metrics = topology.metrics();
         if (!metrics.enabled()) {
             return null;
@@ -75,7 +79,9 @@ final class ExporterFactory {
             cmd.add("--tls-client-key-file=" + KEY_PATH);
             cmd.add("--tls-ca-cert-file=" + CA_PATH);
         }
-        return new ExporterSpec(metrics.image(), cmd, files, Metrics.PORT);
+        Integer hostPort = metrics.hostPort(topology.platform().isSwarm(), service == Service.SENTINEL,
+                service == Service.MASTER ? 0 : index);
+        return new ExporterSpec(metrics.image(), cmd, files, Metrics.PORT, hostPort);
     }
 
     /** The exporter's password file: a JSON object from the address it scrapes to the password. */

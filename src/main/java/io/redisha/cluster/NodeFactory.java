@@ -119,7 +119,7 @@ final class NodeFactory {
 
     /** The exporter of a node that runs, or null without metrics. */
     io.redisha.backend.ExporterSpec exporter(Node node) {
-        return exporters.exporter(node.service(), node.name());
+        return exporters.exporter(node.service(), node.index(), node.name());
     }
 
     /**
@@ -318,6 +318,6 @@ final class NodeFactory {
         names.addAll(Naming.aliases(service));
         files.putAll(tls.nodeFiles(name, names, address == null ? List.of() : List.of(address)));
         return new NodeSpec(name, service, index, image, cmd, topology.bind(), hostPort, files, volume,
-                memoryBytes, address, settings.recorded(service, index)).withExporter(exporters.exporter(service, name));
+                memoryBytes, address, settings.recorded(service, index)).withExporter(exporters.exporter(service, index, name));
     }
 }

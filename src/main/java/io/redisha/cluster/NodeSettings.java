@@ -83,8 +83,10 @@ final class NodeSettings {
             }
         }
         if (topology.metrics().enabled()) {
-            // recorded only with metrics on, as TLS: nodes made without them record what they did before
-            fields.put(METRICS, topology.metrics().image());
+            // recorded only with metrics on, as TLS: nodes made without them record what they did before;
+            // the fixed port only when set, so that nodes made before it existed record the same
+            Integer port = topology.metrics().port();
+            fields.put(METRICS, topology.metrics().image() + (port == null ? "" : " port " + port));
         }
         if (topology.tls().enabled()) {
             // recorded only with TLS on, so that nodes made without it record what they did before

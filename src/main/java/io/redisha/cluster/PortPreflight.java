@@ -23,6 +23,11 @@ final class PortPreflight {
             if (port != null && backend.localPorts().filter(ports -> !ports.hostPortFree(topology.bind(), port)).isPresent()) {
                 taken.add(field(slot) + ": port " + port + " on " + topology.bind() + " is already in use");
             }
+            Integer exporterPort = exporterPort(topology, slot);
+            if (exporterPort != null && backend.localPorts().filter(ports -> !ports.hostPortFree(topology.bind(), exporterPort)).isPresent()) {
+                taken.add("metrics.port: port " + exporterPort + " of the exporter of " + slot.service().label() + " "
+                        + slot.index() + " on " + topology.bind() + " is already in use");
+            }
         }
         if (!taken.isEmpty()) {
             throw new PreflightException(String.join("; ", taken) + " (nothing was created)");
@@ -44,7 +49,9 @@ final class PortPreflight {
      * and the backend can place the counts. Only then may anything be made before the check.
      */
     static boolean cannotRefuse(Backend backend, Topology topology) {
-        return Expected.of(topology).slots().stream().allMatch(slot -> fixedPort(topology, slot) == null)
+        return Expected.of(topology).slots().stream()
+                .allMatch(slot -> fixedPort(topology, slot) == null
+                        && (exporterPort(topology, slot) == null || backend.localPorts().isEmpty()))
                 && placementProblem(backend, topology).isEmpty();
     }
 
@@ -59,6 +66,15 @@ final class PortPreflight {
             case REPLICA -> topology.replicas().hostPort(slot.index());
             case SENTINEL -> topology.sentinels().hostPort(slot.index());
         };
+    }
+
+    /** The fixed host port of the slot's exporter (metrics.port), or null. */
+    static Integer exporterPort(Topology topology, Expected.Slot slot) {
+        if (!topology.metrics().enabled()) {
+            return null;
+        }
+        return topology.metrics().hostPort(topology.platform().isSwarm(), slot.service() == Service.SENTINEL,
+                slot.service() == Service.MASTER ? 0 : slot.index());
     }
 
     static String field(Expected.Slot slot) {

@@ -40,7 +40,7 @@ final class TopologyReader {
     static final List<String> USER_KEYS = List.of("password-env", "password-file", "rules");
     static final List<String> TLS_KEYS = List.of("enabled", "auth-clients", "dir", "ca-cert-file", "ca-key-file",
             "cert-file", "key-file", "validity-days", "renew-within-days");
-    static final List<String> METRICS_KEYS = List.of("enabled", "image");
+    static final List<String> METRICS_KEYS = List.of("enabled", "image", "port");
     static final List<String> RESOURCE_KEYS = List.of("memory", "maxmemory", "maxmemory-policy");
     static final List<String> SWARM_KEYS = List.of("accept-risk", "dial", "engines");
     static final List<String> PLATFORM_VALUES = List.of(Platform.DOCKER, Platform.SWARM);
@@ -141,7 +141,8 @@ final class TopologyReader {
             return off;
         }
         Map<String, Node> values = entries(mapping, "metrics", METRICS_KEYS);
-        return new Metrics(bool(values, "metrics.enabled", false), string(values, "metrics.image", off.image()));
+        return new Metrics(bool(values, "metrics.enabled", false), string(values, "metrics.image", off.image()),
+                integer(values, "metrics.port", null));
     }
 
     private Tls tls(Node node) {

@@ -122,18 +122,73 @@ final class TopologyRules {
         if (metrics.image().isBlank()) {
             findings.add(new Finding("metrics.image", "must not be empty"));
         }
+        Integer first = metrics.port();
+        int sentinels = Math.max(t.sentinels().count(), 1);
+        if (first != null && (first < 1 || first + Metrics.SENTINEL_OFFSET + sentinels - 1 > 65535)) {
+            findings.add(new Finding("metrics.port", first + " is not a first port for the exporters: they take it up to "
+                    + first + " + " + (Metrics.SENTINEL_OFFSET + sentinels - 1) + " (the Sentinels' from + "
+                    + Metrics.SENTINEL_OFFSET + "), which must be port numbers (1 to 65535)"));
+            first = null;
+        }
         if (!metrics.enabled()) {
             return;
         }
-        if (t.platform().isSwarm()) {
-            findings.add(new Finding("metrics.enabled", "not with platform: swarm yet: run the exporters yourself there (docs/metrics.md)",
-                    Set.of("metrics.enabled", "platform")));
+        if (first != null && t.platform().isSwarm()) {
+            // a host's nodes publish 6379 and 26379, and the next ports when they share a host
+            int last = first + Metrics.SENTINEL_OFFSET + sentinels - 1;
+            boolean redis = first <= 6379 + Math.max(t.replicas().count(), 0) && last >= 6379;
+            boolean sentinel = first <= 26379 + sentinels && last >= 26379;
+            if (redis || sentinel) {
+                findings.add(new Finding("metrics.port", first + " to " + last + " would take ports the nodes publish on"
+                        + " their hosts with platform: swarm (from 6379 and 26379)", Set.of("metrics.port", "platform")));
+            }
+        }
+        boolean fixed = first != null || t.platform().isSwarm();
+        if (fixed && t.replicas().count() >= Metrics.SENTINEL_OFFSET) {
+            String path = first != null ? "metrics.port" : "metrics.enabled";
+            findings.add(new Finding("replicas.count", t.replicas().count() + " replicas with fixed exporter ports ("
+                    + (first != null ? "metrics.port" : "platform: swarm") + "): the Redis nodes' exporters take at most "
+                    + Metrics.SENTINEL_OFFSET + " ports before the Sentinels' (at most " + (Metrics.SENTINEL_OFFSET - 1)
+                    + " replicas)", Set.of("replicas.count", path)));
+        }
+        if (fixed) {
+            exporterPortsFreeOfNodePorts(findings, t);
         }
         if (t.auth().hasUsers() && !t.auth().users().containsKey(Users.METRICS)) {
             findings.add(new Finding("auth.users", "lacks " + Users.METRICS + ": with metrics.enabled the exporters log in as "
                     + Users.METRICS + ", which needs a password-file or password-env (docs/metrics.md)",
                     Set.of("auth.users", "metrics.enabled")));
         }
+    }
+
+    /** A node's fixed host port that one of the exporters' fixed ports would take too (metrics.port). */
+    private static void exporterPortsFreeOfNodePorts(List<Finding> findings, Topology t) {
+        Map<Integer, String> exporters = new LinkedHashMap<>();
+        boolean swarm = t.platform().isSwarm();
+        for (int i = 0; i <= Math.max(t.replicas().count(), 0); i++) {
+            exporters.put(t.metrics().hostPort(swarm, false, i), i == 0 ? "the master's exporter" : "replica " + i + "'s exporter");
+        }
+        for (int i = 1; i <= Math.max(t.sentinels().count(), 0); i++) {
+            exporters.put(t.metrics().hostPort(swarm, true, i), "Sentinel " + i + "'s exporter");
+        }
+        Map<String, Integer> nodes = new LinkedHashMap<>();
+        if (t.master().hostPort() != null) {
+            nodes.put("master.host-port", t.master().hostPort());
+        }
+        for (int i = 0; i < t.replicas().hostPorts().size(); i++) {
+            nodes.put("replicas.host-ports[" + i + "]", t.replicas().hostPorts().get(i));
+        }
+        for (int i = 0; i < t.sentinels().hostPorts().size(); i++) {
+            nodes.put("sentinels.host-ports[" + i + "]", t.sentinels().hostPorts().get(i));
+        }
+        String metricsPath = t.metrics().port() != null ? "metrics.port" : "metrics.enabled";
+        nodes.forEach((path, port) -> {
+            String exporter = exporters.get(port);
+            if (exporter != null) {
+                findings.add(new Finding(path, "port " + port + " is also " + exporter + " (" + metricsPath + ")",
+                        Set.of(path, metricsPath)));
+            }
+        });
     }
 
     /** {@code tls}: one source of certificates, sensible lifetimes; checked whether enabled or not. */

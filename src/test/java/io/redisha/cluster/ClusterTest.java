@@ -227,6 +227,18 @@ class ClusterTest {
     }
 
     @Test
+    void aTakenFixedExporterPortIsRefusedBeforeAnythingIsCreated() throws Exception {
+        FakeBackend fake = new FakeBackend("p");
+        // replica 2's exporter: metrics.port + 2
+        try (Cluster cluster = cluster(fake, topology("replicas: 2\nmetrics: {enabled: true, port: 6664}\n"))) {
+            PreflightException e = assertThrows(PreflightException.class, () -> cluster.up(TIMEOUT));
+            assertEquals("metrics.port: port 6666 of the exporter of replica 2 on 127.0.0.1 is already in use"
+                    + " (nothing was created)", e.getMessage());
+        }
+        assertEquals(List.of(), fake.calls());
+    }
+
+    @Test
     void aBackendWithoutImageBuildsOrLocalPortsIsNotAskedForThemAndRunsTheSentinelsAsPlanned() throws Exception {
         FakeBackend fake = new FakeBackend("p");
         fake.singleEngineCapabilities = false;

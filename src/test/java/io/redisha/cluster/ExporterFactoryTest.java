@@ -29,20 +29,20 @@ class ExporterFactoryTest {
 
     @Test
     void noExporterWithoutMetrics() throws Exception {
-        assertNull(new ExporterFactory(topology("replicas: 1\n"), SECRETS, ClusterTls.none()).exporter(Service.MASTER, "p-master-1"));
+        assertNull(new ExporterFactory(topology("replicas: 1\n"), SECRETS, ClusterTls.none()).exporter(Service.MASTER, 1, "p-master-1"));
     }
 
     @Test
     void theExporterScrapesItsNodeByNameAndReadsThePasswordFromAFileOnly() throws Exception {
         ExporterFactory factory = new ExporterFactory(topology("project: p\nmetrics: {enabled: true}\n"), SECRETS, ClusterTls.none());
-        ExporterSpec redis = factory.exporter(Service.REPLICA, "p-replica-2");
+        ExporterSpec redis = factory.exporter(Service.REPLICA, 2, "p-replica-2");
         assertEquals("oliver006/redis_exporter:v1.45.0", redis.image());
         assertEquals(9121, redis.port());
         assertEquals(List.of("--redis.addr=redis://p-replica-2:6379", "--config-command=-",
                 "--redis.password-file=/etc/redis_exporter/password.json"), redis.cmd());
         assertEquals("{\"redis://p-replica-2:6379\":\"redis \\\"pw\\\"\"}",
                 new String(redis.files().get("/etc/redis_exporter/password.json"), StandardCharsets.UTF_8));
-        ExporterSpec sentinel = factory.exporter(Service.SENTINEL, "p-sentinel-1");
+        ExporterSpec sentinel = factory.exporter(Service.SENTINEL, 1, "p-sentinel-1");
         assertEquals("--redis.addr=redis://p-sentinel-1:26379", sentinel.cmd().get(0));
         assertEquals("{\"redis://p-sentinel-1:26379\":\"sentinel pw\"}",
                 new String(sentinel.files().get("/etc/redis_exporter/password.json"), StandardCharsets.UTF_8));
@@ -59,7 +59,7 @@ class ExporterFactoryTest {
         Secrets secrets = new Secrets(null, null, Map.of("metrics", "m pw", "redisha", "r pw"));
         ExporterFactory factory = new ExporterFactory(t, secrets, ClusterTls.none());
         for (Service service : List.of(Service.MASTER, Service.SENTINEL)) {
-            ExporterSpec e = factory.exporter(service, "p-node-1");
+            ExporterSpec e = factory.exporter(service, 1, "p-node-1");
             assertTrue(e.cmd().contains("--redis.user=metrics"), e.cmd().toString());
             assertTrue(new String(e.files().get("/etc/redis_exporter/password.json"), StandardCharsets.UTF_8).endsWith(":\"m pw\"}"));
         }
@@ -68,7 +68,7 @@ class ExporterFactoryTest {
     @Test
     void withoutPasswordsTheExporterHasNoPasswordFile() throws Exception {
         ExporterSpec e = new ExporterFactory(topology("metrics: {enabled: true}\n"), Secrets.none(), ClusterTls.none())
-                .exporter(Service.MASTER, "p-master-1");
+                .exporter(Service.MASTER, 1, "p-master-1");
         assertTrue(e.files().isEmpty());
         assertEquals(List.of("--redis.addr=redis://p-master-1:6379", "--config-command=-"), e.cmd());
     }
@@ -87,5 +87,20 @@ class ExporterFactoryTest {
         MetricsTargets targets = MetricsTargets.of("p", exporters, nodes);
         assertEquals(List.of(new MetricsTargets.Target("127.0.0.1:32001", "p-master-1", "master", "redis"),
                 new MetricsTargets.Target("127.0.0.1:32003", "p-sentinel-1", "sentinel", "sentinel")), targets.targets());
+    }
+
+    @Test
+    void exporterHostPortsAreEphemeralOnOneEngineUnlessFixedAndFollowTheNodesSlot() throws Exception {
+        ExporterFactory ephemeral = new ExporterFactory(topology("metrics: {enabled: true}\n"), SECRETS, ClusterTls.none());
+        assertNull(ephemeral.exporter(Service.REPLICA, 2, "p-replica-2").hostPort());
+        ExporterFactory fixed = new ExporterFactory(topology("metrics: {enabled: true, port: 9200}\n"), SECRETS, ClusterTls.none());
+        assertEquals(9200, fixed.exporter(Service.MASTER, 1, "p-master-1").hostPort());
+        assertEquals(9202, fixed.exporter(Service.REPLICA, 2, "p-replica-2").hostPort());
+        assertEquals(9250, fixed.exporter(Service.SENTINEL, 1, "p-sentinel-1").hostPort());
+        assertEquals(9252, fixed.exporter(Service.SENTINEL, 3, "p-sentinel-3").hostPort());
+        ExporterFactory swarm = new ExporterFactory(topology("platform: swarm\nreplicas: 2\nsentinels: 3\nmetrics: {enabled: true}\n"),
+                SECRETS, ClusterTls.none());
+        assertEquals(9121, swarm.exporter(Service.MASTER, 1, "p-master-1").hostPort());
+        assertEquals(9172, swarm.exporter(Service.SENTINEL, 2, "p-sentinel-2").hostPort());
     }
 }

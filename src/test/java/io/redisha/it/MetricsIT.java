@@ -80,8 +80,22 @@ class MetricsIT {
     private static String scrape(JsonNode target) throws Exception {
         String address = target.get("targets").get(0).asText();
         assertTrue(address.startsWith("127.0.0.1:"), address);
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + address + "/metrics"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> response;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+                break;
+            } catch (java.io.IOException e) {
+                // an exporter just created again (a new password) may not listen yet: its port closes the connection
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(250);
+            }
+        }
         assertEquals(200, response.statusCode(), address);
         return response.body();
     }
@@ -204,21 +218,43 @@ class MetricsIT {
 
     @Test
     @Order(4)
-    void withMutualTlsTheExportersSpeakTlsWithTheirOwnCertificate() throws Exception {
-        Cli tls = others.create("it-metrics-tls", """
-                replicas: 1
-                sentinels: {count: 1, quorum: 1}
-                tls: {enabled: true, auth-clients: yes}
-                metrics: {enabled: true}
-                """);
+    void withMutualTlsAndFixedPortsTheExportersSpeakTlsAtTheirSlotsPortsCheckedBeforeAnythingIsCreated() throws Exception {
+        int first;
+        Cli tls;
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            first = taken.getLocalPort() - 50; // Sentinel 1's exporter takes metrics.port + 50
+            tls = others.create("it-metrics-tls", """
+                    replicas: 1
+                    sentinels: {count: 1, quorum: 1}
+                    tls: {enabled: true, auth-clients: yes}
+                    metrics: {enabled: true, port: %d}
+                    """.formatted(first));
+            Cli.Result refused = tls.run("up");
+            assertEquals(3, refused.exitCode(), refused.toString());
+            assertTrue(refused.err().contains("metrics.port: port " + taken.getLocalPort() + " of the exporter of sentinel 1"
+                    + " on 127.0.0.1 is already in use"), refused.toString());
+            Engine.assertNothingOf(tls.project());
+        }
         Cli.Result up = tls.run("up");
         assertEquals(0, up.exitCode(), up.toString());
         Map<String, JsonNode> targets = targets(tls.project(), tls.run("connect", "--output", "prometheus"));
-        assertEquals(3, targets.size(), targets.toString());
+        Map<String, String> listed = new java.util.TreeMap<>();
+        targets.forEach((node, t) -> listed.put(node, t.get("targets").get(0).asText()));
+        assertEquals(new java.util.TreeMap<>(Map.of(tls.project() + "-master-1", "127.0.0.1:" + first,
+                tls.project() + "-replica-1", "127.0.0.1:" + (first + 1),
+                tls.project() + "-sentinel-1", "127.0.0.1:" + (first + 50))), listed);
         for (JsonNode target : targets.values()) {
             String metrics = scrape(target);
             assertTrue(metrics.lines().anyMatch("redis_up 1"::equals), target + " scrapes its node over TLS:\n" + metrics);
         }
+        Cli.Result scaled = tls.run("scale", "replica=2");
+        assertEquals(0, scaled.exitCode(), scaled.toString());
+        Map<String, String> after = new java.util.TreeMap<>();
+        targets(tls.project(), tls.run("connect", "--output", "prometheus"))
+                .forEach((node, t) -> after.put(node, t.get("targets").get(0).asText()));
+        Map<String, String> grown = new java.util.TreeMap<>(listed);
+        grown.put(tls.project() + "-replica-2", "127.0.0.1:" + (first + 2));
+        assertEquals(grown, after, "the targets already listed stay, the new replica's comes at its slot's port");
     }
 
     @Test

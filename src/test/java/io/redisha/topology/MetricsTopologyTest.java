@@ -34,19 +34,46 @@ class MetricsTopologyTest {
     @Test
     void badMetricsAreNamedByPathAndLine() {
         TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
-                "metrics:\n  enabled: yes please\n  image: ''\n  port: 9121\n", "t.yml"));
+                "metrics:\n  enabled: yes please\n  image: ''\n  port: nine\n", "t.yml"));
         assertEquals(List.of("metrics.enabled", "metrics.image", "metrics.port"),
                 e.problems().stream().map(Problem::path).toList(), e::getMessage);
         assertEquals(List.of(2, 3, 4), e.problems().stream().map(Problem::line).toList());
     }
 
     @Test
-    void metricsAreRefusedOnSwarmWithOneLine() {
+    void metricsRunOnSwarmWithFixedPortsFromTheDefault() throws Exception {
+        Topology t = TopologyLoader.parse("platform: swarm\nreplicas: 2\nmetrics:\n  enabled: true\n", "t.yml").topology();
+        assertTrue(t.metrics().enabled());
+        assertEquals(null, t.metrics().port());
+        assertEquals(9121, t.metrics().hostPort(true, false, 0));
+        assertEquals(9123, t.metrics().hostPort(true, false, 2));
+        assertEquals(9171, t.metrics().hostPort(true, true, 1));
+        assertEquals(null, t.metrics().hostPort(false, true, 1));
+    }
+
+    @Test
+    void aFixedMetricsPortMustLeaveRoomForEveryExporter() throws Exception {
+        TopologyException high = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+                "sentinels: 3\nmetrics:\n  enabled: true\n  port: 65500\n", "t.yml"));
+        assertEquals(List.of(new Problem("metrics.port", 4, "65500 is not a first port for the exporters: they take it up to"
+                + " 65500 + 52 (the Sentinels' from + 50), which must be port numbers (1 to 65535)")), high.problems());
+        TopologyException many = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+                "replicas: 50\nmetrics:\n  enabled: true\n  port: 9200\n", "t.yml"));
+        assertEquals(List.of("replicas.count"), many.problems().stream().map(Problem::path).toList(), many::getMessage);
         TopologyException swarm = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
-                "platform: swarm\nmetrics:\n  enabled: true\n", "t.yml"));
-        assertEquals(List.of(new Problem("metrics.enabled", 3,
-                        "not with platform: swarm yet: run the exporters yourself there (docs/metrics.md)")),
-                swarm.problems());
+                "platform: swarm\nmetrics:\n  enabled: true\n  port: 26350\n", "t.yml"));
+        assertEquals(List.of("metrics.port: 26350 to 26402 would take ports the nodes publish on their hosts with platform:"
+                + " swarm (from 6379 and 26379)"), swarm.problems().stream().map(p -> p.path() + ": " + p.message()).toList());
+        // ephemeral ports on one engine: no such limit
+        TopologyLoader.parse("replicas: 50\nmetrics:\n  enabled: true\n", "t.yml");
+    }
+
+    @Test
+    void anExporterPortTakenByANodesFixedPortIsRefused() {
+        TopologyException e = assertThrows(TopologyException.class, () -> TopologyLoader.parse(
+                "replicas:\n  count: 2\n  host-ports: [7001, 9202]\nmetrics:\n  enabled: true\n  port: 9200\n", "t.yml"));
+        assertEquals(List.of("replicas.host-ports[1]: port 9202 is also replica 2's exporter (metrics.port)"),
+                e.problems().stream().map(p -> p.path() + ": " + p.message()).toList());
     }
 
     private static final String USERS = """

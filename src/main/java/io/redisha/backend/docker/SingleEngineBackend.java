@@ -295,8 +295,14 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                     + " (run scripts/setup --images " + exporter.image() + ", or pull or load it)");
         }
         engine.createAndStart(new DockerEngine.Create(ExporterSpec.name(nodeName), exporter.image(), labels, null,
-                exporter.cmd(), network, List.of(), null, exporter.port(), bind, null, exporter.files(), null, null,
+                exporter.cmd(), network, List.of(), null, exporter.port(), bind, exporter.hostPort(), exporter.files(), null, null,
                 null, numericUser(image.getUser())));
+    }
+
+    /** {@code uid:gid} of the numeric user the image runs as, or null (root, a user by name, no such image). */
+    public String imageUser(String image) {
+        ContainerConfig config = engine.imageConfig(image);
+        return config == null ? null : numericUser(config.getUser());
     }
 
     /** {@code uid:gid} of an image's numeric user ("59000:59000", "65534"); null for root or a user by name. */

@@ -50,7 +50,7 @@ final class ProjectServices {
         this.options = options;
     }
 
-    /** The project's services, one a node. */
+    /** The project's services: one a node, and one a node's exporter ({@link ExporterServices}). */
     List<com.github.dockerjava.api.model.Service> services() {
         return api.call("listing services", () -> api.client.listServicesCmd()
                 .withLabelFilter(Map.of(PROJECT, project)).exec());

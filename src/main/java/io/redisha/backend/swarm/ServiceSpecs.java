@@ -249,7 +249,7 @@ final class ServiceSpecs {
         });
     }
 
-    private String ensureSecret(String name, byte[] content, Map<String, String> labels) {
+    String ensureSecret(String name, byte[] content, Map<String, String> labels) {
         String existing = api.call("listing secret " + name, () -> api.client.listSecretsCmd()
                 .withNameFilter(List.of(name)).exec().stream().filter(s -> name.equals(s.getSpec().getName()))
                 .map(com.github.dockerjava.api.model.Secret::getId).findFirst().orElse(null));

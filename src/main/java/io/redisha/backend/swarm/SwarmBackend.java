@@ -3,6 +3,7 @@ package io.redisha.backend.swarm;
 import io.redisha.backend.AddressRange;
 import io.redisha.backend.Backend;
 import io.redisha.backend.BackendException;
+import io.redisha.backend.Exporters;
 import io.redisha.backend.FaultKind;
 import io.redisha.backend.Hosts;
 import io.redisha.backend.ImageFacts;
@@ -24,7 +25,8 @@ import java.util.Optional;
  * Each part is a class of its own: {@link SwarmHosts} (hosts and placement), {@link ProjectServices}
  * (services and tasks as nodes), {@link ServiceSpecs} (building a service), {@link ServiceLifecycle}
  * (start, stop, remove, new files), {@link ProjectObjects} (network, configs, secrets, volumes on
- * each host), {@link SwarmFaults}; {@link SwarmApi} is the door to the manager's Engine API.
+ * each host), {@link ExporterServices} (the nodes' Prometheus exporters), {@link SwarmFaults};
+ * {@link SwarmApi} is the door to the manager's Engine API.
  */
 public final class SwarmBackend implements Backend, Hosts {
     public static final FaultKind STOP = SwarmFaults.STOP;
@@ -73,6 +75,7 @@ public final class SwarmBackend implements Backend, Hosts {
     private final ServiceLifecycle lifecycle;
     private final ProjectObjects objects;
     private final SwarmFaults faults;
+    private final ExporterServices exporters;
 
     private SwarmBackend(SwarmApi api, SingleEngineBackend manager, String project, Options options) {
         this.api = api;
@@ -85,6 +88,7 @@ public final class SwarmBackend implements Backend, Hosts {
         this.lifecycle = new ServiceLifecycle(api, hosts, specs);
         this.objects = new ProjectObjects(api, project, options.engines());
         this.faults = new SwarmFaults(lifecycle, hosts);
+        this.exporters = new ExporterServices(api, hosts, services, specs, project, manager::imageUser);
     }
 
     /** Connects to the Swarm manager DOCKER_HOST names and checks that it is one. */
@@ -147,7 +151,17 @@ public final class SwarmBackend implements Backend, Hosts {
     /** A service pinned to a usable host; a Sentinel runs the topology's image (no image is built on Swarm). */
     @Override
     public String create(NodeSpec spec) {
-        return specs.create(spec);
+        String id = specs.create(spec);
+        if (spec.exporter() != null) {
+            exporters.create(spec.name(), exporters.hostOf(id), spec.exporter());
+        }
+        return id;
+    }
+
+    /** One service per node, on its node's host ({@link ExporterServices}). */
+    @Override
+    public Optional<Exporters> exporters() {
+        return Optional.of(exporters);
     }
 
     @Override
@@ -162,6 +176,7 @@ public final class SwarmBackend implements Backend, Hosts {
 
     @Override
     public void remove(Node node) {
+        exporters.remove(node.name());
         lifecycle.remove(node);
     }
 
@@ -208,6 +223,7 @@ public final class SwarmBackend implements Backend, Hosts {
 
     @Override
     public void removeSharedObjects() {
+        exporters.removeAll(); // whose nodes are gone
         objects.removeSharedObjects();
     }
 
