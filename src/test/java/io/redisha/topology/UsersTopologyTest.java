@@ -126,9 +126,13 @@ class UsersTopologyTest {
     }
 
     @Test
-    void usersAreRefusedOnSwarmForNow() {
-        String message = problems("platform: swarm\n" + COMPONENTS);
-        assertTrue(message.contains("auth.users") && message.contains("not with platform: swarm"), message);
+    void usersAreAcceptedOnSwarmButNotWithItsExporters() throws Exception {
+        assertTrue(load("platform: swarm\n" + COMPONENTS).topology().auth().hasUsers());
+        String message = problems("platform: swarm\nmetrics:\n  enabled: true\n" + COMPONENTS
+                + "    metrics: {password-file: r.pass}\n");
+        assertEquals(1, message.lines().filter(l -> l.contains("platform: swarm")).count(), message);
+        assertTrue(message.contains("metrics.enabled"), message);
+        assertFalse(message.contains("auth.users"), message);
     }
 
     @Test
