@@ -7,8 +7,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import io.redisha.tls.ClientTls;
+import io.redisha.tls.Pem;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,14 +25,28 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TLS on the 3-host Swarm lab: up is ready with every Redis server and Sentinel serving TLS only
- * (keys as Swarm secrets), the certificates valid for the addresses this machine dials, and a
- * failover with a stopped master passes with every acknowledged write accounted for.
+ * TLS and ACL users on the 3-host Swarm lab, the representative production setup: up is ready with every
+ * Redis server and Sentinel serving TLS only (keys as Swarm secrets), the certificates valid for the
+ * addresses this machine dials; the default user is off everywhere and the application user limited to
+ * its keys (checked with plain Jedis); a failover with a stopped master passes with every acknowledged
+ * write accounted for, the restarted node keeps its users; cli and backup log in as users; no service's
+ * spec shows a password or a key.
  */
 @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class SwarmTlsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> USERS = List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "app");
+    private static final String AUTH = """
+            auth:
+              users:
+                redisha: {password-file: redisha.pass}
+                replication: {password-file: replication.pass}
+                sentinel: {password-file: sentinel.pass}
+                sentinel-peer: {password-file: sentinel-peer.pass}
+                discovery: {password-file: discovery.pass}
+                app: {password-file: app.pass, rules: "~app:* +@all -@dangerous"}
+            """;
     private static Cli cli;
     private static String previousDockerHost;
 
@@ -39,7 +60,61 @@ class SwarmTlsIT {
                 .replaceFirst("^[^=]*=\"?", "").replace("\"", "").strip();
         System.setProperty("DOCKER_HOST", manager);
         cli = Cli.project("it-swtls", SwarmIT.SWARM.replace("sentinels: 3\n",
-                "sentinels:\n  count: 3\n  down-after-milliseconds: 3000\n  failover-timeout: 5000\n") + "tls:\n  enabled: true\n");
+                "sentinels:\n  count: 3\n  down-after-milliseconds: 3000\n  failover-timeout: 5000\n") + "tls:\n  enabled: true\n"
+                + AUTH);
+        for (String user : USERS) {
+            Path file = cli.topology().resolveSibling(user + ".pass");
+            Files.writeString(file, password(user));
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        }
+    }
+
+    private static String password(String user) {
+        return "swarm " + user + " pw";
+    }
+
+    /** A plain Jedis over TLS (trusting the project's CA, with its client certificate) that has not logged in. */
+    private static Jedis tls(int port) {
+        Path dir = cli.topology().resolveSibling("tls").resolve(cli.project());
+        ClientTls tls = ClientTls.of(Pem.readCertificates(dir.resolve("ca.crt")),
+                Pem.load(dir.resolve("client.crt"), dir.resolve("client.key")));
+        return new Jedis(new HostAndPort("127.0.0.1", port), DefaultJedisClientConfig.builder().ssl(true)
+                .sslSocketFactory(tls.socketFactory()).sslParameters(tls.parameters())
+                .connectionTimeoutMillis(3000).socketTimeoutMillis(3000).build());
+    }
+
+    private static int port(JsonNode node) {
+        return Integer.parseInt(node.get("hostAddress").asText().replaceFirst(".*:", ""));
+    }
+
+    /**
+     * Every node: no command without logging in, the default user off; the Redis nodes let the application
+     * user at its own keys only, the Sentinels let the discovery user find the master.
+     */
+    private static void usersOnEveryNode(JsonNode status) {
+        for (JsonNode node : status.get("nodes")) {
+            try (Jedis j = tls(port(node))) {
+                JedisDataException noAuth = assertThrows(JedisDataException.class, () -> j.get("app:1"), node::toString);
+                assertTrue(noAuth.getMessage().startsWith("NOAUTH"), noAuth.getMessage());
+                assertThrows(JedisDataException.class, () -> j.auth("default", "anything"), node::toString);
+                assertEquals("OK", j.auth("app", password("app")));
+                if ("master".equals(node.get("role").asText())) {
+                    assertEquals("OK", j.set("app:1", "v"));
+                }
+                JedisDataException noPerm = assertThrows(JedisDataException.class, () -> j.get("other:1"), node::toString);
+                assertTrue(noPerm.getMessage().startsWith("NOPERM"), noPerm.getMessage());
+                assertThrows(JedisDataException.class, () -> j.configGet("*"), "app may not CONFIG");
+            }
+        }
+        for (JsonNode node : status.get("sentinels")) {
+            try (Jedis j = tls(port(node))) {
+                assertThrows(JedisDataException.class, () -> j.sentinelMasters(), node::toString);
+                assertThrows(JedisDataException.class, () -> j.auth("default", "anything"), node::toString);
+                assertEquals("OK", j.auth("discovery", password("discovery")));
+                assertEquals(2, j.sentinelGetMasterAddrByName("mymaster").size(), node::toString);
+                assertThrows(JedisDataException.class, () -> j.sentinelReset("mymaster"), "discovery may not SENTINEL RESET");
+            }
+        }
     }
 
     @AfterAll
@@ -60,7 +135,7 @@ class SwarmTlsIT {
     }
 
     @Test
-    void upWithTlsOnlyOnEveryHostAndAFailover() throws Exception {
+    void upWithTlsOnlyAndUsersOnEveryHostAndAFailover() throws Exception {
         Cli.Result up = cli.run("up");
         assertEquals(0, up.exitCode(), up::toString);
         Cli.Result status = cli.run("status", "--output", "json");
@@ -74,7 +149,7 @@ class SwarmTlsIT {
         s.get("sentinels").forEach(nodes::add);
         assertEquals(6, nodes.size(), status::toString);
         for (JsonNode node : nodes) {
-            int port = Integer.parseInt(node.get("hostAddress").asText().replaceFirst(".*:", ""));
+            int port = port(node);
             String reply = Probe.plaintextReply(port);
             assertFalse(reply.contains("PONG") || reply.startsWith("-"), node.get("name") + " answered plaintext: " + reply);
             assertThrows(RuntimeException.class, () -> {
@@ -83,13 +158,29 @@ class SwarmTlsIT {
                 }
             });
         }
+        usersOnEveryNode(s);
+        Cli.Result asApp = cli.runFileFirst("cli", "--user", "app", "master", "GET", "other:1");
+        assertTrue(asApp.out().contains("NOPERM"), asApp::toString);
+
         Cli.Result failover = cli.run("failover-test", "--output", "json");
         assertEquals(0, failover.exitCode(), failover::toString);
         JsonNode writes = JSON.readTree(failover.out()).get("rounds").get(0).get("writes");
         assertTrue(writes.get("acknowledged").asLong() > 0, failover::toString);
         assertEquals(0, writes.get("lost").asLong(), failover::toString);
-        List<String> secretsOnly = List.of("PRIVATE KEY");
-        String inspect = SwarmIT.lab("docker", "1", "service", "inspect", cli.project() + "-master-1");
-        secretsOnly.forEach(k -> assertFalse(inspect.contains(k), "the service's spec shows a key"));
+        // the stopped master's task started again from its volume: same users, default off
+        Cli.Result after = cli.run("status", "--output", "json");
+        assertEquals(0, after.exitCode(), after::toString);
+        usersOnEveryNode(JSON.readTree(after.out()));
+
+        Path backups = Files.createTempDirectory("redisha-swtls-backup");
+        Cli.Result backup = cli.run("backup", "--to", backups + "/", "--output", "json");
+        assertEquals(0, backup.exitCode(), backup::toString);
+
+        List<String> secretsOnly = new java.util.ArrayList<>(List.of("PRIVATE KEY"));
+        USERS.forEach(u -> secretsOnly.add(password(u)));
+        for (JsonNode node : nodes) {
+            String inspect = SwarmIT.lab("docker", "1", "service", "inspect", node.get("name").asText());
+            secretsOnly.forEach(k -> assertFalse(inspect.contains(k), node.get("name") + "'s service spec shows a secret"));
+        }
     }
 }
