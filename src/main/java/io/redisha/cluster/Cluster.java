@@ -256,10 +256,7 @@ public final class Cluster implements AutoCloseable {
         PasswordRotation.requireRedishaAccepted(passwords);
         drift.look(running).forEach(u -> steps.add(new Plan.Step(Plan.Action.CHANGE, u.node().name(),
                 "user " + u.user() + " " + u.what() + ": set as the topology has it")));
-        if (backend.replacesFiles()) {
-            // elsewhere (Swarm) a changed password makes new containers (NodeSettings.PASSWORDS)
-            passwords.steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
-        }
+        passwords.steps().forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
         if (rotateCa) {
             steps.add(new Plan.Step(Plan.Action.CHANGE, "every node", tls.replacingCa()
                     ? "replace the CA, step 2 of 2: a certificate from the new CA in place, then stop trusting the old one"
@@ -364,9 +361,7 @@ public final class Cluster implements AutoCloseable {
         drift.fix(drift.look(now), progress);
         boolean exportersRotated = topology.metrics().enabled() && topology.auth().hasUsers()
                 && rotation.look(now).users().contains(Users.METRICS);
-        if (backend.replacesFiles()) {
-            rotation.run(now, keepOldPasswords);
-        }
+        rotation.run(now, keepOldPasswords);
         if (exportersRotated) {
             replaceExporters(now);
         }

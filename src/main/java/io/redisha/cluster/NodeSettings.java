@@ -31,11 +31,6 @@ final class NodeSettings {
     static final String AUTH = "auth";
     /** The users and their rules ({@code auth.users}), never their passwords. */
     static final String USERS = "users";
-    /**
-     * The users' passwords, as SHA-256 hashes, where they are not rotated in place (Swarm: each node's
-     * configuration, with its users, is a Swarm secret that a task rescheduled on another host copies again).
-     */
-    static final String PASSWORDS = "passwords";
     /** The exporter beside the node ({@code metrics.enabled}) and its image. */
     static final String METRICS = "metrics";
 
@@ -74,7 +69,6 @@ final class NodeSettings {
             fields.put("master-name", topology.sentinels().masterName());
             if (topology.auth().hasUsers()) {
                 fields.put(USERS, users(true));
-                userPasswords(fields);
             } else {
                 fields.put(AUTH, auth(true, passwordsInPlace));
             }
@@ -84,7 +78,6 @@ final class NodeSettings {
             fields.put("restart-protection", topology.master().restartProtection() ? "on" : "off");
             if (topology.auth().hasUsers()) {
                 fields.put(USERS, users(false));
-                userPasswords(fields);
             } else {
                 fields.put(AUTH, auth(false, passwordsInPlace));
             }
@@ -147,20 +140,6 @@ final class NodeSettings {
      * The users of a node by name and rules, without their passwords: a changed password is rotated in
      * place ({@link PasswordRotation}), changed rules or users make new containers.
      */
-    /**
-     * Where passwords are not rotated in place, every user's password hash (a node holds or sends most of
-     * them): a changed one makes new containers, all at once ({@link Planner}).
-     */
-    private void userPasswords(Map<String, String> fields) {
-        if (passwordsInPlace) {
-            return;
-        }
-        StringBuilder text = new StringBuilder("passwords");
-        topology.auth().users().keySet().forEach(name ->
-                text.append('\n').append(name).append(' ').append(UserPasswords.hash(secrets.password(name))));
-        fields.put(PASSWORDS, text.toString());
-    }
-
     private String users(boolean sentinel) {
         StringBuilder text = new StringBuilder("users");
         topology.auth().users().values().stream()

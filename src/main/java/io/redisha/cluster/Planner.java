@@ -97,10 +97,6 @@ final class Planner {
                 return "auth.users was added to a deployment with one password (or removed from one), and nodes"
                         + " with users cannot log in to nodes with the default user's password (docs/users.md)";
             }
-            if (e.getValue().contains(NodeSettings.PASSWORDS)) {
-                return "the passwords of auth.users changed, which are not rotated in place on platform: swarm yet,"
-                        + " and nodes with the new ones cannot talk to nodes with the old ones";
-            }
             if (e.getValue().contains("auth")) {
                 return "the passwords (auth) changed, and nodes with the new one cannot talk to nodes with the old one";
             }

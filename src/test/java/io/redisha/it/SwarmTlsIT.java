@@ -48,6 +48,8 @@ class SwarmTlsIT {
                 app: {password-file: app.pass, rules: "~app:* +@all -@dangerous"}
             """;
     private static Cli cli;
+    /** The passwords' generation: 2 once rotated. */
+    private static volatile String generation = "1";
     private static String previousDockerHost;
 
     @BeforeAll
@@ -62,15 +64,31 @@ class SwarmTlsIT {
         cli = Cli.project("it-swtls", SwarmIT.SWARM.replace("sentinels: 3\n",
                 "sentinels:\n  count: 3\n  down-after-milliseconds: 3000\n  failover-timeout: 5000\n") + "tls:\n  enabled: true\n"
                 + AUTH);
-        for (String user : USERS) {
+        writePasswords(USERS);
+    }
+
+    private static void writePasswords(List<String> users) throws java.io.IOException {
+        for (String user : users) {
             Path file = cli.topology().resolveSibling(user + ".pass");
-            Files.writeString(file, password(user));
+            Files.writeString(file, password(user, generation));
             Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         }
     }
 
     private static String password(String user) {
-        return "swarm " + user + " pw";
+        return password(user, generation);
+    }
+
+    private static String password(String user, String generation) {
+        return "swarm " + user + " pw " + generation;
+    }
+
+    /** The running task of each of the project's services, by the lab's manager. */
+    private static List<String> runningTasks(List<JsonNode> nodes) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("docker", "1", "service", "ps", "-q", "--filter",
+                "desired-state=running"));
+        nodes.forEach(n -> command.add(n.get("name").asText()));
+        return SwarmIT.lab(command.toArray(String[]::new)).lines().filter(l -> !l.isBlank()).sorted().toList();
     }
 
     /** A plain Jedis over TLS (trusting the project's CA, with its client certificate) that has not logged in. */
@@ -162,12 +180,26 @@ class SwarmTlsIT {
         Cli.Result asApp = cli.runFileFirst("cli", "--user", "app", "master", "GET", "other:1");
         assertTrue(asApp.out().contains("NOPERM"), asApp::toString);
 
+        // the passwords of every user but redisha rotated in place, no task restarted
+        List<String> tasks = runningTasks(nodes);
+        generation = "2";
+        writePasswords(USERS.subList(1, USERS.size()));
+        Cli.Result rotate = cli.run("up");
+        assertEquals(0, rotate.exitCode(), rotate::toString);
+        assertTrue(rotate.err().contains("rotated: the old ones are refused from now on"), rotate::toString);
+        assertTrue(rotate.err().contains("masterauth: the replication user's new password on 3 Redis nodes"), rotate::toString);
+        assertEquals(tasks, runningTasks(nodes), "a task was restarted");
+        try (Jedis j = tls(port(nodes.get(0)))) {
+            assertThrows(JedisDataException.class, () -> j.auth("app", password("app", "1")), "the old password");
+        }
+        usersOnEveryNode(s);
+
         Cli.Result failover = cli.run("failover-test", "--output", "json");
         assertEquals(0, failover.exitCode(), failover::toString);
         JsonNode writes = JSON.readTree(failover.out()).get("rounds").get(0).get("writes");
         assertTrue(writes.get("acknowledged").asLong() > 0, failover::toString);
         assertEquals(0, writes.get("lost").asLong(), failover::toString);
-        // the stopped master's task started again from its volume: same users, default off
+        // the stopped master's task started again from its volume: the same users with the rotated passwords
         Cli.Result after = cli.run("status", "--output", "json");
         assertEquals(0, after.exitCode(), after::toString);
         usersOnEveryNode(JSON.readTree(after.out()));
@@ -177,10 +209,22 @@ class SwarmTlsIT {
         assertEquals(0, backup.exitCode(), backup::toString);
 
         List<String> secretsOnly = new java.util.ArrayList<>(List.of("PRIVATE KEY"));
-        USERS.forEach(u -> secretsOnly.add(password(u)));
+        USERS.forEach(u -> secretsOnly.addAll(List.of(password(u, "1"), password(u, "2"))));
         for (JsonNode node : nodes) {
             String inspect = SwarmIT.lab("docker", "1", "service", "inspect", node.get("name").asText());
             secretsOnly.forEach(k -> assertFalse(inspect.contains(k), node.get("name") + "'s service spec shows a secret"));
+        }
+        // on each host: the task containers' command lines show none, and the files that hold them are 600 (400: Swarm's)
+        for (int host = 1; host <= 3; host++) {
+            for (String id : SwarmIT.lab("docker", Integer.toString(host), "ps", "-q", "--filter",
+                    "label=io.redisha.project=" + cli.project()).lines().filter(l -> !l.isBlank()).toList()) {
+                String inspect = SwarmIT.lab("docker", Integer.toString(host), "inspect", id);
+                secretsOnly.forEach(k -> assertFalse(inspect.contains(k), id + "'s container shows a secret"));
+                String modes = SwarmIT.lab("docker", Integer.toString(host), "exec", id, "sh", "-c",
+                        "stat -c '%a %n' /data/*.conf /data/tls/*.key /run/secrets/*");
+                assertTrue(modes.lines().filter(l -> !l.isBlank()).allMatch(l -> l.startsWith("600 ") || l.startsWith("400 ")),
+                        modes);
+            }
         }
     }
 }
