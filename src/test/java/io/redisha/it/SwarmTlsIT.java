@@ -80,7 +80,8 @@ class SwarmTlsIT {
     }
 
     private static String password(String user, String generation) {
-        return "swarm " + user + " pw " + generation;
+        // no blanks or quotes: Sentinel writes auth-pass and sentinel-pass back to its file unquoted
+        return "swarm-" + user + "-pw-" + generation;
     }
 
     /** The running task of each of the project's services, by the lab's manager. */
