@@ -122,9 +122,12 @@ final class Session implements AutoCloseable {
         }
         // Swarm restarts a failed task only after Sentinel has had the time to promote a replica (docs/swarm.md)
         Duration restartDelay = failover.plusSeconds(10);
+        // with users, a starting Redis task asks the Sentinels as redisha, as on one engine
+        boolean users = topology.auth().hasUsers();
         return SwarmBackend.connect(topology.project(), new SwarmBackend.Options(topology.image(), platform.dial(),
-                platform.acceptRisk(), restartDelay, s.masterName(), s.count(), secrets.sentinelPassword(), holdBack,
-                platform.engines()));
+                platform.acceptRisk(), restartDelay, s.masterName(), s.count(),
+                users ? secrets.password(Users.ADMIN) : secrets.sentinelPassword(), holdBack, platform.engines(),
+                users ? Users.ADMIN : null));
     }
 
     /** Progress lines on stderr, stamped with the seconds since the command started. */

@@ -94,10 +94,6 @@ final class TopologyRules {
         passwordSource(findings, "auth.sentinel-password-env", auth.sentinelPasswordEnv(),
                 "auth.sentinel-password-file", auth.sentinelPasswordFile());
         users(findings, auth);
-        if (auth.hasUsers() && t.platform().isSwarm()) {
-            findings.add(new Finding("auth.users", "not with platform: swarm yet: use auth.password-* there (docs/users.md)",
-                    Set.of("auth.users", "platform")));
-        }
 
         Resources resources = t.resources();
         minimumSize(findings, "resources.memory", resources.memoryBytes(), MIN_MEMORY_BYTES);

@@ -248,6 +248,26 @@ class PlannerTest {
     }
 
     @Test
+    void aUsersNewPasswordChangesNoContainerAlsoWhereFilesCannotBeReplaced() {
+        // on Swarm too the users' passwords are rotated in place: the copy of each node's configuration in its
+        // data volume, which CONFIG REWRITE and SENTINEL FLUSHCONFIG write, is the one a restarted task reads
+        Topology users = withUsers(V7, "~app:* +@all");
+        NodeSettings first = new NodeSettings(users, userPasswords("1"), false);
+        NodeSettings rotated = new NodeSettings(users, userPasswords("2"), false);
+        List<Node> nodes = deployment(V7, 2, 3).nodes().stream().map(n -> new Node(n.id(), n.name(), n.service(), n.index(),
+                n.state(), n.networkIp(), n.dial(), n.image(), n.host(), first.recorded(n.service(), n.index()))).toList();
+        Deployment d = new Deployment("redisha", "redisha-net", nodes);
+        for (Node n : nodes) {
+            assertEquals(first.recorded(n.service(), 1), rotated.recorded(n.service(), 1));
+            assertEquals(List.of(), rotated.differences(n), n.name());
+        }
+        Plan plan = new Planner(users, rotated).plan(d, d.find(Service.MASTER, 1).orElseThrow(), List.of(), List.of(REDIS_7),
+                REDIS_7);
+        assertNull(plan.refusal());
+        assertTrue(plan.isEmpty(), described(plan).toString());
+    }
+
+    @Test
     void theUsersGoIntoTheConfigurationAsHashesWithTheDefaultUserOff() {
         Topology users = withUsers(V7, "~app:* +@all");
         NodeFactory factory = new NodeFactory(users, userPasswords("1"), null, () -> REDIS_7);

@@ -126,9 +126,10 @@ class UsersTopologyTest {
     }
 
     @Test
-    void usersAreRefusedOnSwarmForNow() {
-        String message = problems("platform: swarm\n" + COMPONENTS);
-        assertTrue(message.contains("auth.users") && message.contains("not with platform: swarm"), message);
+    void usersAreAcceptedOnSwarmWithTheirExporters() throws Exception {
+        assertTrue(load("platform: swarm\n" + COMPONENTS).topology().auth().hasUsers());
+        assertTrue(load("platform: swarm\nmetrics:\n  enabled: true\n" + COMPONENTS
+                + "    metrics: {password-file: r.pass}\n").topology().metrics().enabled());
     }
 
     @Test

@@ -178,7 +178,7 @@ final class ServiceSpecs {
                 auth = SECRET_DIR + SENTINEL_AUTH;
             }
             command.addAll(StartScript.command(project, files, options.sentinels(), options.masterName(),
-                    options.holdBack(), auth, firstStart));
+                    options.holdBack(), auth, options.authUser(), firstStart));
         }
         command.addAll(entrypoint(image));
         command.addAll(cmd);

@@ -44,16 +44,24 @@ public final class SwarmBackend implements Backend, Hosts {
      * @param restartDelay     how long Swarm waits before starting a failed task again: longer than Sentinel
      *                         needs to promote a replica, so a master restarted without its data never
      *                         comes back while its replicas still follow it
-     * @param sentinelPassword Sentinel's own password, or null: a Redis task needs it to ask the Sentinels
-     *                         at start (it reaches the task as a Swarm secret)
+     * @param sentinelPassword the password a Redis task logs in to the Sentinels with at start, or null: Sentinel's
+     *                         own password, or {@code authUser}'s (it reaches the task as a Swarm secret)
      * @param holdBack         how long a starting Redis task waits while the Sentinels still name its own
      *                         address as the master (no failover yet); zero when its data survives (AOF)
      * @param engines          swarm hostname to that host's own engine (topology swarm.engines), where its
      *                         data volumes are listed and removed
+     * @param authUser         the ACL user a starting Redis task logs in as, with {@code sentinelPassword}; null
+     *                         for the default user
      */
     public record Options(String redisImage, Map<String, String> dial, boolean acceptRisk, Duration restartDelay,
                           String masterName, int sentinels, String sentinelPassword, Duration holdBack,
-                          Map<String, String> engines) {
+                          Map<String, String> engines, String authUser) {
+
+        public Options(String redisImage, Map<String, String> dial, boolean acceptRisk, Duration restartDelay,
+                       String masterName, int sentinels, String sentinelPassword, Duration holdBack,
+                       Map<String, String> engines) {
+            this(redisImage, dial, acceptRisk, restartDelay, masterName, sentinels, sentinelPassword, holdBack, engines, null);
+        }
 
         /** Never the password itself. */
         @Override
@@ -61,7 +69,7 @@ public final class SwarmBackend implements Backend, Hosts {
             return "Options[redisImage=" + redisImage + ", dial=" + dial + ", acceptRisk=" + acceptRisk
                     + ", restartDelay=" + restartDelay + ", masterName=" + masterName + ", sentinels=" + sentinels
                     + ", sentinelPassword=" + (sentinelPassword == null ? "none" : "set") + ", holdBack=" + holdBack
-                    + ", engines=" + engines + "]";
+                    + ", engines=" + engines + ", authUser=" + authUser + "]";
         }
     }
 

@@ -7,7 +7,9 @@
 # reads and rewrites it (TARGET), mode 600, when the object changed (ID differs from the one the
 # MARKER file recorded: a new deployment, or new files), not when the same task restarts, so that
 # what Redis or Sentinel rewrote (CONFIG REWRITE, Sentinel's own state) survives; TARGET's directory
-# is made when missing (a node's TLS files go to /data/tls). Then it execs the command.
+# is made when missing (a node's TLS files go to /data/tls). Then it execs the command with umask
+# 077, so that what the server writes later is 600 too: a configuration file rewritten by CONFIG
+# REWRITE or by Sentinel (mode 644 & ~umask), which holds passwords, and the data files.
 set -e
 
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
@@ -29,4 +31,5 @@ if [ "${1:-}" != -- ]; then
   exit 2
 fi
 shift
+umask 077
 exec "$@"

@@ -20,10 +20,14 @@ class TaskScriptTest {
     Path dir;
 
     private String run(String id) throws Exception {
+        return run(id, List.of("sh", "-c", "echo \"started with $*\"", "x", "a b", "c"));
+    }
+
+    private String run(String id, List<String> then) throws Exception {
         TaskScript script = new TaskScript();
         script.apply(dir.resolve("mounted.conf").toString(), dir.resolve("redis.conf").toString(),
                 dir.resolve(".redisha-applied-redis.conf").toString(), id);
-        List<String> command = new ArrayList<>(script.then(List.of("sh", "-c", "echo \"started with $*\"", "x", "a b", "c")));
+        List<String> command = new ArrayList<>(script.then(then));
         command.set(0, ShellTools.required("dash"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         assertTrue(p.waitFor(10, TimeUnit.SECONDS));
@@ -46,6 +50,15 @@ class TaskScriptTest {
         Files.writeString(dir.resolve("mounted.conf"), "port 6380\n");
         run("id-2");
         assertEquals("port 6380\n", Files.readString(dir.resolve("redis.conf")));
+    }
+
+    @Test
+    void whatTheServerWritesLaterIsReadableByItsOwnerOnly() throws Exception {
+        // CONFIG REWRITE and Sentinel write their file with mode 644 & ~umask, and it holds passwords
+        Files.writeString(dir.resolve("mounted.conf"), "port 6379\n");
+        String out = run("id-1", List.of("sh", "-c", "umask; echo x > \"$0\"", dir.resolve("rewritten.conf").toString()));
+        assertEquals("0077\n", out);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("rewritten.conf"))));
     }
 
     @Test
