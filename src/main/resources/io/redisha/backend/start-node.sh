@@ -330,4 +330,7 @@ if [ -n "$cli" ] && [ -n "$config" ]; then
   follow
   unset sentinel_pw redis_pw pw
 fi
+# the server rewrites its configuration file (CONFIG REWRITE, a failover) with mode 0644 & ~umask, and
+# that file holds passwords: keep it 0600
+umask 077
 exec "$@"

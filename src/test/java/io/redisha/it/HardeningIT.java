@@ -241,5 +241,11 @@ class HardeningIT {
         Probe.assertReady(cli.project(), 2, 3, password);
         assertEquals(restarted, Engine.container(cli.project(), "sentinel", 2).getId(), "sentinel-2 is the restarted one");
         assertEquals(0, Engine.inspect(restarted).getRestartCount(), "the restarted Sentinel read its rewritten file");
+        // the files the servers rewrote at the failover, which hold the password, stayed private
+        for (Container c : Engine.containers(cli.project())) {
+            boolean sentinel = "sentinel".equals(c.getLabels().get("io.redisha.service"));
+            String mode = Engine.exec(c.getId(), "stat", "-c", "%a", sentinel ? "/data/sentinel.conf" : "/data/redis.conf").strip();
+            assertEquals("600", mode, c.getNames()[0] + "'s configuration file");
+        }
     }
 }

@@ -271,6 +271,8 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                 files.put(FIRST_START_PATH, new byte[0]);
             }
             entrypoint = startScript(spec, auth);
+        } else {
+            entrypoint = withPrivateUmask(spec.image());
         }
         String id = engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
                 network, Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(),
@@ -365,6 +367,17 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
                 protection.masterName(), protection.holdBack(), auth, auth == null ? null : protection.authUser(),
                 spec.fresh() ? FIRST_START_PATH : null));
         entrypoint.addAll(entrypoint(spec.image()));
+        return entrypoint;
+    }
+
+    /**
+     * {@code sh -c 'umask 077 && exec "$@"' redisha-umask ENTRYPOINT...}: the image's own entrypoint with
+     * the node's command, under a umask that keeps a configuration file the server rewrites (Sentinel at
+     * every failover, mode 0644 & ~umask) as private as redisha copied it (0600): it holds passwords.
+     */
+    private List<String> withPrivateUmask(String image) {
+        List<String> entrypoint = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$@\"", "redisha-umask"));
+        entrypoint.addAll(entrypoint(image));
         return entrypoint;
     }
 
