@@ -46,9 +46,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 6, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class AclUsersIT {
-    static final String USERS = """
-            replicas: 2
-            sentinels: 3
+    /** The components' users, each password in a file named after it: {@code auth:} with its users, to add to. */
+    static final String COMPONENT_USERS = """
             auth:
               users:
                 redisha: {password-file: redisha.pass}
@@ -56,8 +55,9 @@ class AclUsersIT {
                 sentinel: {password-file: sentinel.pass}
                 sentinel-peer: {password-file: sentinel-peer.pass}
                 discovery: {password-file: discovery.pass}
-                app: {password-file: app.pass, rules: "~app:* +@all -@dangerous"}
             """;
+    static final String USERS = "replicas: 2\nsentinels: 3\n" + COMPONENT_USERS
+            + "    app: {password-file: app.pass, rules: \"~app:* +@all -@dangerous\"}\n";
     private static final List<String> USER_NAMES = List.of("redisha", "replication", "sentinel", "sentinel-peer",
             "discovery", "app");
 

@@ -123,6 +123,32 @@ class AuthPersistenceIT {
         return lines;
     }
 
+    /** up with the Redis password redis-pw-1 and the Sentinel password sentinel-pw-1 in their files. */
+    private static Cli.Result upWithOnePassword(Cli cli) throws Exception {
+        secretFile(cli, "redis.pass", "redis-pw-1");
+        secretFile(cli, "sentinel.pass", "sentinel-pw-1");
+        Cli.Result up = cli.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        return up;
+    }
+
+    /** The addresses Sentinel names mapped to the ones this machine dials, as connect gives them. */
+    private static HostAndPortMapper addressMap(Cli cli) throws Exception {
+        JsonNode connect = new ObjectMapper().readTree(cli.run("connect", "--output", "json").out());
+        Map<HostAndPort, HostAndPort> table = new HashMap<>();
+        connect.get("addressMap").fields().forEachRemaining(e ->
+                table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));
+        return address -> table.getOrDefault(address, address);
+    }
+
+    /** The Sentinels' addresses as connect gives them. */
+    private static Set<HostAndPort> sentinels(Cli cli) throws Exception {
+        Set<HostAndPort> sentinels = new HashSet<>();
+        new ObjectMapper().readTree(cli.run("connect", "--output", "json").out()).get("sentinels")
+                .forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
+        return sentinels;
+    }
+
     /**
      * The Redis and the Sentinel password changed in their files: up gives the nodes the new ones beside the
      * old (--keep-old-passwords), the writer switches, up removes the old ones; no command fails, no
@@ -131,18 +157,9 @@ class AuthPersistenceIT {
     @Test
     void changedPasswordsRotateUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
         Cli cli = deployments.create("it-rotate", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
-        secretFile(cli, "redis.pass", "redis-pw-1");
-        secretFile(cli, "sentinel.pass", "sentinel-pw-1");
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-
-        JsonNode connect = new ObjectMapper().readTree(cli.run("connect", "--output", "json").out());
-        Map<HostAndPort, HostAndPort> table = new HashMap<>();
-        connect.get("addressMap").fields().forEachRemaining(e ->
-                table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));
-        HostAndPortMapper mapper = address -> table.getOrDefault(address, address);
-        Set<HostAndPort> sentinels = new HashSet<>();
-        connect.get("sentinels").forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
+        Cli.Result up = upWithOnePassword(cli);
+        HostAndPortMapper mapper = addressMap(cli);
+        Set<HostAndPort> sentinels = sentinels(cli);
         AtomicReference<String> generation = new AtomicReference<>("1");
         JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
                 .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "redis-pw-" + generation.get()))
@@ -210,16 +227,8 @@ class AuthPersistenceIT {
         }
     }
 
-    private static final String USERS_AUTH = """
-            auth:
-              users:
-                redisha: {password-file: redisha.pass}
-                replication: {password-file: replication.pass}
-                sentinel: {password-file: sentinel.pass}
-                sentinel-peer: {password-file: sentinel-peer.pass}
-                discovery: {password-file: discovery.pass}
-                app: {password-file: app.pass, rules: "~w:* +@all -@dangerous"}
-            """;
+    private static final String USERS_AUTH = AclUsersIT.COMPONENT_USERS
+            + "    app: {password-file: app.pass, rules: \"~w:* +@all -@dangerous\"}\n";
 
     private static Jedis asUser(String containerId, int port, String user, String password) {
         Jedis j = new Jedis(new HostAndPort("127.0.0.1", Engine.hostPort(containerId, port)),
@@ -231,18 +240,9 @@ class AuthPersistenceIT {
     @Test
     void usersAddedToAOnePasswordDeploymentMoveInPlaceUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
         Cli cli = deployments.create("it-to-users", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
-        secretFile(cli, "redis.pass", "redis-pw-1");
-        secretFile(cli, "sentinel.pass", "sentinel-pw-1");
-        Cli.Result up = cli.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-
-        JsonNode connect = new ObjectMapper().readTree(cli.run("connect", "--output", "json").out());
-        Map<HostAndPort, HostAndPort> table = new HashMap<>();
-        connect.get("addressMap").fields().forEachRemaining(e ->
-                table.put(HostAndPort.from(e.getKey()), HostAndPort.from(e.getValue().asText())));
-        HostAndPortMapper mapper = address -> table.getOrDefault(address, address);
-        Set<HostAndPort> sentinels = new HashSet<>();
-        connect.get("sentinels").forEach(s -> sentinels.add(HostAndPort.from(s.asText())));
+        Cli.Result up = upWithOnePassword(cli);
+        HostAndPortMapper mapper = addressMap(cli);
+        Set<HostAndPort> sentinels = sentinels(cli);
         // the application logs in with the one password, then (between the two ups) as its users
         java.util.concurrent.atomic.AtomicBoolean users = new java.util.concurrent.atomic.AtomicBoolean();
         JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)

@@ -59,19 +59,8 @@ class BackupRestoreIT {
 
     /** ACL users, TLS on every connection and an append-only file: the restore turns it off, loads, writes it anew. */
     @RegisterExtension
-    static final Deployment secured = withUserPasswords(Deployment.of("bksec", """
-            image: redis:7
-            persistence: aof
-            auth:
-              users:
-                redisha: {password-file: redisha.pass}
-                replication: {password-file: replication.pass}
-                sentinel: {password-file: sentinel.pass}
-                sentinel-peer: {password-file: sentinel-peer.pass}
-                discovery: {password-file: discovery.pass}
-            tls:
-              enabled: true
-            """)).up();
+    static final Deployment secured = withUserPasswords(Deployment.of("bksec", "image: redis:7\npersistence: aof\n"
+            + AclUsersIT.COMPONENT_USERS + "tls:\n  enabled: true\n")).up();
 
     private static Deployment withUserPasswords(Deployment d) {
         for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery")) {

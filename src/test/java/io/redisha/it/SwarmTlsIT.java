@@ -38,19 +38,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SwarmTlsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> USERS = List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "app");
-    private static final String AUTH = """
-            auth:
-              users:
-                redisha: {password-file: redisha.pass}
-                replication: {password-file: replication.pass}
-                sentinel: {password-file: sentinel.pass}
-                sentinel-peer: {password-file: sentinel-peer.pass}
-                discovery: {password-file: discovery.pass}
-                app: {password-file: app.pass, rules: "~app:* +@all -@dangerous"}
-                metrics: {password-file: metrics.pass}
-            metrics:
-              enabled: true
-            """;
+    private static final String AUTH = AclUsersIT.COMPONENT_USERS
+            + "    app: {password-file: app.pass, rules: \"~app:* +@all -@dangerous\"}\n"
+            + "    metrics: {password-file: metrics.pass}\nmetrics:\n  enabled: true\n";
     private static final String EXPORTER_IMAGE = "oliver006/redis_exporter:v1.45.0";
     private static Cli cli;
     /** The passwords' generation: 2 once rotated. */
