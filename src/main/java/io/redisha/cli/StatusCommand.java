@@ -79,8 +79,29 @@ public class StatusCommand implements Callable<Integer> {
             } catch (java.util.concurrent.CancellationException e) {
                 break; // interrupted: the watch ends as Ctrl-C ends it
             }
-            status = session.cluster.status();
+            try {
+                status = session.cluster.status();
+            } catch (RuntimeException e) {
+                if (interrupted(e)) {
+                    break; // interrupted while asking (an engine call's channel closed by it): the watch ends
+                }
+                throw e;
+            }
         }
         return ExitCodes.OK;
+    }
+
+    /** Whether this thread was interrupted, or {@code e} comes from an interruption of its I/O. */
+    static boolean interrupted(Throwable e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedByInterruptException || t instanceof InterruptedException
+                    || t instanceof java.io.InterruptedIOException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
