@@ -123,6 +123,13 @@ class AuthPersistenceIT {
         return lines;
     }
 
+    private static final String ONE_PASSWORD = "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n";
+
+    /** A client configuration through {@code mapper} whose every new connection logs in as {@code credentials} say then. */
+    private static JedisClientConfig loggingIn(HostAndPortMapper mapper, Supplier<RedisCredentials> credentials) {
+        return DefaultJedisClientConfig.builder().hostAndPortMapper(mapper).credentialsProvider(credentials).build();
+    }
+
     /** up with the Redis password redis-pw-1 and the Sentinel password sentinel-pw-1 in their files. */
     private static Cli.Result upWithOnePassword(Cli cli) throws Exception {
         secretFile(cli, "redis.pass", "redis-pw-1");
@@ -156,17 +163,13 @@ class AuthPersistenceIT {
      */
     @Test
     void changedPasswordsRotateUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
-        Cli cli = deployments.create("it-rotate", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        Cli cli = deployments.create("it-rotate", ONE_PASSWORD);
         Cli.Result up = upWithOnePassword(cli);
         HostAndPortMapper mapper = addressMap(cli);
         Set<HostAndPort> sentinels = sentinels(cli);
         AtomicReference<String> generation = new AtomicReference<>("1");
-        JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "redis-pw-" + generation.get()))
-                .build();
-        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .credentialsProvider((Supplier<RedisCredentials>) () -> new DefaultRedisCredentials(null, "sentinel-pw-" + generation.get()))
-                .build();
+        JedisClientConfig masterConfig = loggingIn(mapper, () -> new DefaultRedisCredentials(null, "redis-pw-" + generation.get()));
+        JedisClientConfig sentinelConfig = loggingIn(mapper, () -> new DefaultRedisCredentials(null, "sentinel-pw-" + generation.get()));
 
         List<String> ids = Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList();
         String sentinelId = Engine.container(cli.project(), "sentinel", 1).getId();
@@ -239,20 +242,16 @@ class AuthPersistenceIT {
 
     @Test
     void usersAddedToAOnePasswordDeploymentMoveInPlaceUnderAWriterWithoutAFailedCommandOrAFailover() throws Exception {
-        Cli cli = deployments.create("it-to-users", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
+        Cli cli = deployments.create("it-to-users", ONE_PASSWORD);
         Cli.Result up = upWithOnePassword(cli);
         HostAndPortMapper mapper = addressMap(cli);
         Set<HostAndPort> sentinels = sentinels(cli);
         // the application logs in with the one password, then (between the two ups) as its users
         java.util.concurrent.atomic.AtomicBoolean users = new java.util.concurrent.atomic.AtomicBoolean();
-        JedisClientConfig masterConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .credentialsProvider((Supplier<RedisCredentials>) () -> users.get()
-                        ? new DefaultRedisCredentials("app", "app-pw-9") : new DefaultRedisCredentials(null, "redis-pw-1"))
-                .build();
-        JedisClientConfig sentinelConfig = DefaultJedisClientConfig.builder().hostAndPortMapper(mapper)
-                .credentialsProvider((Supplier<RedisCredentials>) () -> users.get()
-                        ? new DefaultRedisCredentials("discovery", "discovery-pw-9") : new DefaultRedisCredentials(null, "sentinel-pw-1"))
-                .build();
+        JedisClientConfig masterConfig = loggingIn(mapper, () -> users.get()
+                ? new DefaultRedisCredentials("app", "app-pw-9") : new DefaultRedisCredentials(null, "redis-pw-1"));
+        JedisClientConfig sentinelConfig = loggingIn(mapper, () -> users.get()
+                ? new DefaultRedisCredentials("discovery", "discovery-pw-9") : new DefaultRedisCredentials(null, "sentinel-pw-1"));
 
         List<String> ids = Engine.containers(cli.project()).stream().map(Container::getId).sorted().toList();
         String sentinelId = Engine.container(cli.project(), "sentinel", 1).getId();
