@@ -206,20 +206,38 @@ final class SinglePasswordRotation {
 
     /** The password among those the node's configuration file holds that the node accepts now. */
     private String formerPassword(Node node) {
-        String path = node.service() == Service.SENTINEL ? Naming.SENTINEL_CONFIG_PATH : Naming.REDIS_CONFIG_PATH;
-        byte[] file = backend.readFile(node, path).orElseThrow(() -> new ChangeRefusedException(node.name()
+        String config = configuration(backend, node).orElseThrow(() -> new ChangeRefusedException(node.name()
                 + " refuses the topology's password, and its former one cannot be read on " + backend.describe()
                 + " to rotate it in place; put the former one back, or up --allow-downtime (nothing was changed)"));
-        for (String candidate : candidates(new String(file, StandardCharsets.UTF_8))) {
+        return accepted(redis, node, candidates(config)).orElseThrow(() -> new ChangeRefusedException(node.name()
+                + " refuses the topology's password and every password its configuration holds; put the former one"
+                + " back (nothing was changed)")).password();
+    }
+
+    /** The node's own configuration file (the Redis node's or the Sentinel's), where the backend can read it. */
+    static java.util.Optional<String> configuration(Backend backend, Node node) {
+        String path = node.service() == Service.SENTINEL ? Naming.SENTINEL_CONFIG_PATH : Naming.REDIS_CONFIG_PATH;
+        return backend.readFile(node, path).map(file -> new String(file, StandardCharsets.UTF_8));
+    }
+
+    /** A password a node accepted; {@code password} null: it accepted none at all. */
+    record Accepted(String password) {}
+
+    /** The first of {@code candidates} (null: no password) the node accepts now; empty when it accepts none. */
+    static java.util.Optional<Accepted> accepted(RedisNodes redis, Node node, List<String> candidates) {
+        for (String candidate : candidates) {
             try (Jedis jedis = redis.withPassword(node.nameAddress(), candidate)) {
                 jedis.ping();
-                return candidate;
+                return java.util.Optional.of(new Accepted(candidate));
             } catch (JedisAccessControlException e) {
                 // not this one
+            } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                if (!String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
+                    throw e;
+                }
             }
         }
-        throw new ChangeRefusedException(node.name() + " refuses the topology's password and every password its"
-                + " configuration holds; put the former one back (nothing was changed)");
+        return java.util.Optional.empty();
     }
 
     /** The passwords a Redis node's or a Sentinel's configuration holds, as written there (unquoted). */

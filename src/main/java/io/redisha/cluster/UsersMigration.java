@@ -1,7 +1,6 @@
 package io.redisha.cluster;
 
 import io.redisha.backend.Backend;
-import io.redisha.backend.Naming;
 import io.redisha.backend.Node;
 import io.redisha.backend.Service;
 import io.redisha.sentinel.RedisNodes;
@@ -16,7 +15,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.resps.AccessControlUser;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -243,26 +241,14 @@ final class UsersMigration {
 
     /** The password among those the node's configuration file holds (or none) that the node accepts now. */
     private String formerPassword(Node node) {
-        String path = node.service() == Service.SENTINEL ? Naming.SENTINEL_CONFIG_PATH : Naming.REDIS_CONFIG_PATH;
-        byte[] file = backend.readFile(node, path).orElseThrow(() -> new ChangeRefusedException(node.name()
-                + " has no users yet, and its password cannot be read on " + backend.describe()
+        String config = SinglePasswordRotation.configuration(backend, node).orElseThrow(() -> new ChangeRefusedException(
+                node.name() + " has no users yet, and its password cannot be read on " + backend.describe()
                 + " to add them in place; up --allow-downtime creates every node again (nothing was changed)"));
-        List<String> candidates = new ArrayList<>(SinglePasswordRotation.candidates(new String(file, StandardCharsets.UTF_8)));
+        List<String> candidates = new ArrayList<>(SinglePasswordRotation.candidates(config));
         candidates.add(null);
-        for (String candidate : candidates) {
-            try (Jedis jedis = redis.withPassword(node.nameAddress(), candidate)) {
-                jedis.ping();
-                return candidate;
-            } catch (JedisAccessControlException e) {
-                // not this one
-            } catch (JedisDataException e) {
-                if (!String.valueOf(e.getMessage()).startsWith("NOAUTH")) {
-                    throw e;
-                }
-            }
-        }
-        throw new ChangeRefusedException(node.name() + " has no users yet and refuses every password its configuration"
-                + " holds, so they cannot be added in place (nothing was changed)");
+        return SinglePasswordRotation.accepted(redis, node, candidates).orElseThrow(() -> new ChangeRefusedException(
+                node.name() + " has no users yet and refuses every password its configuration holds, so they cannot be"
+                + " added in place (nothing was changed)")).password();
     }
 
     /** What status says while the default user still accepts the former password; null when it does not. */
