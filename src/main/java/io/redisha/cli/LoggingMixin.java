@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -16,6 +17,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class LoggingMixin {
     /** Each command's mixin sees the options: the start is told once. */
     private static final AtomicBoolean startLogged = new AtomicBoolean();
+    /** The launcher's start time, set by scripts/redisha ({@link #launched}). */
+    static final String LAUNCHED = "REDISHA_LAUNCHED";
 
     @Option(names = {"-v", "--verbose"},
             description = "More diagnostics on stderr (-vv for the libraries too, -vvv with each engine call's time).")
@@ -28,10 +31,30 @@ public class LoggingMixin {
         level("redis.clients", libraries);
         if (verbose.length >= 1 && !startLogged.getAndSet(true)) {
             // what the launcher and the JVM's start cost before redisha's own code ran
-            ProcessHandle.current().info().startInstant().ifPresent(started -> LoggerFactory.getLogger(LoggingMixin.class)
-                    .debug("process started {} ms before the options were read",
-                            Duration.between(started, Instant.now()).toMillis()));
+            Optional<Instant> launched = launched(System.getenv(LAUNCHED));
+            if (launched.isPresent()) {
+                LoggerFactory.getLogger(LoggingMixin.class).debug("launched {} ms before the options were read",
+                        Duration.between(launched.get(), Instant.now()).toMillis());
+            } else {
+                ProcessHandle.current().info().startInstant().ifPresent(started -> LoggerFactory.getLogger(LoggingMixin.class)
+                        .debug("process started {} ms before the options were read (to within a second: the system"
+                                + " counts from its boot time in whole seconds)", Duration.between(started, Instant.now()).toMillis()));
+            }
         }
+    }
+
+    /**
+     * The launcher's start, as scripts/redisha exports it: bash's {@code EPOCHREALTIME}, seconds since the
+     * epoch with microseconds after a point or comma (the locale's). The process start time the system
+     * keeps is counted from a boot time in whole seconds, so it can be off by up to a second.
+     */
+    static Optional<Instant> launched(String value) {
+        if (value == null || !value.matches("\\d{1,12}[.,]\\d{1,9}")) {
+            return Optional.empty();
+        }
+        String[] parts = value.split("[.,]");
+        long nanos = Long.parseLong((parts[1] + "000000000").substring(0, 9));
+        return Optional.of(Instant.ofEpochSecond(Long.parseLong(parts[0]), nanos));
     }
 
     private static void level(String name, Level level) {
