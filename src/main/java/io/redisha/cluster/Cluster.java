@@ -103,7 +103,7 @@ public final class Cluster implements AutoCloseable {
                 : new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
                         secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
-        this.settings = new NodeSettings(topology, secrets, backend.replacesFiles());
+        this.settings = new NodeSettings(topology, secrets, backend.rotatesPasswordsInPlace());
         this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls, settings);
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
@@ -239,7 +239,7 @@ public final class Cluster implements AutoCloseable {
      * {@link Planner} refuses to roll).
      */
     private boolean passwordsRotateInPlace(List<Node> running) {
-        return !topology.auth().hasUsers() && backend.replacesFiles()
+        return !topology.auth().hasUsers() && backend.rotatesPasswordsInPlace()
                 && running.stream().noneMatch(n -> settings.differences(n).contains(NodeSettings.AUTH));
     }
 

@@ -56,6 +56,14 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
      * repair, local ports); false: it offers none of them, as a Swarm.
      */
     volatile boolean singleEngineCapabilities = true;
+    /** Whether passwords are rotated in place here ({@link Backend#rotatesPasswordsInPlace}), as on a Swarm with swarm.engines. */
+    volatile boolean rotatesPasswords;
+
+    @Override
+    public boolean rotatesPasswordsInPlace() {
+        return rotatesPasswords;
+    }
+
     /** Name of the node that answers role:master; null: the master service's node. */
     volatile String master;
     /**
