@@ -83,6 +83,13 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
         return add(service, index, state, "10.9.0." + nextIp++);
     }
 
+    /** The node labelled as recording {@code settings} ({@link NodeSettings#recorded}), as a node made by up is. */
+    synchronized void record(String name, String settings) {
+        Node old = nodes.get(name);
+        nodes.put(name, new Node(old.id(), old.name(), old.service(), old.index(), old.state(), old.networkIp(),
+                old.dial(), old.image(), old.host(), settings));
+    }
+
     private synchronized Node add(Service service, int index, NodeState state, String address) {
         String name = project + "-" + service.label() + "-" + index;
         boolean attached = state == NodeState.RUNNING || state == NodeState.PAUSED;

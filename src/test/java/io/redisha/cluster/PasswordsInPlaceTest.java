@@ -1,12 +1,13 @@
 package io.redisha.cluster;
 
+import io.redisha.backend.NodeState;
+import io.redisha.backend.Service;
 import io.redisha.sentinel.SentinelContext;
 import io.redisha.topology.Secrets;
 import io.redisha.topology.Topology;
 import io.redisha.topology.TopologyLoader;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,14 +28,25 @@ class PasswordsInPlaceTest {
 
     private static final String ONE_PASSWORD = "auth:\n  password-env: P_REDIS\n  sentinel-password-env: P_SENTINEL\n";
 
-    /** A deployment made by up with the first passwords, on a backend that rotates passwords in place or not. */
-    private FakeBackend deployed(boolean inPlace) throws Exception {
+    private static final Secrets FIRST = new Secrets("Redis-pw_1", "Sentinel-pw_1");
+
+    /**
+     * A running deployment with the first passwords, its nodes labelled as up makes them on a backend that
+     * rotates passwords in place or not.
+     */
+    private static FakeBackend deployed(boolean inPlace) throws Exception {
         FakeBackend fake = new FakeBackend("p");
         fake.singleEngineCapabilities = false;
         fake.rotatesPasswords = inPlace;
-        try (Cluster cluster = new Cluster(fake, topology(ONE_PASSWORD), SentinelContext.locate(null), progress::add,
-                new Secrets("Redis-pw_1", "Sentinel-pw_1"), fake)) {
-            assertTrue(cluster.up(Duration.ofSeconds(20)).ready());
+        NodeSettings made = new NodeSettings(topology(ONE_PASSWORD), FIRST, inPlace);
+        fake.add(Service.MASTER, 1, NodeState.RUNNING);
+        fake.add(Service.REPLICA, 1, NodeState.RUNNING);
+        fake.add(Service.REPLICA, 2, NodeState.RUNNING);
+        for (int i = 1; i <= 3; i++) {
+            fake.add(Service.SENTINEL, i, NodeState.RUNNING);
+        }
+        for (var node : fake.nodes()) {
+            fake.record(node.name(), made.recorded(node.service(), node.index()));
         }
         return fake;
     }
@@ -73,5 +85,18 @@ class PasswordsInPlaceTest {
         Plan replaced = planWith(deployed(false), yaml.toString(), secrets);
         assertTrue(replaced.refusal() != null || replaced.steps().stream().anyMatch(s -> s.action() == Plan.Action.REPLACE),
                 replaced::toString);
+    }
+
+    @Test
+    void onASwarmWithoutEnginesTheRefusalSaysWhatWouldTakeThePasswordsInPlace() {
+        String refusal = "the passwords (auth) changed, and nodes with the new one cannot talk to nodes with the old one";
+        String hint = "; on Swarm, swarm.engines naming each host's engine lets up change them in place (docs/swarm.md)";
+        assertTrue(Cluster.withSwarmHint(refusal, true, false).equals(refusal + hint));
+        assertTrue(Cluster.withSwarmHint(refusal, false, false).equals(refusal));
+        String users = "auth.users was removed from a deployment (or added where the nodes' files cannot be changed in place)";
+        assertTrue(Cluster.withSwarmHint(users, true, true).equals(users + hint), "users put in place of one password");
+        assertTrue(Cluster.withSwarmHint(users, true, false).equals(users), "going back is never done in place");
+        assertTrue(Cluster.withSwarmHint("sentinels.master-name changed", true, true).equals("sentinels.master-name changed"));
+        assertNull(Cluster.withSwarmHint(null, true, true));
     }
 }
