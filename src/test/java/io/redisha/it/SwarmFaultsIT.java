@@ -394,6 +394,12 @@ class SwarmFaultsIT {
         Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
+    /** The mode and the content of the restart protection's credential in the data volume of host N's Redis node. */
+    private static String protection(int host) throws Exception {
+        return SwarmIT.lab("docker", Integer.toString(host), "exec", redisContainerOn(host), "sh", "-c",
+                "stat -c %a /data/.redisha-sentinel-auth; cat /data/.redisha-sentinel-auth");
+    }
+
     private static final String NEW_PASSWORD = "it-sw2-Rot4te-Redis_2";
     private static final String NEW_SENTINEL_PASSWORD = "it-sw2-Rot4te-Sentinel_2";
 
@@ -419,6 +425,10 @@ class SwarmFaultsIT {
         var discovery = loggingIn(addressMap, () -> new redis.clients.jedis.DefaultRedisCredentials(stage.get() == 2
                 ? "discovery" : null, new String[] {SENTINEL_PASSWORD, NEW_SENTINEL_PASSWORD, "discovery-Sw2-pw_9"}[stage.get()]));
         List<String> ids = containers();
+        for (int h = 1; h <= 3; h++) {
+            assertTrue(protection(h).equals("600\n" + SENTINEL_PASSWORD),
+                    "the restart protection's copy of the Sentinel password in the data volume on host " + h);
+        }
         String epoch;
         try (Jedis s = sentinelOn(1)) {
             epoch = s.sentinelMaster("mymaster").get("config-epoch");
@@ -453,9 +463,7 @@ class SwarmFaultsIT {
                     }
                 }
                 // a restarted task's protection reads the new Sentinel password from its data volume, mode 600
-                String file = SwarmIT.lab("docker", Integer.toString(h), "exec", redisContainerOn(h), "sh", "-c",
-                        "stat -c %a /data/.redisha-sentinel-auth; cat /data/.redisha-sentinel-auth");
-                assertTrue(file.equals("600\n" + NEW_SENTINEL_PASSWORD), "the restart protection's copy on host " + h);
+                assertTrue(protection(h).equals("600\n" + NEW_SENTINEL_PASSWORD), "the restart protection's copy on host " + h);
             }
 
             start = System.nanoTime();
@@ -496,9 +504,15 @@ class SwarmFaultsIT {
                     }
                 }
             }
+            // what a restarted task's protection sends, from its data volume: the Sentinels answer user redisha
+            String asked = SwarmIT.lab("docker", Integer.toString(h), "exec", redisContainerOn(h), "sh", "-c",
+                    "REDISCLI_AUTH=$(cat /data/.redisha-sentinel-auth) redis-cli --no-auth-warning"
+                    + " --user $(cat /data/.redisha-auth-user) -h " + cli.project() + "-sentinel-" + h
+                    + " -p 26379 --raw SENTINEL get-master-addr-by-name mymaster");
+            assertTrue(asked.strip().matches("[0-9.]+\\s+6379"), "the protection's credential on host " + h + ": " + asked);
             try (Jedis j = new Jedis("127.0.0.1", 6379 + 100 * h, 3000)) {
                 assertEquals("OK", j.auth("app", "app-Sw2-pw_9"));
-                assertEquals("OK", j.ping().equals("PONG") ? "OK" : "no");
+                assertEquals("1", j.get("w:1"), "app reads the writer's keys on host " + h);
                 org.junit.jupiter.api.Assertions.assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
                         () -> j.get("other:1"), "app reads its own keys only");
             }
