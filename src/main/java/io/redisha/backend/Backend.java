@@ -76,6 +76,16 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Whether the passwords of the single-password mode are rotated, and a deployment moved from one password
+     * to ACL users, in place: this backend reads a running node's configuration ({@link #readFile}) and gives
+     * its restart protection a new credential ({@link #renewProtectionPassword}, {@link #protectAsUser}).
+     * Otherwise a changed password makes new nodes.
+     */
+    default boolean rotatesPasswordsInPlace() {
+        return replacesFiles();
+    }
+
+    /**
      * The file at {@code path} inside a running node (its configuration, which may hold a password: kept in
      * memory only); empty when this backend cannot read a node's files.
      */

@@ -108,7 +108,7 @@ public final class Cluster implements AutoCloseable {
                 : new RedisNodes(mapper, topology.sentinels().masterName(), secrets.redisPassword(),
                         secrets.sentinelPassword(), PROBE_TIMEOUT_MILLIS, tls.client());
         this.observer = Observer.of(backend, topology.project(), probe == null ? redis : probe, mapper, workers);
-        this.settings = new NodeSettings(topology, secrets, backend.replacesFiles());
+        this.settings = new NodeSettings(topology, secrets, backend.rotatesPasswordsInPlace());
         this.factory = new NodeFactory(topology, secrets, context, this::serverForNodes, tls, settings);
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
@@ -244,7 +244,7 @@ public final class Cluster implements AutoCloseable {
      * {@link Planner} refuses to roll).
      */
     private boolean passwordsRotateInPlace(List<Node> running) {
-        return !topology.auth().hasUsers() && backend.replacesFiles()
+        return !topology.auth().hasUsers() && backend.rotatesPasswordsInPlace()
                 && running.stream().noneMatch(n -> settings.differences(n).contains(NodeSettings.AUTH));
     }
 
@@ -321,7 +321,21 @@ public final class Cluster implements AutoCloseable {
                     ? "replace the CA, step 2 of 2: a certificate from the new CA in place, then stop trusting the old one"
                     : "replace the CA, step 1 of 2: a new CA, trusted beside the old one, in place"));
         }
-        return new Look(new Plan(plan.project(), steps, plan.refusal()), o);
+        return new Look(new Plan(plan.project(), steps, withSwarmHint(plan.refusal(),
+                topology.platform().isSwarm() && !backend.rotatesPasswordsInPlace(), topology.auth().hasUsers())), o);
+    }
+
+    /**
+     * A refusal for changed passwords (or users put in place of one password), told where the change could be
+     * made in place instead: on a Swarm whose topology names no host's engine (swarm.engines). Going back from
+     * users to one password ({@code usersDeclared} false) is never done in place.
+     */
+    static String withSwarmHint(String refusal, boolean swarmWithoutEngines, boolean usersDeclared) {
+        if (refusal == null || !swarmWithoutEngines || !(refusal.startsWith("the passwords (auth) changed")
+                || usersDeclared && refusal.startsWith("auth.users was removed"))) {
+            return refusal;
+        }
+        return refusal + "; on Swarm, swarm.engines naming each host's engine lets up change them in place (docs/swarm.md)";
     }
 
     /**

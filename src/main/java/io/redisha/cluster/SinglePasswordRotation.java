@@ -138,6 +138,16 @@ final class SinglePasswordRotation {
         for (Node node : state.lacking()) {
             former.put(node, formerPassword(node));
         }
+        if (state.sentinels()) {
+            // each Redis node's restart protection gets the new Sentinel password in its files: they must be reachable
+            for (Node node : running(nodes)) {
+                if (node.service().isRedis() && !former.containsKey(node) && configuration(backend, node).isEmpty()) {
+                    throw new ChangeRefusedException("the files of " + node.name() + " cannot be reached on "
+                            + backend.describe() + " to give its restart protection the new Sentinel password; put the"
+                            + " former one back, or up --allow-downtime (nothing was changed)");
+                }
+            }
+        }
         former.forEach((node, old) -> {
             try (Jedis jedis = redis.withPassword(node.nameAddress(), old)) {
                 jedis.aclSetUser("default", ">" + password(node));

@@ -84,7 +84,7 @@ final class UsersMigration {
         List<Node> lacking = new ArrayList<>();
         List<Node> defaultOn = new ArrayList<>();
         List<Node> running = running(nodes);
-        if (!topology.auth().hasUsers() || !backend.replacesFiles() || running.stream().noneMatch(settings::madeWithOnePassword)) {
+        if (!topology.auth().hasUsers() || !backend.rotatesPasswordsInPlace() || running.stream().noneMatch(settings::madeWithOnePassword)) {
             return new State(lacking, defaultOn);
         }
         for (Node node : running) {

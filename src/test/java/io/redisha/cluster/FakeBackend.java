@@ -56,6 +56,14 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
      * repair, local ports); false: it offers none of them, as a Swarm.
      */
     volatile boolean singleEngineCapabilities = true;
+    /** Whether passwords are rotated in place here ({@link Backend#rotatesPasswordsInPlace}), as on a Swarm with swarm.engines. */
+    volatile boolean rotatesPasswords;
+
+    @Override
+    public boolean rotatesPasswordsInPlace() {
+        return rotatesPasswords;
+    }
+
     /** Name of the node that answers role:master; null: the master service's node. */
     volatile String master;
     /**
@@ -73,6 +81,13 @@ final class FakeBackend implements Backend, ImageBuilds, InPlaceRepair, LocalPor
     /** Adds a node as it would be found on the engine, without recording a call. */
     synchronized Node add(Service service, int index, NodeState state) {
         return add(service, index, state, "10.9.0." + nextIp++);
+    }
+
+    /** The node labelled as recording {@code settings} ({@link NodeSettings#recorded}), as a node made by up is. */
+    synchronized void record(String name, String settings) {
+        Node old = nodes.get(name);
+        nodes.put(name, new Node(old.id(), old.name(), old.service(), old.index(), old.state(), old.networkIp(),
+                old.dial(), old.image(), old.host(), settings));
     }
 
     private synchronized Node add(Service service, int index, NodeState state, String address) {

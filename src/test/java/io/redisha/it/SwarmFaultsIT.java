@@ -369,8 +369,158 @@ class SwarmFaultsIT {
                 "label=io.redisha.project=" + project).strip();
     }
 
+    /** Every container of the project on every host, as each host's own engine lists it, sorted. */
+    static List<String> containers() throws Exception {
+        List<String> ids = new ArrayList<>();
+        for (int h = 1; h <= 3; h++) {
+            SwarmIT.lab("docker", Integer.toString(h), "ps", "-q", "--no-trunc", "--filter",
+                    "label=io.redisha.project=" + cli.project()).lines().filter(l -> !l.isBlank()).forEach(ids::add);
+        }
+        return ids.stream().sorted().toList();
+    }
+
+    /** A client configuration through the ports the hosts publish, whose every new connection logs in as {@code credentials} say then. */
+    private static redis.clients.jedis.JedisClientConfig loggingIn(java.util.Map<String, String> addressMap,
+            java.util.function.Supplier<redis.clients.jedis.RedisCredentials> credentials) {
+        return redis.clients.jedis.DefaultJedisClientConfig.builder().timeoutMillis(3000)
+                .hostAndPortMapper(a -> addressMap.containsKey(a.toString())
+                        ? redis.clients.jedis.HostAndPort.from(addressMap.get(a.toString())) : a)
+                .credentialsProvider(credentials).build();
+    }
+
+    private static void secret(String name, String value) throws Exception {
+        Path file = cli.topology().resolveSibling(name);
+        Files.writeString(file, value + "\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** The mode and the content of the restart protection's credential in the data volume of host N's Redis node. */
+    private static String protection(int host) throws Exception {
+        return SwarmIT.lab("docker", Integer.toString(host), "exec", redisContainerOn(host), "sh", "-c",
+                "stat -c %a /data/.redisha-sentinel-auth; cat /data/.redisha-sentinel-auth");
+    }
+
+    private static final String NEW_PASSWORD = "it-sw2-Rot4te-Redis_2";
+    private static final String NEW_SENTINEL_PASSWORD = "it-sw2-Rot4te-Sentinel_2";
+
+    /**
+     * On Swarm as on one engine: the single password and Sentinel's changed, up rotates them in place
+     * (--keep-old-passwords, the writer switched, up); then the same deployment moves to ACL users in place
+     * (--keep-old-passwords, the writer switched to app and discovery, up). No task is replaced, no failover,
+     * no write fails; the old passwords, then the default user, are refused on every node.
+     */
     @Test
     @Order(4)
+    void passwordsRotateThenMoveToUsersInPlaceWithoutANewTaskOrAFailover() throws Exception {
+        com.fasterxml.jackson.databind.JsonNode connect = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(cli.run("connect", "--output", "json").out());
+        java.util.Map<String, String> addressMap = new java.util.HashMap<>();
+        connect.get("addressMap").fields().forEachRemaining(e -> addressMap.put(e.getKey(), e.getValue().asText()));
+        java.util.Set<redis.clients.jedis.HostAndPort> sentinels = new java.util.HashSet<>();
+        connect.get("sentinels").forEach(n -> sentinels.add(redis.clients.jedis.HostAndPort.from(n.asText())));
+        // 0: the first passwords, 1: the rotated ones, 2: the users
+        java.util.concurrent.atomic.AtomicInteger stage = new java.util.concurrent.atomic.AtomicInteger();
+        var master = loggingIn(addressMap, () -> new redis.clients.jedis.DefaultRedisCredentials(
+                stage.get() == 2 ? "app" : null, new String[] {PASSWORD, NEW_PASSWORD, "app-Sw2-pw_9"}[stage.get()]));
+        var discovery = loggingIn(addressMap, () -> new redis.clients.jedis.DefaultRedisCredentials(stage.get() == 2
+                ? "discovery" : null, new String[] {SENTINEL_PASSWORD, NEW_SENTINEL_PASSWORD, "discovery-Sw2-pw_9"}[stage.get()]));
+        List<String> ids = containers();
+        for (int h = 1; h <= 3; h++) {
+            assertTrue(protection(h).equals("600\n" + SENTINEL_PASSWORD),
+                    "the restart protection's copy of the Sentinel password in the data volume on host " + h);
+        }
+        String epoch;
+        try (Jedis s = sentinelOn(1)) {
+            epoch = s.sentinelMaster("mymaster").get("config-epoch");
+        }
+        List<Cli.Result> results = new ArrayList<>();
+        PacedWriter writer;
+        long rotationMillis;
+        long migrationMillis;
+        try (redis.clients.jedis.JedisSentineled client = new redis.clients.jedis.JedisSentineled("mymaster", master,
+                sentinels, discovery)) {
+            writer = PacedWriter.start("it-sw2-rotation-writer", n -> client.set("w:" + n, Long.toString(n)));
+            Thread.sleep(1000);
+            long start = System.nanoTime();
+            secret("redis.pass", NEW_PASSWORD);
+            secret("sentinel.pass", NEW_SENTINEL_PASSWORD);
+            Cli.Result keep = cli.run("up", "--keep-old-passwords");
+            results.add(keep);
+            assertEquals(0, keep.exitCode(), keep.toString());
+            stage.set(1);
+            Cli.Result finish = cli.run("up");
+            results.add(finish);
+            assertEquals(0, finish.exitCode(), finish.toString());
+            rotationMillis = (System.nanoTime() - start) / 1_000_000;
+            for (int h = 1; h <= 3; h++) {
+                for (int port : new int[] {6379, 26379}) {
+                    String kind = port == 6379 ? "Redis" : "Sentinel";
+                    try (Jedis j = new Jedis("127.0.0.1", port + 100 * h, 3000)) {
+                        org.junit.jupiter.api.Assertions.assertThrows(
+                                redis.clients.jedis.exceptions.JedisAccessControlException.class,
+                                () -> j.auth(port == 6379 ? PASSWORD : SENTINEL_PASSWORD), "the old password, " + kind + " on host " + h);
+                        assertEquals("OK", j.auth(port == 6379 ? NEW_PASSWORD : NEW_SENTINEL_PASSWORD), kind + " on host " + h);
+                    }
+                }
+                // a restarted task's protection reads the new Sentinel password from its data volume, mode 600
+                assertTrue(protection(h).equals("600\n" + NEW_SENTINEL_PASSWORD), "the restart protection's copy on host " + h);
+            }
+
+            start = System.nanoTime();
+            for (String user : List.of("redisha", "replication", "sentinel", "sentinel-peer", "discovery", "app")) {
+                secret(user + ".pass", user + "-Sw2-pw_9");
+            }
+            String topology = Files.readString(cli.topology());
+            Files.writeString(cli.topology(), topology.substring(0, topology.indexOf("auth:")) + AclUsersIT.COMPONENT_USERS
+                    + "    app: {password-file: app.pass, rules: \"~w:* +@all -@dangerous\"}\n");
+            Cli.Result users = cli.run("up", "--keep-old-passwords");
+            results.add(users);
+            assertEquals(0, users.exitCode(), users.toString());
+            stage.set(2);
+            Cli.Result off = cli.run("up");
+            results.add(off);
+            assertEquals(0, off.exitCode(), off.toString());
+            migrationMillis = (System.nanoTime() - start) / 1_000_000;
+            Thread.sleep(1000);
+            writer.stop();
+        }
+        String load = Files.readString(Path.of("/proc/loadavg")).strip();
+        System.out.printf("Swarm: passwords rotated in %d ms, moved to users in %d ms; %d writes at 50/s, %d failed;"
+                + " load %s%n", rotationMillis, migrationMillis, writer.writes(), writer.failed(), load);
+        assertEquals(0, writer.failed(), () -> "failed writes, the first: " + writer.firstFailure());
+        assertEquals(ids, containers(), "no task may be replaced");
+        for (Cli.Result r : results) {
+            assertTrue(!(r.out() + r.err()).contains("Rot4te") && !(r.out() + r.err()).contains("pw_9")
+                    && !(r.out() + r.err()).contains("it-sw2-redis-pw"), "output shows a password: " + r);
+        }
+        for (int h = 1; h <= 3; h++) {
+            for (int port : new int[] {6379, 26379}) {
+                try (Jedis j = new Jedis("127.0.0.1", port + 100 * h, 3000)) {
+                    org.junit.jupiter.api.Assertions.assertThrows(redis.clients.jedis.exceptions.JedisAccessControlException.class,
+                            () -> j.auth(port == 6379 ? NEW_PASSWORD : NEW_SENTINEL_PASSWORD), "the default user on host " + h);
+                    assertEquals("OK", j.auth("redisha", "redisha-Sw2-pw_9"));
+                    if (port == 26379) {
+                        assertEquals(epoch, j.sentinelMaster("mymaster").get("config-epoch"), "no failover may happen");
+                    }
+                }
+            }
+            // what a restarted task's protection sends, from its data volume: the Sentinels answer user redisha
+            String asked = SwarmIT.lab("docker", Integer.toString(h), "exec", redisContainerOn(h), "sh", "-c",
+                    "REDISCLI_AUTH=$(cat /data/.redisha-sentinel-auth) redis-cli --no-auth-warning"
+                    + " --user $(cat /data/.redisha-auth-user) -h " + cli.project() + "-sentinel-" + h
+                    + " -p 26379 --raw SENTINEL get-master-addr-by-name mymaster");
+            assertTrue(asked.strip().matches("[0-9.]+\\s+6379"), "the protection's credential on host " + h + ": " + asked);
+            try (Jedis j = new Jedis("127.0.0.1", 6379 + 100 * h, 3000)) {
+                assertEquals("OK", j.auth("app", "app-Sw2-pw_9"));
+                assertEquals("1", j.get("w:1"), "app reads the writer's keys on host " + h);
+                org.junit.jupiter.api.Assertions.assertThrows(redis.clients.jedis.exceptions.JedisDataException.class,
+                        () -> j.get("other:1"), "app reads its own keys only");
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void downWithVolumesRemovesTheProjectsVolumesOnEveryHostAndNothingElse() throws Exception {
         String decoy = "it-sw2-decoy-" + cli.project().substring(cli.project().lastIndexOf('-') + 1);
         SwarmIT.lab("docker", "2", "volume", "create", "--label", "io.redisha.project=" + decoy, decoy + "-data");

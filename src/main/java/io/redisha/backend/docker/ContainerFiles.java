@@ -37,6 +37,14 @@ public final class ContainerFiles implements AutoCloseable {
         engine.copyIn(containerId, path, file);
     }
 
+    /**
+     * Writes files into the container (running or not), each mode 600 and owned as the file {@code ownerOf}
+     * is, replacing those that exist: the contents travel in the engine's API only, never a command line.
+     */
+    public void write(String containerId, java.util.Map<String, byte[]> files, String ownerOf) {
+        engine.writeFiles(containerId, files, ownerOf);
+    }
+
     /** Removes a file from a running container; a file that is not there is no error. */
     public void remove(String containerId, String path, String nodeName) {
         long code = engine.exec(containerId, List.of("rm", "-f", "--", path));

@@ -431,16 +431,29 @@ final class DockerEngine implements AutoCloseable {
     void replaceFiles(String containerId, Map<String, byte[]> files) {
         Map<String, long[]> owners = new HashMap<>();
         for (String path : files.keySet()) {
-            owners.put(path, call("reading the owner of " + path + " in " + containerId, () -> {
-                try (InputStream in = client.copyArchiveFromContainerCmd(containerId, path).exec();
-                     TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-                    TarArchiveEntry entry = tar.getNextEntry();
-                    return entry == null ? new long[] {0, 0} : new long[] {entry.getLongUserId(), entry.getLongGroupId()};
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }));
+            owners.put(path, owner(containerId, path));
         }
+        copyFiles(containerId, files, owners);
+    }
+
+    /** The user and group ids owning a file in the container. */
+    private long[] owner(String containerId, String path) {
+        return call("reading the owner of " + path + " in " + containerId, () -> {
+            try (InputStream in = client.copyArchiveFromContainerCmd(containerId, path).exec();
+                 TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+                TarArchiveEntry entry = tar.getNextEntry();
+                return entry == null ? new long[] {0, 0} : new long[] {entry.getLongUserId(), entry.getLongGroupId()};
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Writes files into a container, new or replaced, each mode 600 and owned as the file {@code ownerOf} is. */
+    void writeFiles(String containerId, Map<String, byte[]> files, String ownerOf) {
+        long[] owner = owner(containerId, ownerOf);
+        Map<String, long[]> owners = new HashMap<>();
+        files.keySet().forEach(path -> owners.put(path, owner));
         copyFiles(containerId, files, owners);
     }
 

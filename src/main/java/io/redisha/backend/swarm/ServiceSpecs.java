@@ -172,10 +172,15 @@ final class ServiceSpecs {
             if (options.sentinelPassword() != null) {
                 byte[] password = options.sentinelPassword().getBytes(StandardCharsets.UTF_8);
                 String objectName = objectName(name, SENTINEL_AUTH, password);
-                secrets.add(new ContainerSpecSecret().withSecretId(ensureSecret(objectName, password, labels))
+                String id = ensureSecret(objectName, password, labels);
+                secrets.add(new ContainerSpecSecret().withSecretId(id)
                         .withSecretName(objectName).withFile(new ContainerSpecFile().withName(SENTINEL_AUTH)
                                 .withUid("0").withGid("0").withMode(0400L)));
-                auth = SECRET_DIR + SENTINEL_AUTH;
+                // copied into the data volume when the secret is new: a password rotated in place replaces
+                // that copy (TaskFiles), and a restarted task reads it there
+                script.apply(SECRET_DIR + SENTINEL_AUTH, TaskFiles.SENTINEL_AUTH_PATH,
+                        Naming.DATA_DIR + "/.redisha-applied-" + SENTINEL_AUTH, id);
+                auth = TaskFiles.SENTINEL_AUTH_PATH;
             }
             command.addAll(StartScript.command(project, files, options.sentinels(), options.masterName(),
                     options.holdBack(), auth, options.authUser(), firstStart));

@@ -84,6 +84,7 @@ public final class SwarmBackend implements Backend, Hosts {
     private final ProjectObjects objects;
     private final SwarmFaults faults;
     private final ExporterServices exporters;
+    private final TaskFiles taskFiles;
 
     private SwarmBackend(SwarmApi api, SingleEngineBackend manager, String project, Options options) {
         this.api = api;
@@ -97,6 +98,7 @@ public final class SwarmBackend implements Backend, Hosts {
         this.objects = new ProjectObjects(api, project, options.engines());
         this.faults = new SwarmFaults(lifecycle, hosts);
         this.exporters = new ExporterServices(api, hosts, services, specs, project, manager::imageUser);
+        this.taskFiles = new TaskFiles(api, options.engines());
     }
 
     /** Connects to the Swarm manager DOCKER_HOST names and checks that it is one. */
@@ -196,6 +198,42 @@ public final class SwarmBackend implements Backend, Hosts {
     @Override
     public List<String> logs(Node node, int lines) {
         return lifecycle.logs(node, lines);
+    }
+
+    // ---- a running task's files: through its host's engine (swarm.engines) -------------------
+
+    /**
+     * Where the topology names each host's engine (swarm.engines): a running node's configuration is read
+     * there, and the new passwords reach the nodes by their commands and their files in the data volumes
+     * by their own rewrites, which a restarted task reads (see {@link TaskFiles}).
+     */
+    @Override
+    public boolean rotatesPasswordsInPlace() {
+        return !options.engines().isEmpty();
+    }
+
+    /** Empty when the topology names no engine for the node's host. */
+    @Override
+    public Optional<byte[]> readFile(Node node, String path) {
+        return taskFiles.read(node, path);
+    }
+
+    @Override
+    public boolean renewProtectionPassword(Node node) {
+        if (options.sentinelPassword() == null || options.authUser() != null || !node.service().isRedis()) {
+            return false;
+        }
+        taskFiles.protection(node, options.sentinelPassword(), null);
+        return true;
+    }
+
+    @Override
+    public boolean protectAsUser(Node node) {
+        if (options.authUser() == null || options.sentinelPassword() == null || !node.service().isRedis()) {
+            return false;
+        }
+        taskFiles.protection(node, options.sentinelPassword(), options.authUser());
+        return true;
     }
 
     // ---- images: on the manager's engine -----------------------------------------------------
