@@ -444,13 +444,7 @@ class SwarmFaultsIT {
             long start = System.nanoTime();
             secret("redis.pass", NEW_PASSWORD);
             secret("sentinel.pass", NEW_SENTINEL_PASSWORD);
-            Cli.Result keep = cli.run("up", "--keep-old-passwords");
-            results.add(keep);
-            assertEquals(0, keep.exitCode(), keep.toString());
-            stage.set(1);
-            Cli.Result finish = cli.run("up");
-            results.add(finish);
-            assertEquals(0, finish.exitCode(), finish.toString());
+            upInTwoSteps(cli, results, () -> stage.set(1));
             rotationMillis = (System.nanoTime() - start) / 1_000_000;
             for (int h = 1; h <= 3; h++) {
                 for (int port : new int[] {6379, 26379}) {
@@ -473,13 +467,7 @@ class SwarmFaultsIT {
             String topology = Files.readString(cli.topology());
             Files.writeString(cli.topology(), topology.substring(0, topology.indexOf("auth:")) + AclUsersIT.COMPONENT_USERS
                     + "    app: {password-file: app.pass, rules: \"~w:* +@all -@dangerous\"}\n");
-            Cli.Result users = cli.run("up", "--keep-old-passwords");
-            results.add(users);
-            assertEquals(0, users.exitCode(), users.toString());
-            stage.set(2);
-            Cli.Result off = cli.run("up");
-            results.add(off);
-            assertEquals(0, off.exitCode(), off.toString());
+            upInTwoSteps(cli, results, () -> stage.set(2));
             migrationMillis = (System.nanoTime() - start) / 1_000_000;
             Thread.sleep(1000);
             writer.stop();
@@ -541,6 +529,18 @@ class SwarmFaultsIT {
         } finally {
             SwarmIT.lab("docker", "2", "volume", "rm", decoy + "-data");
             SwarmIT.lab("docker", "3", "volume", "rm", cli.project() + "-unlabelled");
+        }
+    }
+
+    /** {@code up --keep-old-passwords}, then what the clients do between the two, then {@code up}: both must pass. */
+    private static void upInTwoSteps(Cli cli, List<Cli.Result> results, Runnable between) {
+        for (String[] args : new String[][] {{"up", "--keep-old-passwords"}, {"up"}}) {
+            Cli.Result result = cli.run(args);
+            results.add(result);
+            assertEquals(0, result.exitCode(), result.toString());
+            if (args.length == 2) {
+                between.run();
+            }
         }
     }
 }

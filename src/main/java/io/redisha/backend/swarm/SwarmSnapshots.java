@@ -54,13 +54,7 @@ final class SwarmSnapshots implements Snapshots {
 
     private Task running(Node node) {
         String engine = engine(node);
-        String container = api.tasks(List.of(node.id())).stream()
-                .filter(t -> "running".equals(t.path("DesiredState").asText())
-                        && "running".equals(t.path("Status").path("State").asText()))
-                .max(Comparator.comparingLong(t -> t.path("Version").path("Index").asLong()))
-                .map(t -> t.path("Status").path("ContainerStatus").path("ContainerID").asText(""))
-                .filter(id -> !id.isEmpty())
-                .orElseThrow(() -> new BackendException(node.name() + " has no running task on " + node.host()));
+        String container = TaskFiles.runningContainer(api, node);
         return new Task(container, engine);
     }
 

@@ -48,7 +48,7 @@ final class TaskFiles {
         if (!reachable(node)) {
             return Optional.empty();
         }
-        String container = runningContainer(node);
+        String container = runningContainer(api, node);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (ContainerFiles files = connect(node)) {
             files.copyOut(container, path, out, copied -> { });
@@ -62,7 +62,7 @@ final class TaskFiles {
             throw new BackendException("cannot reach the files of " + node.name() + " on " + node.host()
                     + ": the topology's swarm.engines has no entry for that host (docs/swarm.md)");
         }
-        String container = runningContainer(node);
+        String container = runningContainer(api, node);
         try (ContainerFiles engine = connect(node)) {
             engine.write(container, files, node.service().isRedis() ? Naming.REDIS_CONFIG_PATH : Naming.SENTINEL_CONFIG_PATH);
         }
@@ -82,7 +82,8 @@ final class TaskFiles {
         return ContainerFiles.connect(engines.get(node.host()), "the engine of " + node.host() + " (swarm.engines) must answer");
     }
 
-    private String runningContainer(Node node) {
+    /** The container of the node's running task (the newest, while Swarm replaces one), on its host's engine. */
+    static String runningContainer(SwarmApi api, Node node) {
         return api.tasks(List.of(node.id())).stream()
                 .filter(t -> "running".equals(t.path("DesiredState").asText())
                         && "running".equals(t.path("Status").path("State").asText()))
