@@ -259,16 +259,24 @@ class FailoverIT {
 
     // ---- deployments that cannot fail over, each its own project ----------------------------
 
+    /**
+     * Sentinel's detection of the deployments that cannot fail over: 2 s instead of the default 5 s.
+     * Each waits for a failover that must not come, so what proves its absence is a window several
+     * times as long as detection (10 s, five times down-after-milliseconds, where a failover of the
+     * healthy deployment above is announced within about twice it), not the default's length.
+     */
+    private static final String CANNOT_FAIL_OVER = "sentinels:\n  down-after-milliseconds: 2000\n";
+
     @Test
     @Order(5)
     void withTwoOfThreeSentinelsStoppedThereIsNoFailoverAndTheMasterIsUnpaused() throws Exception {
-        Cli broken = deployment.create("it-fo-quorum", "");
+        Cli broken = deployment.create("it-fo-quorum", CANNOT_FAIL_OVER);
         Cli.Result up = broken.run("up");
         assertEquals(0, up.exitCode(), up::toString);
         Container master = Probe.master(broken.project());
         stopSentinels(broken.project(), 2, 3);
 
-        Cli.Result result = broken.run("failover-test", "--timeout", "20", "--output", "json");
+        Cli.Result result = broken.run("failover-test", "--timeout", "10", "--output", "json");
         assertEquals(7, result.exitCode(), result::toString);
         JsonNode report = json(result);
         assertEquals("NO_FAILOVER", report.get("outcome").asText());
@@ -276,7 +284,7 @@ class FailoverIT {
         assertEquals("NO_FAILOVER", round.get("outcome").asText());
         assertNull(round.get("newMaster").textValue());
         String reason = round.get("reason").asText();
-        assertTrue(reason.startsWith("no +switch-master within 20 s"), reason);
+        assertTrue(reason.startsWith("no +switch-master within 10 s"), reason);
         assertTrue(reason.contains("quorum"), "the reason names the missing quorum: " + reason);
         assertEquals("FAIL", round.get("checks").get(0).get("status").asText());
 
@@ -289,15 +297,15 @@ class FailoverIT {
     @Test
     @Order(6)
     void withoutAReplicaThereIsNoFailoverAndTheReasonSaysSo() throws Exception {
-        Cli broken = deployment.create("it-fo-alone", "replicas: 0\n");
+        Cli broken = deployment.create("it-fo-alone", "replicas: 0\n" + CANNOT_FAIL_OVER);
         Cli.Result up = broken.run("up");
         assertEquals(0, up.exitCode(), up::toString);
         Container master = Probe.master(broken.project());
 
-        Cli.Result result = broken.run("failover-test", "--timeout", "20", "--writes", "0");
+        Cli.Result result = broken.run("failover-test", "--timeout", "10", "--writes", "0");
         assertEquals(7, result.exitCode(), result::toString);
         assertTrue(result.out().contains("RESULT: FAIL: no failover"), result::toString);
-        assertTrue(result.out().contains("FAIL  failover: no +switch-master within 20 s"), result::toString);
+        assertTrue(result.out().contains("FAIL  failover: no +switch-master within 10 s"), result::toString);
         assertTrue(result.out().contains("no replica it could promote"), result::toString);
         assertFalse(Engine.inspect(master.getId()).getState().getPaused(), "the master was unpaused");
         assertNotNull(Probe.master(broken.project()));
@@ -306,7 +314,7 @@ class FailoverIT {
     @Test
     @Order(7)
     void aStoppedMasterIsLeftStoppedWithoutAFailoverAndUpRestoresItWithTheData() throws Exception {
-        Cli broken = deployment.create("it-fo-keep", "");
+        Cli broken = deployment.create("it-fo-keep", CANNOT_FAIL_OVER);
         Cli.Result up = broken.run("up");
         assertEquals(0, up.exitCode(), up::toString);
         Container master = Probe.master(broken.project());
