@@ -40,8 +40,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Sentinel's down-after-milliseconds of every deployment here: 2 s instead of the default 5 s, so
+     * that each round waits less for detection. The report must give the topology's value, and no
+     * failover may beat it; the default timings are those of EverydayCommandsIT, FailoverWhileIT and
+     * HardeningIT, which run failover-test on the default topology.
+     */
+    private static final int DOWN_AFTER_MS = 2000;
+    private static final String TIMINGS = "sentinels:\n  down-after-milliseconds: " + DOWN_AFTER_MS + "\n";
+
     @RegisterExtension
-    static final Deployment deployment = Deployment.of("it-fo", "").up();
+    static final Deployment deployment = Deployment.of("it-fo", TIMINGS).up();
 
     /** The Sentinel phases in causal order; each is published after the one before it. */
     private static final List<String> SENTINEL_ORDER = List.of("sdown", "odown", "leader", "promoted", "switch");
@@ -144,7 +153,7 @@ class FailoverIT {
     }
 
     /**
-     * The default fault on the default timings, for two rounds in a row: the second fails over from
+     * The default fault, for two rounds in a row: the second fails over from
      * the master the first promoted, and the JSON report, the HTML report and the engine agree.
      */
     @Test
@@ -159,12 +168,12 @@ class FailoverIT {
         JsonNode report = json(result);
         assertEquals("PASS", report.get("outcome").asText());
         assertEquals("pause", report.get("fault").asText());
-        assertEquals(5000, report.get("downAfterMilliseconds").asInt());
+        assertEquals(DOWN_AFTER_MS, report.get("downAfterMilliseconds").asInt(), "the topology's, not the default");
         JsonNode rounds = report.get("rounds");
         assertEquals(2, rounds.size());
         for (JsonNode round : rounds) {
             assertPassedRound(round);
-            assertTrue(phase(round, "switch") >= 5000, "no failover beats down-after-milliseconds");
+            assertTrue(phase(round, "switch") >= DOWN_AFTER_MS, "no failover beats down-after-milliseconds");
             assertNotEquals(round.get("oldMaster").asText(), round.get("newMaster").asText(), "the master changed");
         }
         assertEquals(rounds.get(0).get("newMaster").asText(), rounds.get(1).get("oldMaster").asText(),
@@ -252,12 +261,11 @@ class FailoverIT {
     // ---- deployments that cannot fail over, each its own project ----------------------------
 
     /**
-     * Sentinel's detection of the deployments that cannot fail over: 2 s instead of the default 5 s.
-     * Each waits for a failover that must not come, so what proves its absence is a window several
-     * times as long as detection (10 s, five times down-after-milliseconds, where a failover of the
-     * healthy deployment above is announced within about twice it), not the default's length.
+     * Each of these waits for a failover that must not come: what proves its absence is a window
+     * several times as long as detection (--timeout 10, five times down-after-milliseconds, where a
+     * failover of the healthy deployment above is announced within about twice it).
      */
-    private static final String CANNOT_FAIL_OVER = "sentinels:\n  down-after-milliseconds: 2000\n";
+    private static final String CANNOT_FAIL_OVER = TIMINGS;
 
     /**
      * One deployment with two of its three Sentinels stopped, below the quorum of 2: a paused master

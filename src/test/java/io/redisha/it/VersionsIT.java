@@ -80,7 +80,8 @@ class VersionsIT {
      * it) since that is how production runs: the secret is required, replicas and Sentinels log in
      * with it through every fault, and it is never printed. Sentinel's detection is shortened to
      * 2 s: what is proved is that each image fails over and rejoins with every fault, not how long
-     * Sentinel waits (FailoverIT checks the default), and each of the four rounds waits it once.
+     * Sentinel waits (EverydayCommandsIT, FailoverWhileIT and HardeningIT fail over on the default
+     * timings), and each of the four rounds waits it once.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("images")
