@@ -40,8 +40,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FailoverIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Sentinel's down-after-milliseconds of every deployment here: 2 s instead of the default 5 s, so
+     * that each round waits less for detection. The report must give the topology's value, and no
+     * failover may beat it; the default timings are those of EverydayCommandsIT, FailoverWhileIT and
+     * HardeningIT, which run failover-test on the default topology.
+     */
+    private static final int DOWN_AFTER_MS = 2000;
+    private static final String TIMINGS = "sentinels:\n  down-after-milliseconds: " + DOWN_AFTER_MS + "\n";
+
     @RegisterExtension
-    static final Deployment deployment = Deployment.of("it-fo", "").up();
+    static final Deployment deployment = Deployment.of("it-fo", TIMINGS).up();
 
     /** The Sentinel phases in causal order; each is published after the one before it. */
     private static final List<String> SENTINEL_ORDER = List.of("sdown", "odown", "leader", "promoted", "switch");
@@ -143,25 +152,36 @@ class FailoverIT {
         Probe.assertReady(deployment.project(), 2, 3);
     }
 
+    /**
+     * The default fault, for two rounds in a row: the second fails over from
+     * the master the first promoted, and the JSON report, the HTML report and the engine agree.
+     */
     @Test
     @Order(2)
-    void pausePassesTheMasterChangesAndTheReportsAgree(@TempDir Path dir) throws Exception {
+    @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void pauseTwoRoundsInARowPassTheSecondFromTheMasterTheFirstPromotedAndTheReportsAgree(@TempDir Path dir)
+            throws Exception {
         Container before = readyMaster();
         Path html = dir.resolve("failover.html");
-        Cli.Result result = deployment.run("failover-test", "--output", "json", "--report", html.toString());
+        Cli.Result result = deployment.run("failover-test", "--rounds", "2", "--output", "json", "--report", html.toString());
         assertEquals(0, result.exitCode(), result::toString);
         JsonNode report = json(result);
         assertEquals("PASS", report.get("outcome").asText());
         assertEquals("pause", report.get("fault").asText());
-        assertEquals(5000, report.get("downAfterMilliseconds").asInt());
-        JsonNode round = report.get("rounds").get(0);
-        assertPassedRound(round);
-        assertTrue(phase(round, "switch") >= 5000, "no failover beats down-after-milliseconds");
+        assertEquals(DOWN_AFTER_MS, report.get("downAfterMilliseconds").asInt(), "the topology's, not the default");
+        JsonNode rounds = report.get("rounds");
+        assertEquals(2, rounds.size());
+        for (JsonNode round : rounds) {
+            assertPassedRound(round);
+            assertTrue(phase(round, "switch") >= DOWN_AFTER_MS, "no failover beats down-after-milliseconds");
+            assertNotEquals(round.get("oldMaster").asText(), round.get("newMaster").asText(), "the master changed");
+        }
+        assertEquals(rounds.get(0).get("newMaster").asText(), rounds.get(1).get("oldMaster").asText(),
+                "round 2 starts from the master round 1 promoted");
 
         Container after = Probe.master(deployment.project());
-        assertNotEquals(before.getId(), after.getId(), "the master changed");
-        assertEquals(nameOf(before), round.get("oldMaster").asText());
-        assertEquals(nameOf(after), round.get("newMaster").asText());
+        assertEquals(nameOf(before), rounds.get(0).get("oldMaster").asText());
+        assertEquals(nameOf(after), rounds.get(1).get("newMaster").asText());
         assertNothingLeftBroken(deployment.project());
         Probe.assertReady(deployment.project(), 2, 3);
         try (Jedis master = Probe.redis(after.getId())) {
@@ -238,37 +258,31 @@ class FailoverIT {
         Probe.assertReady(deployment.project(), 2, 3);
     }
 
-    @Test
-    @Order(4)
-    @Timeout(value = 10, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void twoRoundsInARowPassTheSecondFromTheMasterTheFirstPromoted() throws Exception {
-        readyMaster();
-        Cli.Result result = deployment.run("failover-test", "--rounds", "2", "--output", "json");
-        assertEquals(0, result.exitCode(), result::toString);
-        JsonNode rounds = json(result).get("rounds");
-        assertEquals(2, rounds.size());
-        for (JsonNode round : rounds) {
-            assertPassedRound(round);
-        }
-        assertEquals(rounds.get(0).get("newMaster").asText(), rounds.get(1).get("oldMaster").asText(),
-                "round 2 starts from the master round 1 promoted");
-        assertEquals(rounds.get(1).get("newMaster").asText(), nameOf(Probe.master(deployment.project())));
-        assertNothingLeftBroken(deployment.project());
-        Probe.assertReady(deployment.project(), 2, 3);
-    }
-
     // ---- deployments that cannot fail over, each its own project ----------------------------
 
+    /**
+     * Each of these waits for a failover that must not come: what proves its absence is a window
+     * several times as long as detection (--timeout 10, five times down-after-milliseconds, where a
+     * failover of the healthy deployment above is announced within about twice it).
+     */
+    private static final String CANNOT_FAIL_OVER = TIMINGS;
+
+    /**
+     * One deployment with two of its three Sentinels stopped, below the quorum of 2: a paused master
+     * is not failed over and is unpaused, then a stopped one is left stopped (no failover can come)
+     * and up restores it as a replica, with the data.
+     */
     @Test
     @Order(5)
-    void withTwoOfThreeSentinelsStoppedThereIsNoFailoverAndTheMasterIsUnpaused() throws Exception {
-        Cli broken = deployment.create("it-fo-quorum", "");
+    void withTwoOfThreeSentinelsStoppedThereIsNoFailoverAPausedMasterIsUnpausedAndAStoppedOneIsLeftStoppedForUp()
+            throws Exception {
+        Cli broken = deployment.create("it-fo-quorum", CANNOT_FAIL_OVER);
         Cli.Result up = broken.run("up");
         assertEquals(0, up.exitCode(), up::toString);
         Container master = Probe.master(broken.project());
         stopSentinels(broken.project(), 2, 3);
 
-        Cli.Result result = broken.run("failover-test", "--timeout", "20", "--output", "json");
+        Cli.Result result = broken.run("failover-test", "--timeout", "10", "--output", "json");
         assertEquals(7, result.exitCode(), result::toString);
         JsonNode report = json(result);
         assertEquals("NO_FAILOVER", report.get("outcome").asText());
@@ -276,7 +290,7 @@ class FailoverIT {
         assertEquals("NO_FAILOVER", round.get("outcome").asText());
         assertNull(round.get("newMaster").textValue());
         String reason = round.get("reason").asText();
-        assertTrue(reason.startsWith("no +switch-master within 20 s"), reason);
+        assertTrue(reason.startsWith("no +switch-master within 10 s"), reason);
         assertTrue(reason.contains("quorum"), "the reason names the missing quorum: " + reason);
         assertEquals("FAIL", round.get("checks").get(0).get("status").asText());
 
@@ -284,41 +298,14 @@ class FailoverIT {
         assertFalse(state.getPaused(), "the master was unpaused");
         assertTrue(state.getRunning());
         assertEquals(master.getId(), Probe.master(broken.project()).getId(), "still the master");
-    }
 
-    @Test
-    @Order(6)
-    void withoutAReplicaThereIsNoFailoverAndTheReasonSaysSo() throws Exception {
-        Cli broken = deployment.create("it-fo-alone", "replicas: 0\n");
-        Cli.Result up = broken.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-        Container master = Probe.master(broken.project());
-
-        Cli.Result result = broken.run("failover-test", "--timeout", "20", "--writes", "0");
-        assertEquals(7, result.exitCode(), result::toString);
-        assertTrue(result.out().contains("RESULT: FAIL: no failover"), result::toString);
-        assertTrue(result.out().contains("FAIL  failover: no +switch-master within 20 s"), result::toString);
-        assertTrue(result.out().contains("no replica it could promote"), result::toString);
-        assertFalse(Engine.inspect(master.getId()).getState().getPaused(), "the master was unpaused");
-        assertNotNull(Probe.master(broken.project()));
-    }
-
-    @Test
-    @Order(7)
-    void aStoppedMasterIsLeftStoppedWithoutAFailoverAndUpRestoresItWithTheData() throws Exception {
-        Cli broken = deployment.create("it-fo-keep", "");
-        Cli.Result up = broken.run("up");
-        assertEquals(0, up.exitCode(), up::toString);
-        Container master = Probe.master(broken.project());
+        // the same deployment, its master stopped: no failover can happen; started again
+        // (persistence off) the master would be empty and its replicas would copy that
         Probe.writeKeys(master.getId(), "keep:", 100, 2);
-        stopSentinels(broken.project(), 2, 3);
-
-        // no failover can happen; started again (persistence off) the master would be empty and
-        // its replicas would copy that
-        Cli.Result result = broken.run("failover-test", "--fault", "stop", "--timeout", "10", "--output", "json");
-        assertEquals(7, result.exitCode(), result::toString);
-        JsonNode round = json(result).get("rounds").get(0);
-        assertTrue(round.get("notes").toString().contains(nameOf(master) + " was left stopped"), result::toString);
+        Cli.Result stopped = broken.run("failover-test", "--fault", "stop", "--timeout", "10", "--output", "json");
+        assertEquals(7, stopped.exitCode(), stopped::toString);
+        JsonNode stopRound = json(stopped).get("rounds").get(0);
+        assertTrue(stopRound.get("notes").toString().contains(nameOf(master) + " was left stopped"), stopped::toString);
         assertFalse(Engine.inspect(master.getId()).getState().getRunning(), "the master stayed stopped");
         for (int i = 1; i <= 2; i++) {
             try (Jedis r = Probe.redis(Engine.container(broken.project(), "replica", i).getId())) {
@@ -336,5 +323,22 @@ class FailoverIT {
             assertEquals(100, m.keys("keep:*").size(), "no key lost");
             assertEquals(100, old.keys("keep:*").size(), "the old master rejoined with the data");
         }
+    }
+
+    @Test
+    @Order(6)
+    void withoutAReplicaThereIsNoFailoverAndTheReasonSaysSo() throws Exception {
+        Cli broken = deployment.create("it-fo-alone", "replicas: 0\n" + CANNOT_FAIL_OVER);
+        Cli.Result up = broken.run("up");
+        assertEquals(0, up.exitCode(), up::toString);
+        Container master = Probe.master(broken.project());
+
+        Cli.Result result = broken.run("failover-test", "--timeout", "10", "--writes", "0");
+        assertEquals(7, result.exitCode(), result::toString);
+        assertTrue(result.out().contains("RESULT: FAIL: no failover"), result::toString);
+        assertTrue(result.out().contains("FAIL  failover: no +switch-master within 10 s"), result::toString);
+        assertTrue(result.out().contains("no replica it could promote"), result::toString);
+        assertFalse(Engine.inspect(master.getId()).getState().getPaused(), "the master was unpaused");
+        assertNotNull(Probe.master(broken.project()));
     }
 }

@@ -290,8 +290,10 @@ class PartitionIT {
     @Timeout(value = 9, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFaultListIsCycledOverTheRoundsAndSummedUpPerFault() throws Exception {
         readyMaster();
-        // six mixed rounds in a row: every fault once, the list starting over for the sixth
-        List<String> faults = List.of("pause", "kill", "disconnect", "partition", "restart-fast");
+        // four mixed rounds in a row: each fault of the list once, the list starting over for the
+        // fourth; partition and restart-fast, the faults that leave the most behind, each followed by
+        // another kind (kill, stop and disconnect run in a row on one deployment in VersionsIT)
+        List<String> faults = List.of("pause", "partition", "restart-fast");
         int rounds = faults.size() + 1;
         Cli.Result result = deployment.run("failover-test", "--fault", String.join(",", faults), "--rounds",
                 Integer.toString(rounds), "--writes", "20", "--output", "json");
@@ -315,7 +317,7 @@ class PartitionIT {
             JsonNode row = summary.get(i);
             assertEquals(faults.get(i), row.get("fault").asText());
             JsonNode first = report.get("rounds").get(i);
-            // the first fault ran twice (rounds 1 and 6), each other fault once
+            // the first fault ran twice (rounds 1 and 4), each other fault once
             JsonNode second = i == 0 ? report.get("rounds").get(faults.size()) : null;
             int count = second == null ? 1 : 2;
             assertEquals(count, row.get("rounds").asInt(), row::toString);

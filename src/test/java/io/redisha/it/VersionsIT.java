@@ -78,7 +78,10 @@ class VersionsIT {
     /**
      * One deployment per image carries the whole claim, with a password (quote and backslash in
      * it) since that is how production runs: the secret is required, replicas and Sentinels log in
-     * with it through every fault, and it is never printed.
+     * with it through every fault, and it is never printed. Sentinel's detection is shortened to
+     * 2 s: what is proved is that each image fails over and rejoins with every fault, not how long
+     * Sentinel waits (EverydayCommandsIT, FailoverWhileIT and HardeningIT fail over on the default
+     * timings), and each of the four rounds waits it once.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("images")
@@ -86,7 +89,8 @@ class VersionsIT {
         requireImage(image);
         String server = serverOf(image);
         String secret = "v3rsion!s3cret#%&*()<>|;:,.?~^$-" + slug(image);
-        Cli cli = deployments.create("it-v-" + slug(image), "image: " + image + "\nauth:\n  password-file: redis.pass\n");
+        Cli cli = deployments.create("it-v-" + slug(image), "image: " + image + "\nauth:\n  password-file: redis.pass\n"
+                + "sentinels:\n  down-after-milliseconds: 2000\n");
         Path file = cli.topology().resolveSibling("redis.pass");
         Files.writeString(file, secret + "\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
