@@ -91,6 +91,9 @@ class FailoverIT {
     }
 
     /** The phases of a passed round are all observed and in causal order, and the write accounting adds up. */
+    /** How far apart two threads of this process may learn of what Sentinel sent in one turn. */
+    private static final long SAME_TURN_MS = 50;
+
     static void assertPassedRound(JsonNode round) {
         assertEquals("PASS", round.get("outcome").asText(), round::toString);
         long previous = 0;
@@ -100,8 +103,11 @@ class FailoverIT {
             previous = at;
         }
         // a client may write to the promoted node before +switch-master: Sentinel already names it
-        // while it reconfigures the other replicas; never before the promotion
-        assertTrue(phase(round, "first-write") >= phase(round, "promoted"), round::toString);
+        // while it reconfigures the other replicas; never before the promotion. Both times are when this
+        // process learned of them, in two threads: Sentinel sends +promoted-slave and the answers that
+        // name the new master in the same turn, and the writer's thread can be first by a few ms (seen:
+        // 1 ms under load)
+        assertTrue(phase(round, "first-write") >= phase(round, "promoted") - SAME_TURN_MS, round::toString);
         assertTrue(phase(round, "rejoined") >= phase(round, "switch"), round::toString);
         assertTrue(phase(round, "ready") >= phase(round, "rejoined"), round::toString);
         assertTrue(phase(round, "ready") >= phase(round, "first-write"), round::toString);
