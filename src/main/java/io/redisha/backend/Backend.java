@@ -1,7 +1,5 @@
 package io.redisha.backend;
 
-import java.time.Duration;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,16 +33,6 @@ public interface Backend extends AutoCloseable {
     default String create(NodeSpec spec, Runnable beforeStart) {
         beforeStart.run();
         return create(spec);
-    }
-
-    /**
-     * As {@link #create(NodeSpec, Runnable)} for a node whose process must not start before a server
-     * listens at {@code host:port} (a new deployment's Sentinel and its master): a backend that can make
-     * the node's own start wait for it, for at most {@code within} after its creation, starts the node at
-     * once, so that the engine starts both together; by default the start waits for {@code beforeStart}.
-     */
-    default String createAwaiting(NodeSpec spec, String host, int port, Duration within, Runnable beforeStart) {
-        return create(spec, beforeStart);
     }
 
     void start(Node node);

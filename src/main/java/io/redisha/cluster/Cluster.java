@@ -42,11 +42,6 @@ public final class Cluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
     private static final int PROBE_TIMEOUT_MILLIS = 1500;
     private static final Duration REPLICA_LINK_WAIT = Duration.ofSeconds(15);
-    /**
-     * How long a Sentinel started beside its master waits for the master's port at most (an engine under
-     * load took up to 18 s to start the containers of 1 + 10 + 5): then it starts anyway.
-     */
-    private static final Duration AWAIT_MASTER = Duration.ofSeconds(60);
 
     private final Backend backend;
     private final Topology topology;
@@ -728,10 +723,9 @@ public final class Cluster implements AutoCloseable {
                 }
                 progress.step("creating " + spec.name());
                 try {
-                    if (slot.service() == Service.SENTINEL && withMaster) {
-                        // created while the master is; its start waits for the master's, or the master's port
-                        backend.createAwaiting(spec, masterHost, Service.MASTER.port(), AWAIT_MASTER,
-                                () -> awaitImage(masterStarted));
+                    if (slot.service() == Service.SENTINEL) {
+                        // created while the master is, started after it
+                        backend.create(spec, () -> awaitImage(masterStarted));
                     } else {
                         backend.create(spec);
                     }

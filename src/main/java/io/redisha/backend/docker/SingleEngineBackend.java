@@ -21,7 +21,6 @@ import io.redisha.backend.Node;
 import io.redisha.backend.NodeSpec;
 import io.redisha.backend.NodeState;
 import io.redisha.backend.SelfRestart;
-import io.redisha.backend.ShellScript;
 import io.redisha.backend.Service;
 import io.redisha.backend.Snapshots;
 import io.redisha.backend.StartScript;
@@ -35,7 +34,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -112,15 +110,6 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
      * directory: a volume kept from an earlier container must never carry one over.
      */
     static final String FIRST_START_PATH = "/tmp/.redisha-first-start";
-
-    /**
-     * Put into a Sentinel created beside its master: what its start waits for (start-sentinel.sh). In the
-     * container's own file system, removed by the first start.
-     */
-    static final String AWAIT_MASTER_PATH = "/tmp/.redisha-await-master";
-
-    /** The program that starts every Sentinel (its top says what it does), run by {@code sh -c}. */
-    private static final String SENTINEL_START = ShellScript.load("start-sentinel.sh");
 
     private SingleEngineBackend(DockerEngine engine, String project, Protection protection) {
         this.engine = engine;
@@ -283,7 +272,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
             }
             entrypoint = startScript(spec, auth);
         } else {
-            entrypoint = sentinelStart(spec.image());
+            entrypoint = withPrivateUmask(spec.image());
         }
         String id = engine.createAndStart(new DockerEngine.Create(spec.name(), spec.image(), labels, entrypoint, spec.cmd(),
                 network, Naming.aliases(spec.service()), spec.address(), spec.service().port(), spec.bind(),
@@ -382,35 +371,14 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     }
 
     /**
-     * {@code sh -c START redisha-sentinel --await PATH -- ENTRYPOINT...}: the image's own entrypoint with the
-     * node's command, under a umask that keeps the configuration file Sentinel rewrites as private as
-     * redisha copied it (0600: it holds passwords), after the wait for the master that a Sentinel created
-     * beside it is given ({@link #createAwaiting}). Every Sentinel gets the same command: the wait is a
-     * file's, so the command (which {@code docker inspect} shows) holds only names and paths.
+     * {@code sh -c 'umask 077 && exec "$@"' redisha-umask ENTRYPOINT...}: the image's own entrypoint with
+     * the node's command, under a umask that keeps a configuration file the server rewrites (Sentinel at
+     * every failover, mode 0644 & ~umask) as private as redisha copied it (0600): it holds passwords.
      */
-    private List<String> sentinelStart(String image) {
-        List<String> entrypoint = new ArrayList<>(List.of("sh", "-c", SENTINEL_START, "redisha-sentinel",
-                "--await", AWAIT_MASTER_PATH, "--"));
+    private List<String> withPrivateUmask(String image) {
+        List<String> entrypoint = new ArrayList<>(List.of("sh", "-c", "umask 077 && exec \"$@\"", "redisha-umask"));
         entrypoint.addAll(entrypoint(image));
         return entrypoint;
-    }
-
-    /**
-     * A Sentinel created beside its master starts at once and waits inside its container until the
-     * master accepts connections (start-sentinel.sh): the engine, which takes over a second to start a
-     * container, starts both together instead of one after the other.
-     */
-    @Override
-    public String createAwaiting(NodeSpec spec, String host, int port, Duration within, Runnable beforeStart) {
-        if (spec.service() != Service.SENTINEL) {
-            return create(spec, beforeStart);
-        }
-        Map<String, byte[]> files = new LinkedHashMap<>(spec.files());
-        long until = Instant.now().plus(within).getEpochSecond();
-        files.put(AWAIT_MASTER_PATH, (host + " " + port + " " + until + "\n").getBytes(StandardCharsets.UTF_8));
-        return create(new NodeSpec(spec.name(), spec.service(), spec.index(), spec.image(), spec.cmd(), spec.bind(),
-                spec.hostPort(), files, spec.volume(), spec.memoryBytes(), spec.address(), spec.settings(), spec.fresh(),
-                spec.exporter()));
     }
 
     /** The image's own entrypoint (empty for none), which a node's start script runs after its own lines. */
