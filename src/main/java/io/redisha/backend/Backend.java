@@ -100,6 +100,15 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * The password a running Redis node's restart protection logs in to the Sentinels with, as ACL user (redisha's
+     * own: the one the nodes accept until it is rotated), read from the node's copy and kept in memory only; empty
+     * when the node has no protection, no user, or this backend cannot read its files.
+     */
+    default Optional<String> protectionPassword(Node node) {
+        return Optional.empty();
+    }
+
+    /**
      * Reads the node's log into {@code onLine}, one line at a time and in order, on a thread of the
      * backend's: the last {@code tail} lines (all of them when negative), then, when {@code follow},
      * each new line as the node writes it until the returned stream is closed or the node stops.

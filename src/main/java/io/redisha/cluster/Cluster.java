@@ -40,7 +40,7 @@ import java.util.concurrent.CompletionException;
  */
 public final class Cluster implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Cluster.class);
-    private static final int PROBE_TIMEOUT_MILLIS = 1500;
+    static final int PROBE_TIMEOUT_MILLIS = 1500;
     private static final Duration REPLICA_LINK_WAIT = Duration.ofSeconds(15);
 
     private final Backend backend;
@@ -64,6 +64,7 @@ public final class Cluster implements AutoCloseable {
     private final Certificates certificates;
     private final NodeSettings settings;
     private final PasswordRotation rotation;
+    private final AdminPasswordRotation adminRotation;
     private final SinglePasswordRotation singleRotation;
     private final UserDrift drift;
     private final UsersMigration migration;
@@ -108,6 +109,7 @@ public final class Cluster implements AutoCloseable {
         this.resets = new SentinelResets(observer, redis, progress);
         this.certificates = new Certificates(backend, tls, redis, progress, workers.executor(), this::refresh);
         this.rotation = new PasswordRotation(topology, secrets, redis, progress);
+        this.adminRotation = new AdminPasswordRotation(topology, secrets, redis, backend, settings, progress);
         this.singleRotation = new SinglePasswordRotation(topology, secrets, redis, backend, progress);
         this.drift = new UserDrift(topology, secrets, redis, factory::rules);
         this.migration = new UsersMigration(topology, secrets, redis, backend, settings, factory::rules, progress);
@@ -206,7 +208,13 @@ public final class Cluster implements AutoCloseable {
     public Plan plan() {
         requireImage();
         List<Node> running = refresh().nodes().stream().filter(Node::isRunning).toList();
-        Map<String, String> rotation = new java.util.LinkedHashMap<>();
+        Map<String, String> rotation = new java.util.LinkedHashMap<>(adminRotation.steps(running));
+        if (!rotation.isEmpty()) {
+            // redisha logs in as its user: the rest is worked out once every node has the new password
+            List<Plan.Step> steps = new ArrayList<>();
+            rotation.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+            return new Plan(topology.project(), steps, null);
+        }
         if (passwordsRotateInPlace(running)) {
             String usersLeft = singleRotation.usersLeft(running);
             if (usersLeft != null) {
@@ -387,6 +395,7 @@ public final class Cluster implements AutoCloseable {
     private ClusterStatus converge(Duration timeout, boolean allowDowntime) {
         // redisha logs in with these passwords itself: the nodes take the new ones before anything asks them
         List<Node> present = refresh().nodes().stream().filter(Node::isRunning).toList();
+        adminRotation.run(present);
         if (passwordsRotateInPlace(present) && singleRotation.run(present, keepOldPasswords) && topology.metrics().enabled()) {
             replaceExporters(present);
         }

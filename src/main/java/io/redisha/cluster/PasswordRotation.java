@@ -31,7 +31,8 @@ import java.util.Set;
  * ({@code ACL GETUSER}), so a user whose hashes are not exactly the new password's is the one to
  * rotate, and one with the new hash among others is half done. Each step persists what it changed
  * (Redis {@code CONFIG REWRITE}, Sentinel {@code SENTINEL FLUSHCONFIG}), so a node restarted midway
- * keeps it. redisha's own user is not rotated this way: redisha logs in with it.
+ * keeps it. redisha's own user gets its new password first ({@link AdminPasswordRotation}: redisha logs in
+ * with it); its former one is removed here.
  */
 final class PasswordRotation {
     /** One user of one node and the password hashes it holds. */
@@ -82,11 +83,15 @@ final class PasswordRotation {
         this.progress = progress;
     }
 
-    /** The users redisha rotates on a node: all of that kind of node's but its own. */
+    /**
+     * The users redisha rotates on a node: all of that kind of node's. Its own user never lacks the new
+     * password here (redisha logged in with it), but may still hold the former one.
+     */
     private List<User> usersOf(Node node) {
         boolean sentinel = node.service() == Service.SENTINEL;
-        return topology.auth().users().values().stream()
-                .filter(u -> !u.name().equals(Users.ADMIN) && Users.on(u.name(), sentinel)).toList();
+        // its own user last: the connection that changes it is logged in as it
+        return topology.auth().users().values().stream().filter(u -> Users.on(u.name(), sentinel))
+                .sorted(java.util.Comparator.comparing(u -> u.name().equals(Users.ADMIN))).toList();
     }
 
     /** Asks every running node; a node that cannot be asked is left out (the readiness wait reports it). */
@@ -167,8 +172,7 @@ final class PasswordRotation {
     static void requireRedishaAccepted(State state) {
         if (!state.refusingRedisha().isEmpty()) {
             throw new ChangeRefusedException(String.join(", ", state.refusingRedisha()) + " refuse the password of user "
-                    + Users.ADMIN + ": it changed, and redisha logs in with it, so it cannot be rotated in place;"
-                    + " put the old one back (docs/users.md)");
+                    + Users.ADMIN + " after it was given to them; put the former one back (docs/users.md)");
         }
     }
 

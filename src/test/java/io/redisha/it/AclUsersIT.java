@@ -85,6 +85,9 @@ class AclUsersIT {
      * quoted wherever redisha writes it), plain for the users whose passwords servers write back
      * into their own files (refused otherwise: see Passwords#checkWrittenBack).
      */
+    /** The generation of redisha's own password the nodes accept: it is rotated with the others. */
+    private static volatile String adminGeneration = "1";
+
     static String password(String user, String generation) {
         return io.redisha.topology.Users.WRITTEN_BACK.contains(user) ? "pw-" + user + "-" + generation
                 : "pw " + user + " \"" + generation + "\"";
@@ -223,11 +226,13 @@ class AclUsersIT {
             writer = PacedWriter.start("acl-writer", n -> client.set("app:w:" + n, Long.toString(n)));
             Thread.sleep(1000);
             long start = System.nanoTime();
-            for (String user : List.of("app", "sentinel", "replication", "sentinel-peer", "discovery")) {
+            for (String user : List.of("app", "sentinel", "replication", "sentinel-peer", "discovery", "redisha")) {
                 Files.writeString(deployment.topology().resolveSibling(user + ".pass"), password(user, "2") + "\n");
             }
             Cli.Result keep = deployment.run("up", "--keep-old-passwords");
             assertEquals(0, keep.exitCode(), keep::toString);
+            assertTrue(keep.err().contains("password of user redisha: the new one added beside the former"), keep::toString);
+            adminGeneration = "2";
             Cli.Result half = deployment.run("status");
             assertTrue(half.out().contains("password rotation half done"), half::toString);
             generation.set("2");
@@ -243,7 +248,7 @@ class AclUsersIT {
                 }
             }
         }
-        System.out.printf("rotation of app, sentinel, replication, sentinel-peer and discovery passwords: %d writes at 50/s,"
+        System.out.printf("rotation of app, sentinel, replication, sentinel-peer, discovery and redisha passwords: %d writes at 50/s,"
                 + " %d failed, %d ms from the new files to the old passwords removed%n", writer.writes(), writer.failed(), rotationMillis);
         assertEquals(0, writer.failed(), () -> "failed writes, the first: " + writer.firstFailure());
         assertEquals(ids, Engine.containers(deployment.project()).stream().map(Container::getId).sorted().toList(),
@@ -252,7 +257,8 @@ class AclUsersIT {
 
         for (Container c : Engine.containers(deployment.project())) {
             boolean isSentinel = "sentinel".equals(c.getLabels().get("io.redisha.service"));
-            for (String user : isSentinel ? List.of("discovery", "sentinel-peer") : List.of("app", "sentinel", "replication")) {
+            for (String user : isSentinel ? List.of("discovery", "sentinel-peer", "redisha")
+                    : List.of("app", "sentinel", "replication", "redisha")) {
                 try (Jedis j = isSentinel ? sentinel(c) : redis(c)) {
                     assertThrows(JedisAccessControlException.class, () -> j.auth(user, password(user, "1")),
                             "the old password of " + user + " on " + c.getNames()[0]);
@@ -260,14 +266,18 @@ class AclUsersIT {
                 }
             }
         }
-        // a replica restarted after the rotation links with the new replication password it persisted
+        // a replica restarted after the rotation links with the new replication password it persisted, and its
+        // restart protection holds redisha's new password (mode 600)
         Container replica = Engine.container(deployment.project(), "replica", 2);
+        assertEquals("600 " + password("redisha", "2"), Engine.exec(replica.getId(), "sh", "-c",
+                "printf '%s ' $(stat -c %a /data/.redisha-sentinel-auth); cat /data/.redisha-sentinel-auth"),
+                "the restart protection's copy of redisha's password");
         Engine.client().restartContainerCmd(replica.getId()).withTimeout(5).exec();
         Cli.Result ready = deployment.run("up");
         assertEquals(0, ready.exitCode(), ready::toString);
         try (Jedis j = redis(replica)) {
             assertEquals("OK", j.auth("app", password("app", "2")));
-            j.auth("redisha", password("redisha", "1"));
+            j.auth("redisha", password("redisha", adminGeneration));
             assertTrue(j.info("replication").contains("master_link_status:up"));
         }
     }
@@ -275,7 +285,7 @@ class AclUsersIT {
     /** The Sentinel's view of the master's config epoch: it changes with every failover. */
     private static String configEpoch() {
         try (Jedis s = sentinel(Engine.container(deployment.project(), "sentinel", 1))) {
-            s.auth("redisha", password("redisha", "1"));
+            s.auth("redisha", password("redisha", adminGeneration));
             return s.sentinelMaster("mymaster").get("config-epoch");
         }
     }
@@ -287,11 +297,11 @@ class AclUsersIT {
         Container replica = Engine.container(deployment.project(), "replica", 1);
         Container sentinel = Engine.container(deployment.project(), "sentinel", 1);
         try (Jedis j = redis(replica); Jedis s = sentinel(sentinel)) {
-            j.auth("redisha", password("redisha", "1"));
+            j.auth("redisha", password("redisha", adminGeneration));
             j.aclSetUser("app", "+flushall");
             j.aclSetUser("intruder", "on", ">x", "~*", "+@all");
             j.aclSetUser("default", "on", "nopass");
-            s.auth("redisha", password("redisha", "1"));
+            s.auth("redisha", password("redisha", adminGeneration));
             s.aclDelUser("discovery");
         }
         Cli.Result dryRun = deployment.run("up", "--dry-run");
@@ -307,7 +317,7 @@ class AclUsersIT {
             JedisDataException noAuth = assertThrows(JedisDataException.class, () -> j.get("app:1"));
             assertTrue(noAuth.getMessage().startsWith("NOAUTH"), noAuth.getMessage());
             assertThrows(JedisAccessControlException.class, () -> j.auth("intruder", "x"));
-            j.auth("redisha", password("redisha", "1"));
+            j.auth("redisha", password("redisha", adminGeneration));
             Object dry = j.sendCommand(redis.clients.jedis.Protocol.Command.ACL, "DRYRUN", "app", "flushall");
             assertFalse("OK".equals(redis.clients.jedis.util.SafeEncoder.encode((byte[]) dry)), "app may not FLUSHALL");
         }

@@ -448,6 +448,14 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
     }
 
     @Override
+    public Optional<String> protectionPassword(Node node) {
+        if (protection == null || protection.authUser() == null || !node.service().isRedis()) {
+            return Optional.empty();
+        }
+        return readFile(node, SENTINEL_AUTH_PATH).map(b -> new String(b, StandardCharsets.UTF_8));
+    }
+
+    @Override
     public boolean protectAsUser(Node node) {
         if (protection == null || protection.authUser() == null || protection.sentinelPassword() == null
                 || !node.service().isRedis()) {

@@ -12,6 +12,7 @@ import io.redisha.backend.NodeSpec;
 import io.redisha.backend.Snapshots;
 import io.redisha.backend.docker.SingleEngineBackend;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -225,6 +226,14 @@ public final class SwarmBackend implements Backend, Hosts {
         }
         taskFiles.protection(node, options.sentinelPassword(), null);
         return true;
+    }
+
+    @Override
+    public Optional<String> protectionPassword(Node node) {
+        if (options.authUser() == null || !node.service().isRedis()) {
+            return Optional.empty();
+        }
+        return taskFiles.read(node, TaskFiles.SENTINEL_AUTH_PATH).map(b -> new String(b, StandardCharsets.UTF_8));
     }
 
     @Override
