@@ -82,9 +82,10 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
-     * Gives a running Redis node's restart protection the Sentinels' password this backend was opened with
-     * (after that password was rotated in place); false when the node has no such copy or this backend
-     * cannot replace it.
+     * Gives a running Redis node's restart protection the password it logs in to the Sentinels with, as this
+     * backend was opened with it (after that password was rotated in place: Sentinel's, or with ACL users
+     * redisha's own user's), the user it logs in as unchanged; false when the node has no such copy or this
+     * backend cannot replace it.
      */
     default boolean renewProtectionPassword(Node node) {
         return false;

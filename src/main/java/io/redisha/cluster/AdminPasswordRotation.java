@@ -94,17 +94,28 @@ final class AdminPasswordRotation {
         }
         progress.step("password of user " + Users.ADMIN + ": the new one added beside the former on " + refusing.size()
                 + " node" + (refusing.size() == 1 ? "" : "s"));
-        int protections = 0;
+        renewProtections(nodes);
+        return true;
+    }
+
+    /**
+     * Gives the restart protection of every running Redis node whose copy differs the topology's password of
+     * redisha's user: after it was added, and again while the former is still accepted (a run stopped between
+     * the two leaves copies behind).
+     */
+    void renewProtections(List<Node> nodes) {
+        String wanted = secrets.password(Users.ADMIN);
+        int renewed = 0;
         for (Node node : running(nodes)) {
-            if (backend.protectAsUser(node)) {
-                protections++;
+            if (node.service() != Service.SENTINEL && !backend.protectionPassword(node).map(wanted::equals).orElse(true)
+                    && backend.renewProtectionPassword(node)) {
+                renewed++;
             }
         }
-        if (protections > 0) {
-            progress.step("restart protection: the new password of user " + Users.ADMIN + " on " + protections
-                    + " Redis node" + (protections == 1 ? "" : "s"));
+        if (renewed > 0) {
+            progress.step("restart protection: the new password of user " + Users.ADMIN + " on " + renewed
+                    + " Redis node" + (renewed == 1 ? "" : "s"));
         }
-        return true;
     }
 
     /**
@@ -134,8 +145,8 @@ final class AdminPasswordRotation {
             return Optional.empty();
         }
         throw new ChangeRefusedException(names(refusing) + " refuse the password of user " + Users.ADMIN + ", and no Redis"
-                + " node's restart protection holds one they accept (it is off, or " + backend.describe() + " cannot read"
-                + " a node's files); put the former password back (nothing was changed; docs/users.md)");
+                + " node's restart protection keeps one they accept (master.restart-protection is off, or on Swarm"
+                + " swarm.engines names no host's engine); put the former password back (nothing was changed; docs/users.md)");
     }
 
     private boolean accepted(Node node, String password) {

@@ -437,8 +437,11 @@ public final class Cluster implements AutoCloseable {
         ready = renewCertificates(expected, ready, deadline);
         List<Node> now = refresh().nodes();
         drift.fix(drift.look(now), progress);
-        boolean exportersRotated = topology.metrics().enabled() && topology.auth().hasUsers()
-                && rotation.look(now).users().contains(Users.METRICS);
+        Set<String> rotating = rotation.look(now).users();
+        boolean exportersRotated = topology.metrics().enabled() && topology.auth().hasUsers() && rotating.contains(Users.METRICS);
+        if (rotating.contains(Users.ADMIN)) {
+            adminRotation.renewProtections(now);
+        }
         rotation.run(now, keepOldPasswords);
         if (exportersRotated) {
             replaceExporters(now);

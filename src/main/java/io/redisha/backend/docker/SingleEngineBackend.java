@@ -439,8 +439,7 @@ public final class SingleEngineBackend implements Backend, ImageBuilds, InPlaceR
 
     @Override
     public boolean renewProtectionPassword(Node node) {
-        if (protection == null || protection.sentinelPassword() == null || protection.authUser() != null
-                || !node.service().isRedis()) {
+        if (protection == null || protection.sentinelPassword() == null || !node.service().isRedis()) {
             return false;
         }
         engine.replaceFiles(node.id(), Map.of(SENTINEL_AUTH_PATH, protection.sentinelPassword().getBytes(StandardCharsets.UTF_8)));

@@ -221,7 +221,7 @@ public final class SwarmBackend implements Backend, Hosts {
 
     @Override
     public boolean renewProtectionPassword(Node node) {
-        if (options.sentinelPassword() == null || options.authUser() != null || !node.service().isRedis()) {
+        if (options.sentinelPassword() == null || !node.service().isRedis()) {
             return false;
         }
         taskFiles.protection(node, options.sentinelPassword(), null);
