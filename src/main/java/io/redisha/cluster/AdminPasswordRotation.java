@@ -49,7 +49,7 @@ final class AdminPasswordRotation {
         if (!topology.auth().hasUsers()) {
             return refusing;
         }
-        for (Node node : running(nodes)) {
+        for (Node node : PasswordRotation.running(nodes)) {
             try (Jedis jedis = login(node, secrets.password(Users.ADMIN))) {
                 jedis.ping();
             } catch (JedisAccessControlException e) {
@@ -106,8 +106,8 @@ final class AdminPasswordRotation {
     void renewProtections(List<Node> nodes) {
         String wanted = secrets.password(Users.ADMIN);
         int renewed = 0;
-        for (Node node : running(nodes)) {
-            if (node.service() != Service.SENTINEL && !backend.protectionPassword(node).map(wanted::equals).orElse(true)
+        for (Node node : PasswordRotation.running(nodes)) {
+            if (node.service() != Service.SENTINEL && !copy(node).map(wanted::equals).orElse(true)
                     && backend.renewProtectionPassword(node)) {
                 renewed++;
             }
@@ -127,16 +127,11 @@ final class AdminPasswordRotation {
             return Optional.empty();
         }
         Node first = refusing.get(0);
-        for (Node node : running(nodes)) {
+        for (Node node : PasswordRotation.running(nodes)) {
             if (node.service() == Service.SENTINEL) {
                 continue;
             }
-            Optional<String> copy;
-            try {
-                copy = backend.protectionPassword(node);
-            } catch (RuntimeException e) {
-                continue;
-            }
+            Optional<String> copy = copy(node);
             if (copy.isPresent() && accepted(first, copy.get())) {
                 return copy;
             }
@@ -147,6 +142,15 @@ final class AdminPasswordRotation {
         throw new ChangeRefusedException(names(refusing) + " refuse the password of user " + Users.ADMIN + ", and no Redis"
                 + " node's restart protection keeps one they accept (master.restart-protection is off, or on Swarm"
                 + " swarm.engines names no host's engine); put the former password back (nothing was changed; docs/users.md)");
+    }
+
+    /** The password a Redis node's restart protection keeps; empty when it has none or it cannot be read now. */
+    private Optional<String> copy(Node node) {
+        try {
+            return backend.protectionPassword(node);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     private boolean accepted(Node node, String password) {
@@ -165,9 +169,5 @@ final class AdminPasswordRotation {
 
     private static String names(List<Node> nodes) {
         return String.join(", ", nodes.stream().map(Node::name).toList());
-    }
-
-    private static List<Node> running(List<Node> nodes) {
-        return nodes.stream().filter(n -> n.isRunning() && n.dial() != null).toList();
     }
 }

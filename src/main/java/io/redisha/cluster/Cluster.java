@@ -211,9 +211,7 @@ public final class Cluster implements AutoCloseable {
         Map<String, String> rotation = new java.util.LinkedHashMap<>(adminRotation.steps(running));
         if (!rotation.isEmpty()) {
             // redisha logs in as its user: the rest is worked out once every node has the new password
-            List<Plan.Step> steps = new ArrayList<>();
-            rotation.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
-            return new Plan(topology.project(), steps, null);
+            return new Plan(topology.project(), changes(rotation), null);
         }
         if (passwordsRotateInPlace(running)) {
             String usersLeft = singleRotation.usersLeft(running);
@@ -226,19 +224,23 @@ public final class Cluster implements AutoCloseable {
         rotation.putAll(moving.steps(keepOldPasswords));
         if (!moving.lacking().isEmpty()) {
             // redisha logs in as its user: the rest is worked out once every node has the users
-            List<Plan.Step> steps = new ArrayList<>();
-            rotation.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
-            return new Plan(topology.project(), steps, null);
+            return new Plan(topology.project(), changes(rotation), null);
         }
         drift.keepDefault(keepOldPasswords && !moving.isEmpty());
         Plan plan = look().plan();
         if (rotation.isEmpty()) {
             return plan;
         }
-        List<Plan.Step> steps = new ArrayList<>();
-        rotation.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        List<Plan.Step> steps = changes(rotation);
         steps.addAll(plan.steps());
         return new Plan(plan.project(), steps, plan.refusal());
+    }
+
+    /** A step for each node's in-place change, by node name. */
+    private static List<Plan.Step> changes(Map<String, String> byNode) {
+        List<Plan.Step> steps = new ArrayList<>();
+        byNode.forEach((node, detail) -> steps.add(new Plan.Step(Plan.Action.CHANGE, node, detail)));
+        return steps;
     }
 
     /**

@@ -243,7 +243,8 @@ final class PasswordRotation {
                 + " redisha up removes it";
     }
 
-    private static List<Node> running(List<Node> nodes) {
+    /** The nodes that run and can be dialled. */
+    static List<Node> running(List<Node> nodes) {
         return nodes.stream().filter(n -> n.isRunning() && n.dial() != null).toList();
     }
 
