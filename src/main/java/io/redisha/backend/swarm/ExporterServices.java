@@ -2,7 +2,6 @@ package io.redisha.backend.swarm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.dockerjava.api.exception.ConflictException;
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.ContainerSpecFile;
 import com.github.dockerjava.api.model.ContainerSpecSecret;
@@ -165,13 +164,7 @@ final class ExporterServices implements Exporters {
     }
 
     private void remove(com.github.dockerjava.api.model.Service s) {
-        api.run("removing service " + s.getSpec().getName(), () -> {
-            try {
-                api.client.removeServiceCmd(s.getId()).exec();
-            } catch (NotFoundException e) {
-                // already gone
-            }
-        });
+        api.removeService(s.getId(), s.getSpec().getName());
     }
 
     @Override

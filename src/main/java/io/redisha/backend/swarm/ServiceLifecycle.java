@@ -1,6 +1,5 @@
 package io.redisha.backend.swarm;
 
-import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.ContainerSpec;
 import com.github.dockerjava.api.model.ServiceModeConfig;
 import com.github.dockerjava.api.model.ServiceReplicatedModeOptions;
@@ -74,13 +73,7 @@ final class ServiceLifecycle {
      * awaited here): a node that must be gone first is stopped first, as a shrink does.
      */
     void remove(Node node) {
-        api.run("removing service " + node.name(), () -> {
-            try {
-                api.client.removeServiceCmd(node.id()).exec();
-            } catch (NotFoundException e) {
-                // already gone
-            }
-        });
+        api.removeService(node.id(), node.name());
     }
 
     /**

@@ -7,6 +7,8 @@ import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.docker.DockerClients;
+import io.redisha.wait.Await;
+import io.redisha.wait.Poll;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,6 +78,37 @@ final class SwarmApi implements AutoCloseable {
         call(what, () -> {
             action.run();
             return null;
+        });
+    }
+
+    /** Task states before {@code assigned} and from {@code complete} on: Swarm's task reaper deletes such a task once it is to be removed. */
+    private static final java.util.Set<String> REAPED_STATES = java.util.Set.of("new", "allocated", "pending",
+            "complete", "shutdown", "failed", "rejected", "remove", "orphaned");
+
+    /** Whether Swarm's task reaper is about to delete this task: its desired state is remove and it no longer runs. */
+    static boolean beingReaped(JsonNode task) {
+        return "remove".equals(task.path("DesiredState").asText())
+                && REAPED_STATES.contains(task.path("Status").path("State").asText());
+    }
+
+    /**
+     * Removes a service, once Swarm's task reaper has deleted the tasks a scale-down left it (at most
+     * 10 s). Removing it while the reaper deletes them makes the leader's orchestrator read a task
+     * that is gone: swarmkit before its fix of November 2025 (Debian's docker.io 20.10 and 26.1 among them)
+     * then dies with a nil pointer in SetServiceTasksRemove, and the manager's engine with it.
+     */
+    void removeService(String id, String name) {
+        Poll<Void> reaped = Await.quietly().every(Duration.ofMillis(100)).until(Await.deadline(Duration.ofSeconds(10)),
+                () -> Poll.unless(tasks(List.of(id)).stream().anyMatch(SwarmApi::beingReaped) ? name + "'s tasks are being deleted" : null));
+        if (!reaped.done()) {
+            LOG.debug("removing service {} while Swarm still deletes its stopped tasks", name);
+        }
+        run("removing service " + name, () -> {
+            try {
+                client.removeServiceCmd(id).exec();
+            } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+                // already gone
+            }
         });
     }
 
