@@ -8,6 +8,7 @@ import io.redisha.sentinel.SentinelEvents;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -33,6 +34,19 @@ final class Switchover {
     private static final Duration NEARLY_WITHIN = Duration.ofSeconds(2);
     /** How often the offsets and the promotion are looked at while the writes wait. */
     private static final Duration LOOK_EVERY = Duration.ofMillis(10);
+    /** Sentinel's period of INFO to the replicas during a failover, fixed in sentinel.c. */
+    static final long FAILOVER_INFO_PERIOD_MS = 1000;
+    /** Sentinel's own INFO period outside a failover, which a Sentinel starts with. */
+    static final long SENTINEL_INFO_PERIOD_MS = 10_000;
+    /**
+     * How long before the Sentinel's next INFO of the target {@code SENTINEL FAILOVER} is sent: the
+     * Sentinel sends {@code REPLICAOF NO ONE} on its third tick after the command (ticks are 50 to
+     * 100 ms apart), and its INFO must come after it to see the promotion.
+     */
+    static final long PROMOTION_LEAD_MS = 350;
+    /** How wide the moment to pause in is: the Sentinel is asked every {@link #LOOK_EVERY}, which takes a few ms. */
+    static final long PHASE_WINDOW_MS = 60;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Switchover.class);
 
     private final RedisNodes redis;
     private final RuntimeSettings runtime;
@@ -57,12 +71,17 @@ final class Switchover {
              long deadline) {
         progress.step("switchover: " + master.name() + " -> " + target.name());
         Node sentinel = sentinels.get(0);
+        // also makes the Sentinel see the priorities below within a second rather than ten
+        Long formerInfoPeriod = infoEverySecond(sentinel);
         try {
             for (Node other : others) {
                 runtime.set(other, "replica-priority", "0");
             }
             awaitPriorities(sentinel, target, others, deadline);
-            try (SentinelEvents events = new SentinelEvents(redis.sentinelConfig(2000, 0), List.of(sentinel), e -> { })) {
+            long followedAt = System.nanoTime();
+            // -vv: each step of the Sentinel's failover, timed from the subscription (the pause's start is a step too)
+            try (SentinelEvents events = new SentinelEvents(redis.sentinelConfig(2000, 0), List.of(sentinel),
+                    e -> LOG.debug("{} ms: {} {} {}", (e.nanos() - followedAt) / 1_000_000, e.sentinel(), e.type(), e.message()))) {
                 events.start();
                 List<String> missing = events.awaitSubscribed(deadline);
                 if (!missing.isEmpty()) {
@@ -75,8 +94,12 @@ final class Switchover {
                     progress.step(target.name() + " still more than " + CLOSE_ENOUGH_BYTES + " bytes behind "
                             + master.name() + " after " + NEARLY_WITHIN.toMillis() + " ms; pausing all the same");
                 }
+                if (formerInfoPeriod != null) {
+                    awaitInfoPhase(sentinel, target, Math.min(deadline, Await.deadline(Duration.ofMillis(3 * FAILOVER_INFO_PERIOD_MS))));
+                }
                 progress.step("pausing writes on " + master.name() + " (CLIENT PAUSE " + pauseMillis + " WRITE)");
                 long pausedAt = System.nanoTime();
+                LOG.debug("{} ms: pausing the writes", (pausedAt - followedAt) / 1_000_000);
                 try (Jedis jedis = redis.redis(master.nameAddress())) {
                     jedis.clientPause(pauseMillis, ClientPauseMode.WRITE);
                 }
@@ -111,13 +134,16 @@ final class Switchover {
                 progress.step(sentinel.name() + ": " + switched.get().type() + " " + switched.get().message());
             }
         } finally {
+            if (formerInfoPeriod != null) {
+                setInfoPeriod(sentinel, formerInfoPeriod);
+            }
             for (Node other : others) {
                 restorePriority(other);
             }
         }
     }
 
-    /** Waits until the Sentinel that will fail over has read the new priorities (it reads INFO every 10 s). */
+    /** Waits until the Sentinel that will fail over has read the new priorities (in its next INFO of each replica). */
     private void awaitPriorities(Node sentinel, Node target, List<Node> others, long deadline) {
         Poll<Void> seen = Await.reporting(gap -> progress.step("waiting: " + sentinel.name() + " " + gap))
                 .until(deadline, () -> Poll.unless(priorityGap(sentinel, target, others)));
@@ -150,6 +176,107 @@ final class Switchover {
             gaps.add(0, "does not list " + target.name() + " as a healthy replica yet");
         }
         return gaps.isEmpty() ? null : String.join(", ", gaps);
+    }
+
+    /**
+     * Sentinel sees the promotion in its next INFO of the target, which it sends once a second during a
+     * failover, counted from the last one: if the last one is over a second old when the failover
+     * starts, it asks at once, before the promotion, and sees it only a second later. So the Sentinel
+     * is made to ask every replica once a second ({@code SENTINEL DEBUG info-period}, not persisted,
+     * set back afterwards; found at 1 s, as an interrupted switchover leaves it, it is set back to
+     * Sentinel's 10 s) and the writes are paused when its next INFO of the target is due just after
+     * the promotion. Returns the former period, or null when the Sentinel cannot be asked (the
+     * switchover then runs as before, about a second longer).
+     */
+    private Long infoEverySecond(Node sentinel) {
+        try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
+            Object reply = jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG");
+            Long former = infoPeriod(reply);
+            if (former == null) {
+                LOG.debug("{}: SENTINEL DEBUG lists no INFO-PERIOD; the switchover's pause is not timed to its INFO", sentinel.name());
+                return null;
+            }
+            if (former == FAILOVER_INFO_PERIOD_MS) {
+                // left by a switchover that was interrupted: redisha never sets it otherwise
+                former = SENTINEL_INFO_PERIOD_MS;
+            } else if (former > FAILOVER_INFO_PERIOD_MS) {
+                jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG", "info-period",
+                        String.valueOf(FAILOVER_INFO_PERIOD_MS));
+            }
+            return former;
+        } catch (JedisException e) {
+            LOG.debug("{}: SENTINEL DEBUG refused ({}); the switchover's pause is not timed to its INFO", sentinel.name(), e.getMessage());
+            return null;
+        }
+    }
+
+    private void setInfoPeriod(Node sentinel, long millis) {
+        if (millis <= FAILOVER_INFO_PERIOD_MS) {
+            return;
+        }
+        try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
+            jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG", "info-period", String.valueOf(millis));
+        } catch (JedisException e) {
+            progress.step("could not set " + sentinel.name() + "'s INFO period back to " + millis + " ms (" + e.getMessage()
+                    + "); it asks its nodes once a second until it restarts");
+        }
+    }
+
+    /**
+     * Waits until the Sentinel's last INFO of the target is {@link #FAILOVER_INFO_PERIOD_MS} less
+     * {@link #PROMOTION_LEAD_MS} old, so that its next one follows the promotion closely; at most until
+     * the deadline (the switchover then goes on all the same).
+     */
+    private void awaitInfoPhase(Node sentinel, Node target, long deadline) {
+        long latest = FAILOVER_INFO_PERIOD_MS - PROMOTION_LEAD_MS;
+        Poll<Long> due;
+        try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
+            due = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
+                Long age = infoAge(jedis, target);
+                return age != null && age >= latest - PHASE_WINDOW_MS && age <= latest ? Poll.done(age)
+                        : Poll.waiting(sentinel.name() + "'s last INFO of " + target.name() + " " + age + " ms old");
+            });
+        } catch (JedisException e) {
+            due = Poll.waiting(sentinel.name() + " cannot be asked: " + e.getMessage());
+        }
+        LOG.debug(due.done() ? "{}'s last INFO of {} was {} ms old: pausing" : "{}'s INFO of {} not timed ({}): pausing all the same",
+                sentinel.name(), target.name(), due.done() ? due.value() : due.missing());
+    }
+
+    /** How long ago the Sentinel last had the target's INFO (its {@code info-refresh}), or null. */
+    private Long infoAge(Jedis sentinel, Node target) {
+        try {
+            for (Map<String, String> r : sentinel.sentinelReplicas(redis.masterName())) {
+                if (target.networkIp() != null && target.networkIp().equals(r.get("ip"))) {
+                    String age = r.get("info-refresh");
+                    return age == null ? null : Long.parseLong(age);
+                }
+            }
+            return null;
+        } catch (JedisException | NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** The INFO-PERIOD of a {@code SENTINEL DEBUG} reply (a flat list of names and values), or null. */
+    static Long infoPeriod(Object reply) {
+        if (!(reply instanceof List<?> items)) {
+            return null;
+        }
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+            Object name = items.get(i);
+            String key = name instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(name);
+            if ("INFO-PERIOD".equalsIgnoreCase(key)) {
+                Object value = items.get(i + 1);
+                try {
+                    return value instanceof Long l ? l
+                            : Long.parseLong(value instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(value));
+                } catch (NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /** Waits until the target is at most {@link #CLOSE_ENOUGH_BYTES} behind the master; returns whether it got there. */
