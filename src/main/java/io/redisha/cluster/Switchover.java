@@ -8,7 +8,6 @@ import io.redisha.sentinel.SentinelEvents;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Protocol;
 import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -34,10 +33,6 @@ final class Switchover {
     private static final Duration NEARLY_WITHIN = Duration.ofSeconds(2);
     /** How often the offsets and the promotion are looked at while the writes wait. */
     private static final Duration LOOK_EVERY = Duration.ofMillis(10);
-    /** Sentinel's period of INFO to the replicas during a failover, fixed in sentinel.c. */
-    static final long FAILOVER_INFO_PERIOD_MS = 1000;
-    /** Sentinel's own INFO period outside a failover, which a Sentinel starts with. */
-    static final long SENTINEL_INFO_PERIOD_MS = 10_000;
     /**
      * How long before the Sentinel's next INFO of the target {@code SENTINEL FAILOVER} is sent: the
      * Sentinel sends {@code REPLICAOF NO ONE} on its third tick after the command (ticks are 50 to
@@ -71,8 +66,12 @@ final class Switchover {
              long deadline) {
         progress.step("switchover: " + master.name() + " -> " + target.name());
         Node sentinel = sentinels.get(0);
-        // also makes the Sentinel see the priorities below within a second rather than ten
-        Long formerInfoPeriod = infoEverySecond(sentinel);
+        // Sentinel sees the promotion in its next INFO of the target, sent once a second during a failover,
+        // counted from its last answer: if that is over a second old when the failover starts, it asks at
+        // once, before the promotion, and sees it a second later. So it asks every node once a second from
+        // here (which also makes it see the priorities below within a second rather than ten), and the
+        // writes pause when its next INFO of the target is due just after the promotion.
+        SentinelInfoPeriod infoPeriod = SentinelInfoPeriod.everySecond(redis, sentinel);
         try {
             for (Node other : others) {
                 runtime.set(other, "replica-priority", "0");
@@ -94,8 +93,9 @@ final class Switchover {
                     progress.step(target.name() + " still more than " + CLOSE_ENOUGH_BYTES + " bytes behind "
                             + master.name() + " after " + NEARLY_WITHIN.toMillis() + " ms; pausing all the same");
                 }
-                if (formerInfoPeriod != null) {
-                    awaitInfoPhase(sentinel, target, Math.min(deadline, Await.deadline(Duration.ofMillis(3 * FAILOVER_INFO_PERIOD_MS))));
+                if (infoPeriod.changed()) {
+                    awaitInfoPhase(sentinel, target, Math.min(deadline,
+                            Await.deadline(Duration.ofMillis(3 * SentinelInfoPeriod.EVERY_SECOND_MS))));
                 }
                 progress.step("pausing writes on " + master.name() + " (CLIENT PAUSE " + pauseMillis + " WRITE)");
                 long pausedAt = System.nanoTime();
@@ -134,9 +134,7 @@ final class Switchover {
                 progress.step(sentinel.name() + ": " + switched.get().type() + " " + switched.get().message());
             }
         } finally {
-            if (formerInfoPeriod != null) {
-                setInfoPeriod(sentinel, formerInfoPeriod);
-            }
+            infoPeriod.restore(progress);
             for (Node other : others) {
                 restorePriority(other);
             }
@@ -179,56 +177,12 @@ final class Switchover {
     }
 
     /**
-     * Sentinel sees the promotion in its next INFO of the target, which it sends once a second during a
-     * failover, counted from the last one: if the last one is over a second old when the failover
-     * starts, it asks at once, before the promotion, and sees it only a second later. So the Sentinel
-     * is made to ask every replica once a second ({@code SENTINEL DEBUG info-period}, not persisted,
-     * set back afterwards; found at 1 s, as an interrupted switchover leaves it, it is set back to
-     * Sentinel's 10 s) and the writes are paused when its next INFO of the target is due just after
-     * the promotion. Returns the former period, or null when the Sentinel cannot be asked (the
-     * switchover then runs as before, about a second longer).
-     */
-    private Long infoEverySecond(Node sentinel) {
-        try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
-            Object reply = jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG");
-            Long former = infoPeriod(reply);
-            if (former == null) {
-                LOG.debug("{}: SENTINEL DEBUG lists no INFO-PERIOD; the switchover's pause is not timed to its INFO", sentinel.name());
-                return null;
-            }
-            if (former == FAILOVER_INFO_PERIOD_MS) {
-                // left by a switchover that was interrupted: redisha never sets it otherwise
-                former = SENTINEL_INFO_PERIOD_MS;
-            } else if (former > FAILOVER_INFO_PERIOD_MS) {
-                jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG", "info-period",
-                        String.valueOf(FAILOVER_INFO_PERIOD_MS));
-            }
-            return former;
-        } catch (JedisException e) {
-            LOG.debug("{}: SENTINEL DEBUG refused ({}); the switchover's pause is not timed to its INFO", sentinel.name(), e.getMessage());
-            return null;
-        }
-    }
-
-    private void setInfoPeriod(Node sentinel, long millis) {
-        if (millis <= FAILOVER_INFO_PERIOD_MS) {
-            return;
-        }
-        try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
-            jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG", "info-period", String.valueOf(millis));
-        } catch (JedisException e) {
-            progress.step("could not set " + sentinel.name() + "'s INFO period back to " + millis + " ms (" + e.getMessage()
-                    + "); it asks its nodes once a second until it restarts");
-        }
-    }
-
-    /**
-     * Waits until the Sentinel's last INFO of the target is {@link #FAILOVER_INFO_PERIOD_MS} less
+     * Waits until the Sentinel's last INFO of the target is {@link SentinelInfoPeriod#EVERY_SECOND_MS} less
      * {@link #PROMOTION_LEAD_MS} old, so that its next one follows the promotion closely; at most until
      * the deadline (the switchover then goes on all the same).
      */
     private void awaitInfoPhase(Node sentinel, Node target, long deadline) {
-        long latest = FAILOVER_INFO_PERIOD_MS - PROMOTION_LEAD_MS;
+        long latest = SentinelInfoPeriod.EVERY_SECOND_MS - PROMOTION_LEAD_MS;
         Poll<Long> due;
         try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
             due = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
@@ -256,27 +210,6 @@ final class Switchover {
         } catch (JedisException | NumberFormatException e) {
             return null;
         }
-    }
-
-    /** The INFO-PERIOD of a {@code SENTINEL DEBUG} reply (a flat list of names and values), or null. */
-    static Long infoPeriod(Object reply) {
-        if (!(reply instanceof List<?> items)) {
-            return null;
-        }
-        for (int i = 0; i + 1 < items.size(); i += 2) {
-            Object name = items.get(i);
-            String key = name instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(name);
-            if ("INFO-PERIOD".equalsIgnoreCase(key)) {
-                Object value = items.get(i + 1);
-                try {
-                    return value instanceof Long l ? l
-                            : Long.parseLong(value instanceof byte[] b ? new String(b, java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(value));
-                } catch (NumberFormatException e) {
-                    return null;
-                }
-            }
-        }
-        return null;
     }
 
     /** Waits until the target is at most {@link #CLOSE_ENOUGH_BYTES} behind the master; returns whether it got there. */
