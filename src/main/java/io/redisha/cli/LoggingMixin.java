@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * -v raises redisha's diagnostics to DEBUG; -vv also docker-java's and Jedis'; -vvv adds the time of
- * every engine call. Quiet by default.
+ * every engine call. Quiet by default. The HTTP client's dump of the bytes it sends stays off at every
+ * level: they carry passwords.
  */
 public class LoggingMixin {
     /** Each command's mixin sees the options: the start is told once. */
@@ -28,6 +29,9 @@ public class LoggingMixin {
         level("io.redisha", redisha);
         level("com.github.dockerjava", libraries);
         level("org.apache.hc", libraries);
+        // never: the raw bytes of every request, which carry the configuration files copied into the
+        // containers and the Swarm secrets' data, passwords included
+        level("org.apache.hc.client5.http.wire", Level.OFF);
         level("redis.clients", libraries);
         if (verbose.length >= 1 && !startLogged.getAndSet(true)) {
             // what the launcher and the JVM's start cost before redisha's own code ran

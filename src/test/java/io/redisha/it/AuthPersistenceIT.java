@@ -64,8 +64,10 @@ class AuthPersistenceIT {
         Cli cli = deployments.create("it-auth", "auth:\n  password-file: redis.pass\n  sentinel-password-file: sentinel.pass\n");
         secretFile(cli, "redis.pass", REDIS_SECRET);
         secretFile(cli, "sentinel.pass", SENTINEL_SECRET);
-        Cli.Result up = cli.run("up");
+        // the most diagnostics redisha prints: every library's DEBUG and each engine call, none with a secret
+        Cli.Result up = cli.runProcess(java.time.Duration.ofMinutes(3), "up", "-vvv");
         assertEquals(0, up.exitCode(), up::toString);
+        assertTrue(up.err().contains("o.a.h.c.http.headers"), "-vvv shows the HTTP client's diagnostics");
 
         Container master = Engine.container(cli.project(), "master", 1);
         Container sentinel = Engine.container(cli.project(), "sentinel", 1);

@@ -111,6 +111,32 @@ public final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /** The packaged jar, as a user runs it. */
+    public static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
+
+    /**
+     * Runs redisha as a separate process ({@code java -jar}), so that what its logging prints reaches the
+     * result too (in this JVM it goes to the test's own console); at most the given time.
+     */
+    public Result runProcess(java.time.Duration limit, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("java", "-jar", JAR.toString()));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-f", topology.toString()));
+        Path out = Files.createTempFile("redisha-out", ".txt");
+        Path err = Files.createTempFile("redisha-err", ".txt");
+        try {
+            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (!p.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError(String.join(" ", command) + " did not end within " + limit.toSeconds() + " s");
+            }
+            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        } finally {
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+        }
+    }
+
     /** Best-effort cleanup: redisha down, then removal by label of anything left. */
     public void cleanup() {
         try {

@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CliAuthIT {
     private static final String SECRET = "cli-s3cret_quoted!pass#";
     private static final String SENTINEL_SECRET = "cli-sentinel-Zq7w";
-    private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
+    private static final Path JAR = Cli.JAR;
 
     @RegisterExtension
     final Deployment deployments = Deployment.none();

@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 4, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 @ExtendWith(ProgressOnTimeout.class)
 class PartitionIT {
-    private static final Path JAR = Path.of(System.getProperty("redisha.project.dir", "."), "target", "redisha.jar");
+    private static final Path JAR = Cli.JAR;
     /** down-after 3000 + failover-timeout 5000 + redisha's margin of 5 s. */
     private static final long DEFAULT_PARTITION_MS = 13_000;
 
