@@ -122,12 +122,12 @@ public final class Scaler {
         // each Sentinel learns a new replica from its next INFO of the master: in a second, not ten
         List<SentinelInfoPeriod> everySecond = missing.stream().anyMatch(s -> s.service() == Service.REPLICA)
                 ? cluster.refresh().sentinels().stream().filter(Node::isRunning)
-                        .map(s -> SentinelInfoPeriod.everySecond(cluster.redis(), s)).toList()
+                        .map(s -> SentinelInfoPeriod.everySecond(cluster.redis(), s, cluster.progress())).toList()
                 : List.of();
         try {
             return cluster.waitReady(expected, Await.remaining(deadline));
         } finally {
-            everySecond.forEach(p -> p.restore(cluster.progress()));
+            everySecond.forEach(SentinelInfoPeriod::close);
         }
     }
 }

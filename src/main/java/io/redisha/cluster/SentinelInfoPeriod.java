@@ -15,10 +15,10 @@ import java.util.List;
  * A Sentinel made to ask its nodes for INFO every second instead of every ten while redisha waits for
  * what only that INFO shows ({@code SENTINEL DEBUG info-period}, Redis 7.0+ and Valkey; not persisted):
  * a replica's new priority or promotion during a switchover, the replicas of a master after
- * {@code SENTINEL RESET}. {@link #restore} sets the former period back. One found at a second, as an
+ * {@code SENTINEL RESET}. {@link #close} sets the former period back. One found at a second, as an
  * interrupted run leaves it (redisha never sets it otherwise), is set back to Sentinel's 10 s.
  */
-final class SentinelInfoPeriod {
+final class SentinelInfoPeriod implements AutoCloseable {
     /** Sentinel's period of INFO to the replicas during a failover, fixed in sentinel.c, and the one set here. */
     static final long EVERY_SECOND_MS = 1000;
     /** Sentinel's own period outside a failover, which a Sentinel starts with. */
@@ -27,31 +27,33 @@ final class SentinelInfoPeriod {
 
     private final RedisNodes redis;
     private final Node sentinel;
+    private final Progress progress;
     private final Long former;
 
-    private SentinelInfoPeriod(RedisNodes redis, Node sentinel, Long former) {
+    private SentinelInfoPeriod(RedisNodes redis, Node sentinel, Progress progress, Long former) {
         this.redis = redis;
         this.sentinel = sentinel;
+        this.progress = progress;
         this.former = former;
     }
 
     /** Sets the Sentinel's INFO period to a second; when it cannot be asked, changes nothing (then {@link #changed()} is false). */
-    static SentinelInfoPeriod everySecond(RedisNodes redis, Node sentinel) {
+    static SentinelInfoPeriod everySecond(RedisNodes redis, Node sentinel, Progress progress) {
         try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
             Long former = parse(jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG"));
             if (former == null) {
                 LOG.debug("{}: SENTINEL DEBUG lists no INFO-PERIOD; its INFO period stays", sentinel.name());
-                return new SentinelInfoPeriod(redis, sentinel, null);
+                return new SentinelInfoPeriod(redis, sentinel, progress, null);
             }
             if (former == EVERY_SECOND_MS) {
                 former = SENTINEL_DEFAULT_MS;
             } else if (former > EVERY_SECOND_MS) {
                 jedis.sendCommand(Protocol.Command.SENTINEL, "DEBUG", "info-period", String.valueOf(EVERY_SECOND_MS));
             }
-            return new SentinelInfoPeriod(redis, sentinel, former);
+            return new SentinelInfoPeriod(redis, sentinel, progress, former);
         } catch (JedisException e) {
             LOG.debug("{}: SENTINEL DEBUG refused ({}); its INFO period stays", sentinel.name(), e.getMessage());
-            return new SentinelInfoPeriod(redis, sentinel, null);
+            return new SentinelInfoPeriod(redis, sentinel, progress, null);
         }
     }
 
@@ -61,7 +63,8 @@ final class SentinelInfoPeriod {
     }
 
     /** Sets the former period back; a failure is reported as a step (the Sentinel keeps asking every second until it restarts). */
-    void restore(Progress progress) {
+    @Override
+    public void close() {
         if (former == null || former <= EVERY_SECOND_MS) {
             return;
         }

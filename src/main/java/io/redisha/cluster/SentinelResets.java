@@ -57,15 +57,12 @@ final class SentinelResets {
             // the reset Sentinel learns the replicas from its next INFO of the master: in a second, not ten
             Set<String> others = ids(running.stream().filter(s -> !s.id().equals(sentinel.id())).toList());
             Set<String> replicas = ids(d.redisNodes().stream().filter(n -> !n.id().equals(master.id())).toList());
-            SentinelInfoPeriod infoPeriod = SentinelInfoPeriod.everySecond(redis, sentinel);
             Poll<Void> known;
-            try {
+            try (SentinelInfoPeriod ignored = SentinelInfoPeriod.everySecond(redis, sentinel, progress)) {
                 send(sentinel, deadline);
                 known = Await.reporting(gap -> progress.step("waiting: " + sentinel.name() + " " + gap))
                         .until(deadline, () -> Poll.unless(rediscoveryGap(observer.deployment(),
                                 redis.sentinelView(sentinel.nameAddress()), master, others, replicas)));
-            } finally {
-                infoPeriod.restore(progress);
             }
             if (!known.done()) {
                 throw new NotReadyException(sentinel.name() + " did not rediscover the deployment after SENTINEL RESET: "

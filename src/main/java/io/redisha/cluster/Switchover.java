@@ -7,6 +7,8 @@ import io.redisha.sentinel.SentinelEvent;
 import io.redisha.sentinel.SentinelEvents;
 import io.redisha.wait.Await;
 import io.redisha.wait.Poll;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.args.ClientPauseMode;
 import redis.clients.jedis.exceptions.JedisException;
@@ -41,7 +43,7 @@ final class Switchover {
     static final long PROMOTION_LEAD_MS = 350;
     /** How wide the moment to pause in is: the Sentinel is asked every {@link #LOOK_EVERY}, which takes a few ms. */
     static final long PHASE_WINDOW_MS = 60;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Switchover.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Switchover.class);
 
     private final RedisNodes redis;
     private final RuntimeSettings runtime;
@@ -71,7 +73,7 @@ final class Switchover {
         // once, before the promotion, and sees it a second later. So it asks every node once a second from
         // here (which also makes it see the priorities below within a second rather than ten), and the
         // writes pause when its next INFO of the target is due just after the promotion.
-        SentinelInfoPeriod infoPeriod = SentinelInfoPeriod.everySecond(redis, sentinel);
+        SentinelInfoPeriod infoPeriod = SentinelInfoPeriod.everySecond(redis, sentinel, progress);
         try {
             for (Node other : others) {
                 runtime.set(other, "replica-priority", "0");
@@ -134,7 +136,7 @@ final class Switchover {
                 progress.step(sentinel.name() + ": " + switched.get().type() + " " + switched.get().message());
             }
         } finally {
-            infoPeriod.restore(progress);
+            infoPeriod.close();
             for (Node other : others) {
                 restorePriority(other);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.DockerException;
+import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.transport.DockerHttpClient;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.docker.DockerClients;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static io.redisha.backend.docker.DockerClients.rootMessage;
@@ -82,7 +84,7 @@ final class SwarmApi implements AutoCloseable {
     }
 
     /** Task states before {@code assigned} and from {@code complete} on: Swarm's task reaper deletes such a task once it is to be removed. */
-    private static final java.util.Set<String> REAPED_STATES = java.util.Set.of("new", "allocated", "pending",
+    private static final Set<String> REAPED_STATES = Set.of("new", "allocated", "pending",
             "complete", "shutdown", "failed", "rejected", "remove", "orphaned");
 
     /** Whether Swarm's task reaper is about to delete this task: its desired state is remove and it no longer runs. */
@@ -106,7 +108,7 @@ final class SwarmApi implements AutoCloseable {
         run("removing service " + name, () -> {
             try {
                 client.removeServiceCmd(id).exec();
-            } catch (com.github.dockerjava.api.exception.NotFoundException e) {
+            } catch (NotFoundException e) {
                 // already gone
             }
         });
