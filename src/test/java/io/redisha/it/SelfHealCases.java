@@ -234,11 +234,19 @@ abstract class SelfHealCases {
     @Order(4)
     void aNodeWhoseProcessExitsAtEveryStartIsShownInACrashLoopAndDownRemovesIt() throws Exception {
         Container replica = Engine.container(deployment().project(), "replica", 2);
-        // a directive the server refuses: from its next start on it exits at once, as with a bad setting
-        var exec = Engine.client().execCreateCmd(replica.getId())
-                .withCmd("sh", "-c", "echo 'redisha-no-such-directive yes' >> /data/redis.conf").exec();
-        Engine.client().execStartCmd(exec.getId()).start().awaitCompletion(10, TimeUnit.SECONDS);
-        Heal.killServerFromHost(replica.getId());
+        // a directive the server refuses: from its next start on it exits at once, as with a bad setting. The
+        // Sentinels are paused from the append to the kill: a reconfiguration of theirs ends in CONFIG REWRITE,
+        // which comments an unknown directive out ("# ??? "), and the replica would then start again for good
+        List<Container> sentinels = Probe.byService(deployment().project(), "sentinel");
+        sentinels.forEach(s -> Engine.client().pauseContainerCmd(s.getId()).exec());
+        try {
+            String appended = Engine.exec(replica.getId(), "sh", "-c",
+                    "echo 'redisha-no-such-directive yes' >> /data/redis.conf && tail -n 1 /data/redis.conf");
+            assertEquals("redisha-no-such-directive yes", appended.strip(), "the config's last line after the append");
+            Heal.killServerFromHost(replica.getId());
+        } finally {
+            sentinels.forEach(s -> Engine.client().unpauseContainerCmd(s.getId()).exec());
+        }
 
         Poll<JsonNode> loop = Await.quietly().until(Await.deadline(Duration.ofSeconds(60)), () -> {
             JsonNode status = json(deployment().run("status", "--output", "json"));
