@@ -113,7 +113,7 @@ public final class Cluster implements AutoCloseable {
         this.singleRotation = new SinglePasswordRotation(topology, secrets, redis, backend, progress);
         this.drift = new UserDrift(topology, secrets, redis, factory::rules);
         this.migration = new UsersMigration(topology, secrets, redis, backend, settings, factory::rules, progress);
-        this.readyWait = new ReadyWait(backend, observer, resets, progress);
+        this.readyWait = new ReadyWait(backend, observer, resets, progress, redis);
         this.shrink = new Shrink(backend, observer, workers, resets, progress);
         this.holdBack = new HoldBack(backend, observer, factory, workers, progress, topology.persistence());
         this.planner = new Planner(topology, settings);

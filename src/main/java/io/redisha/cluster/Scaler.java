@@ -120,14 +120,14 @@ public final class Scaler {
         }
         cluster.removeExtras(expected, deadline);
         // each Sentinel learns a new replica from its next INFO of the master: in a second, not ten
-        List<SentinelInfoPeriod> everySecond = missing.stream().anyMatch(s -> s.service() == Service.REPLICA)
+        List<SentinelPeriod> everySecond = missing.stream().anyMatch(s -> s.service() == Service.REPLICA)
                 ? cluster.refresh().sentinels().stream().filter(Node::isRunning)
-                        .map(s -> SentinelInfoPeriod.everySecond(cluster.redis(), s, cluster.progress())).toList()
+                        .map(s -> SentinelPeriod.everySecond(cluster.redis(), s, cluster.progress())).toList()
                 : List.of();
         try {
             return cluster.waitReady(expected, Await.remaining(deadline));
         } finally {
-            everySecond.forEach(SentinelInfoPeriod::close);
+            everySecond.forEach(SentinelPeriod::close);
         }
     }
 }

@@ -58,7 +58,7 @@ final class SentinelResets {
             Set<String> others = ids(running.stream().filter(s -> !s.id().equals(sentinel.id())).toList());
             Set<String> replicas = ids(d.redisNodes().stream().filter(n -> !n.id().equals(master.id())).toList());
             Poll<Void> known;
-            try (SentinelInfoPeriod ignored = SentinelInfoPeriod.everySecond(redis, sentinel, progress)) {
+            try (SentinelPeriod ignored = SentinelPeriod.everySecond(redis, sentinel, progress)) {
                 send(sentinel, deadline);
                 known = Await.reporting(gap -> progress.step("waiting: " + sentinel.name() + " " + gap))
                         .until(deadline, () -> Poll.unless(rediscoveryGap(observer.deployment(),

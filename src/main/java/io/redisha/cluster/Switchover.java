@@ -73,7 +73,7 @@ final class Switchover {
         // once, before the promotion, and sees it a second later. So it asks every node once a second from
         // here (which also makes it see the priorities below within a second rather than ten), and the
         // writes pause when its next INFO of the target is due just after the promotion.
-        SentinelInfoPeriod infoPeriod = SentinelInfoPeriod.everySecond(redis, sentinel, progress);
+        SentinelPeriod infoPeriod = SentinelPeriod.everySecond(redis, sentinel, progress);
         try {
             for (Node other : others) {
                 runtime.set(other, "replica-priority", "0");
@@ -97,7 +97,7 @@ final class Switchover {
                 }
                 if (infoPeriod.changed()) {
                     awaitInfoPhase(sentinel, target, Math.min(deadline,
-                            Await.deadline(Duration.ofMillis(3 * SentinelInfoPeriod.EVERY_SECOND_MS))));
+                            Await.deadline(Duration.ofMillis(3 * SentinelPeriod.EVERY_SECOND_MS))));
                 }
                 progress.step("pausing writes on " + master.name() + " (CLIENT PAUSE " + pauseMillis + " WRITE)");
                 long pausedAt = System.nanoTime();
@@ -179,12 +179,12 @@ final class Switchover {
     }
 
     /**
-     * Waits until the Sentinel's last INFO of the target is {@link SentinelInfoPeriod#EVERY_SECOND_MS} less
+     * Waits until the Sentinel's last INFO of the target is {@link SentinelPeriod#EVERY_SECOND_MS} less
      * {@link #PROMOTION_LEAD_MS} old, so that its next one follows the promotion closely; at most until
      * the deadline (the switchover then goes on all the same).
      */
     private void awaitInfoPhase(Node sentinel, Node target, long deadline) {
-        long latest = SentinelInfoPeriod.EVERY_SECOND_MS - PROMOTION_LEAD_MS;
+        long latest = SentinelPeriod.EVERY_SECOND_MS - PROMOTION_LEAD_MS;
         Poll<Long> due;
         try (Jedis jedis = redis.sentinel(sentinel.nameAddress())) {
             due = Await.quietly().every(LOOK_EVERY).until(deadline, () -> {
