@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Waits until the deployment is ready as the {@link Inspector} judges it. Fails early when a node
@@ -94,19 +96,51 @@ final class ReadyWait {
      * A Sentinel tries to link to a node or another Sentinel at most once per ping period (a second):
      * one that tried a peer before the peer listened (Sentinels started a few hundred milliseconds apart)
      * links to it a second later, the last thing a new deployment waits for. A Sentinel that answers
-     * while it lacks a link is told to try every 100 ms until the wait ends ({@link SentinelPeriod.Kind#PING});
-     * its period is set back then. Readiness is judged exactly as before; only the Sentinel learns sooner.
+     * while it lacks a link is told to try every 100 ms until the wait ends ({@link SentinelPeriod.Kind#PING}).
+     * Sentinels that were not told of one another (Swarm) find each other by the hello each sends every
+     * 2 s: while one is missing a peer, every Sentinel that answers says hello every 200 ms
+     * ({@link SentinelPeriod.Kind#HELLO}). The periods are set back when the wait ends. Readiness is judged
+     * exactly as before; only the Sentinels learn sooner.
      */
-    private void quickenLinks(ClusterStatus status, Map<String, SentinelPeriod> quickLinks) {
+    private void quickenLinks(ClusterStatus status, Map<String, SentinelPeriod> quick) {
+        boolean peersMissing = status.notReady().stream().anyMatch(ReadyWait::missesPeers);
         for (Node sentinel : observer.deployment().sentinels()) {
-            if (quickLinks.containsKey(sentinel.name()) || !lacksLink(status.notReady(), sentinel.name())) {
+            Optional<SentinelStatus> seen = status.sentinels().stream()
+                    .filter(s -> s.name().equals(sentinel.name())).findFirst();
+            if (seen.isEmpty() || !answered(seen.get())) {
                 continue;
             }
-            SentinelPeriod period = SentinelPeriod.shorten(SentinelPeriod.Kind.PING, redis, sentinel, progress);
-            if (period != null) {
-                quickLinks.put(sentinel.name(), period);
+            List<SentinelPeriod.Kind> kinds = new ArrayList<>();
+            if (lacksLink(status.notReady(), sentinel.name())) {
+                kinds.add(SentinelPeriod.Kind.PING);
+            }
+            if (peersMissing) {
+                kinds.add(SentinelPeriod.Kind.HELLO);
+            }
+            for (SentinelPeriod.Kind kind : kinds) {
+                String key = sentinel.name() + " " + kind;
+                if (!quick.containsKey(key)) {
+                    SentinelPeriod period = SentinelPeriod.shorten(kind, redis, sentinel, progress);
+                    if (period != null) {
+                        quick.put(key, period);
+                    }
+                }
             }
         }
+    }
+
+    /** Whether the Sentinel runs and answered the last look (a paused or unreachable one is left alone). */
+    static boolean answered(SentinelStatus sentinel) {
+        return NodeState.RUNNING.label().equals(sentinel.state()) && sentinel.error() == null;
+    }
+
+    private static final Pattern PEERS =
+            Pattern.compile(" knows \\d+ live of (\\d+) other sentinels, expected (\\d+)$");
+
+    /** Whether a reason is a Sentinel that does not know of every other Sentinel yet (not: knows it, unlinked). */
+    static boolean missesPeers(String reason) {
+        Matcher m = PEERS.matcher(reason);
+        return m.find() && Integer.parseInt(m.group(1)) < Integer.parseInt(m.group(2));
     }
 
     /** Whether the Sentinel answered and names fewer live replicas or other Sentinels than expected. */

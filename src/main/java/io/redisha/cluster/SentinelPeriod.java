@@ -32,7 +32,12 @@ final class SentinelPeriod implements AutoCloseable {
          * PING, and the least time between two attempts to connect to a node or a Sentinel (1 s): a
          * Sentinel that tried a peer before it listened links to it within 100 ms instead of a second.
          */
-        PING("ping-period", 1000, 100, "tries its links every 100 ms");
+        PING("ping-period", 1000, 100, "tries its links every 100 ms"),
+        /**
+         * Hello messages, by which Sentinels that were not told of one another (on Swarm, where
+         * addresses are not fixed) find each other (2 s): every 200 ms instead.
+         */
+        HELLO("publish-period", 2000, 200, "says hello to the other Sentinels every 200 ms");
 
         final String name;
         final long sentinelDefault;
