@@ -54,10 +54,23 @@ final class ProjectObjects {
 
     /**
      * Removes the project's network, configs and secrets, once the removed services' tasks have let
-     * go of them (Swarm shuts tasks down after the service is gone).
+     * go of them (Swarm shuts tasks down after the service is gone), and returns once the managers no
+     * longer list the network: Swarm removes it after the call returns, and an {@code up} that still
+     * found it would attach new services to a network about to vanish ("network ... not found").
      */
     void removeSharedObjects() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        removeUnused(deadline);
+        while (!networks().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new BackendException("network " + network + " of project " + project
+                        + " is still listed 60 s after its removal");
+            }
+            SwarmApi.pause(100);
+        }
+    }
+
+    private void removeUnused(long deadline) {
         while (true) {
             List<String> left = new ArrayList<>();
             for (var c : api.call("listing configs", () -> api.client.listConfigsCmd()
