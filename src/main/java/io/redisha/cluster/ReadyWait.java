@@ -110,23 +110,18 @@ final class ReadyWait {
             if (seen.isEmpty() || !answered(seen.get())) {
                 continue;
             }
-            List<SentinelPeriod.Kind> kinds = new ArrayList<>();
             if (lacksLink(status.notReady(), sentinel.name())) {
-                kinds.add(SentinelPeriod.Kind.PING);
+                shorten(quick, sentinel, SentinelPeriod.Kind.PING);
             }
             if (peersMissing) {
-                kinds.add(SentinelPeriod.Kind.HELLO);
-            }
-            for (SentinelPeriod.Kind kind : kinds) {
-                String key = sentinel.name() + " " + kind;
-                if (!quick.containsKey(key)) {
-                    SentinelPeriod period = SentinelPeriod.shorten(kind, redis, sentinel, progress);
-                    if (period != null) {
-                        quick.put(key, period);
-                    }
-                }
+                shorten(quick, sentinel, SentinelPeriod.Kind.HELLO);
             }
         }
+    }
+
+    /** Shortens the period once per wait; a Sentinel not reached yet (null) is tried again at the next look. */
+    private void shorten(Map<String, SentinelPeriod> quick, Node sentinel, SentinelPeriod.Kind kind) {
+        quick.computeIfAbsent(sentinel.name() + " " + kind, k -> SentinelPeriod.shorten(kind, redis, sentinel, progress));
     }
 
     /** Whether the Sentinel runs and answered the last look (a paused or unreachable one is left alone). */

@@ -6,6 +6,8 @@ import io.redisha.backend.AddressRange;
 import io.redisha.backend.BackendException;
 import io.redisha.backend.Naming;
 import io.redisha.backend.docker.DockerClients;
+import io.redisha.wait.Await;
+import io.redisha.wait.Poll;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,12 +63,11 @@ final class ProjectObjects {
     void removeSharedObjects() {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         removeUnused(deadline);
-        while (!networks().isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new BackendException("network " + network + " of project " + project
-                        + " is still listed 60 s after its removal");
-            }
-            SwarmApi.pause(100);
+        Poll<Void> gone = Await.quietly().every(Duration.ofMillis(100))
+                .until(deadline, () -> Poll.unless(networks().isEmpty() ? null : "listed"));
+        if (!gone.done()) {
+            throw new BackendException("network " + network + " of project " + project
+                    + " is still listed 60 s after its removal");
         }
     }
 
